@@ -1,0 +1,235 @@
+"""Find the units under PATH and load every file on its own.
+
+Each file becomes (object or None, problems) independently of every other file, so one broken
+file never hides the findings of the others, and loading can later run in parallel or from a cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gongkai import basis as B
+from gongkai.load.nodes import decode, parse, scan_slips
+from gongkai.load.schema import INVALID, Ctx, convert
+from gongkai.model import Event, Feedback, Inspection, Plan, Project, Record, Rules, Settings, Unit
+from gongkai.problem import Problem, msg, problem
+
+SETTINGS_FILE = "gongkai.yaml"
+UNIT_FILE = "unit.yaml"
+SKIP_DIRS = frozenset(("evidence", "node_modules", "__pycache__", "templates", "_site", "site", "out"))
+# folder → (model, may hold sub-folders)
+SECTIONS: dict[str, tuple[type, bool]] = {
+    "plans": (Plan, False),
+    "records": (Record, True),
+    "events": (Event, True),
+    "projects": (Project, True),
+    "feedback": (Feedback, True),
+    "inspections": (Inspection, True),
+}
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The effective windows for one unit: defaults ← gongkai.yaml rules ← unit.yaml rules."""
+
+    quarterly_days: int = 10
+    monthly_days: int = 10
+    plan_publish_days: int = 2
+    immediate_days: int = 2
+    phase_after_days: int = 10
+    feedback_days: int = 10
+    due_soon_days: int = 14
+    plan_due: tuple[int, int] = (3, 31)
+    inspection_due: tuple[int, int] = (12, 31)
+
+    def override(self, rules: Rules | None) -> Timing:
+        if rules is None:
+            return self
+        changes = {k: getattr(rules, k) for k in self.__dataclass_fields__ if getattr(rules, k, None) is not None}
+        return Timing(**{**self.__dict__, **changes})
+
+
+@dataclass
+class UnitData:
+    """Everything loaded for one unit. Ids follow SPEC: records and feedback by their path in the unit
+    folder without `.yaml`; events and projects by their path under events/ or projects/, or `id:`."""
+
+    id: str
+    dir: Path
+    unit_path: str  # unit.yaml relative to PATH
+    unit: Unit | None
+    timing: Timing = field(default_factory=Timing)
+    plans: list[Plan] = field(default_factory=list)
+    records: dict[str, Record] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
+    feedback: dict[str, Feedback] = field(default_factory=dict)
+    inspections: dict[str, Inspection] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str | None:
+        return self.unit.kind if self.unit else None
+
+    @property
+    def name(self) -> str:
+        return self.unit.name if self.unit and self.unit.name else self.id
+
+    def plan(self, year: int) -> Plan | None:
+        for p in self.plans:
+            if p.year == year:
+                return p
+        return None
+
+
+@dataclass
+class Repository:
+    root: Path
+    settings: Settings | None
+    settings_path: str | None
+    units: list[UnitData]
+    problems: list[Problem]  # repository-level: gongkai.yaml
+
+    @property
+    def name(self) -> str:
+        if self.settings and self.settings.name:
+            return self.settings.name
+        return self.root.name
+
+
+def rel(path: Path, root: Path) -> str:
+    r = os.path.relpath(path, root)
+    return "." if r == "." else r.replace(os.sep, "/")
+
+
+def load_file(path: Path, shown: str, cls: type) -> tuple[Any, list[Problem]]:
+    """One file → (object or None, its problems). Never raises for any content."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return None, [problem("syntax", "error", shown, None,
+                              msg("无法读取文件：{e}", "cannot read the file: {e}", e=e.strerror or str(e)), B.FORMAT)]
+    text, bad = decode(data)
+    if bad is not None:
+        return None, [problem(bad.code, "error", shown, (bad.line, bad.col) if bad.line else None, bad.message, B.FORMAT)]
+    assert text is not None
+    root, slips = parse(text)
+    if slips:
+        return None, [problem(s.code, "error", shown, (s.line, s.col) if s.line else None, s.message, B.FORMAT)
+                      for s in slips]
+    if root is None:
+        return None, [problem("schema", "error", shown, (1, 1), msg(
+            "文件是空的：请按 README 的格式填写，或删掉这个文件", "the file is empty: fill it in as the README shows, or delete it"),
+            B.FORMAT)]
+    ctx = Ctx(shown)
+    obj = convert(cls, root, ctx)
+    if obj is INVALID:
+        # a whole file that is not a mapping is most often a full-width colon or a tab
+        ctx.problems = [problem(s.code, "error", shown, (s.line, s.col), s.message, B.FORMAT)
+                        for s in scan_slips(text)] or ctx.problems
+        return None, ctx.problems
+    return obj, ctx.problems
+
+
+def find_units(root: Path) -> list[Path]:
+    units = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
+        if UNIT_FILE in filenames:
+            units.append(Path(dirpath))
+    return sorted(units, key=lambda p: rel(p, root))
+
+
+def _section_files(unit_dir: Path, section: str, recursive: bool, unit_dirs: set[Path]) -> list[Path]:
+    base = unit_dir / section
+    if not base.is_dir():
+        return []
+    out = []
+    for dirpath, dirnames, filenames in os.walk(base):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and here / d not in unit_dirs) if recursive else []
+        out.extend(here / n for n in filenames if n.endswith(".yaml") and not n.startswith("."))
+    return sorted(out)
+
+
+def find_settings(root: Path) -> Path | None:
+    """gongkai.yaml at PATH, or above it up to the repository (git) root."""
+    here = root.resolve()
+    while True:
+        candidate = here / SETTINGS_FILE
+        if candidate.is_file():
+            return candidate
+        if (here / ".git").exists() or here.parent == here:
+            return None
+        here = here.parent
+
+
+def load_repository(root: Path) -> Repository:
+    root = Path(root)
+    problems: list[Problem] = []
+    settings = None
+    settings_file = find_settings(root)
+    settings_path = rel(settings_file, root.resolve()) if settings_file else None
+    if settings_file is not None:
+        settings, found = load_file(settings_file, settings_path or SETTINGS_FILE, Settings)
+        problems.extend(found)
+    base = Timing().override(settings.rules if settings else None)
+    unit_dirs = find_units(root)
+    unit_set = set(unit_dirs)
+    units = [load_unit(root, d, unit_set, base) for d in unit_dirs]
+    return Repository(root=root, settings=settings, settings_path=settings_path, units=units, problems=problems)
+
+
+def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing) -> UnitData:
+    uid = rel(unit_dir, root)
+    shown = (lambda p: rel(p, root))
+    unit, problems = load_file(unit_dir / UNIT_FILE, shown(unit_dir / UNIT_FILE), Unit)
+    data = UnitData(id=uid, dir=unit_dir, unit_path=shown(unit_dir / UNIT_FILE), unit=unit, problems=list(problems))
+    data.timing = base.override(unit.rules if unit else None)
+    for section, (cls, recursive) in SECTIONS.items():
+        for path in _section_files(unit_dir, section, recursive, unit_dirs):
+            obj, found = load_file(path, shown(path), cls)
+            data.problems.extend(found)
+            if obj is None:
+                continue
+            _file_id(data, section, obj, path, unit_dir, found)
+    return data
+
+
+def _file_id(data: UnitData, section: str, obj: Any, path: Path, unit_dir: Path, found: list[Problem]) -> None:
+    in_unit = rel(path, unit_dir)[: -len(".yaml")]
+    if section == "plans":
+        stem = path.stem
+        if obj.year is not None and stem.isdigit() and int(stem) != obj.year:
+            data.problems.append(problem("schema", "error", obj.src.path, obj.at("year"), msg(
+                "文件名是 {s}.yaml，但 year 写的是 {y}：两者应一致", "the file is {s}.yaml but year says {y}: make them agree",
+                s=stem, y=obj.year), B.FORMAT))
+        if obj.year is not None:
+            data.plans.append(obj)
+        return
+    if section in ("events", "projects"):
+        default = in_unit[len(section) + 1:]
+        obj.id = obj.id or default
+        getattr(data, section).setdefault(obj.id, obj)
+        if getattr(data, section)[obj.id] is not obj:
+            first = getattr(data, section)[obj.id]
+            data.problems.append(problem("duplicate", "error", obj.src.path, obj.at("id"), msg(
+                "编号“{i}”已被 {p} 使用：每个事件或项目的编号必须唯一", "id '{i}' is already used by {p}: ids must be unique",
+                i=obj.id, p=first.src.path), B.FORMAT))
+        return
+    obj.id = in_unit
+    getattr(data, section)[in_unit] = obj
+
+
+def today_in(tz: str | None) -> dt.date:
+    """Today in the configured timezone (default Asia/Shanghai)."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        return dt.datetime.now(ZoneInfo(tz or "Asia/Shanghai")).date()
+    except Exception:  # noqa: BLE001 - an unknown zone or no tz database: fall back to UTC+8
+        return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=8)).date()
