@@ -151,7 +151,7 @@ class Plan(Model):
     """`plans/<year>.yaml`: the annual disclosure plan 年度公开方案."""
 
     year: int | None = f(Int(), required=True, doc="年度")
-    adoption: Adoption | None = f(Obj(Adoption), required=True, doc="方案的五个步骤")
+    adoption: Adoption | None = f(Obj(Adoption), doc="方案的五个步骤（征求意见、制订、审核审议、审定、公布）")
     items: list[PlanItem] = f(List(Obj(PlanItem)), doc="公开事项")
     not_applicable: list[NotApplicable] = f(List(Obj(NotApplicable)), doc="本年度不适用的事项")
     note: str | None = f(Str(), doc="说明")

@@ -196,6 +196,12 @@ class Forbidden(Type):
         return INVALID
 
 
+class PosList(list):
+    """A loaded list that also knows where each of its entries stands."""
+
+    locs: list[tuple[int, int]]
+
+
 class List(Type):
     """A list; a single value where a list of scalars is expected is taken as a list of one."""
 
@@ -204,12 +210,17 @@ class List(Type):
         self.zh, self.en = f"{item.zh}的列表", f"a list of {item.en}"
 
     def convert(self, node: Node, ctx: Ctx) -> Any:
+        out = PosList()
+        out.locs = []
         if isinstance(node, Scalar) and isinstance(self.item, ScalarType):
             value = self.item.convert(node, ctx)
-            return INVALID if value is INVALID else [value]
+            if value is INVALID:
+                return INVALID
+            out.append(value)
+            out.locs.append((node.line, node.col))
+            return out
         if not isinstance(node, Sequence):
             return self.expect(node, ctx)
-        out = []
         for child in node.items:
             if isinstance(child, Scalar) and child.is_null:
                 ctx.add("schema", child, Msg("列表里有一项是空的：删掉这一行或补上内容", "an empty list entry: remove it or fill it in"))
@@ -217,6 +228,7 @@ class List(Type):
             value = self.item.convert(child, ctx)
             if value is not INVALID:
                 out.append(value)
+                out.locs.append((child.line, child.col))
         return out
 
 
@@ -336,7 +348,9 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
         if spec is None:
             _unknown_key(key, knode, table, ctx)
             continue
-        src.pos[spec.name] = (vnode.line, vnode.col)
+        # a block scalar's text starts on the line after its `|` or `>`
+        block = isinstance(vnode, Scalar) and vnode.style in ("|", ">")
+        src.pos[spec.name] = (vnode.line + 1, knode.col + 2) if block else (vnode.line, vnode.col)
         if isinstance(vnode, Scalar) and vnode.is_null:  # `key:`, `key: ~`, `key: null` mean absent
             if spec.required:
                 ctx.add("schema", vnode, msg("“{k}”不能为空", "'{k}' must not be empty", k=key))

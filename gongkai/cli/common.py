@@ -1,0 +1,88 @@
+"""What every command shares: PATH, --as-of, --lang, and turning "cannot run" into exit 2."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from gongkai.problem import LANGS, Msg, msg
+
+EXIT_OK, EXIT_FOUND, EXIT_CANNOT_RUN, EXIT_NOT_DELIVERED = 0, 1, 2, 3
+
+PATH_ARG = typer.Argument(Path("."), help="仓库或单位所在的文件夹（默认：当前文件夹） / repository or unit folder", show_default=False)
+AS_OF = typer.Option(None, "--as-of", help="按哪一天检查，如 2024-07-15（默认：今天） / check as of this date (default: today)")
+LANG = typer.Option(None, "--lang", envvar="GONGKAI_LANG", help="zh（默认）或 en / message language")
+
+
+class CannotRun(Exception):
+    """The command cannot run at all (bad option, no unit under PATH): exit 2 with this message."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
+def lang_of(value: str | None) -> str:
+    value = (value or os.environ.get("GONGKAI_LANG") or "zh").lower()
+    value = {"cn": "zh", "zh-cn": "zh", "zh_cn": "zh", "en-us": "en", "en_us": "en"}.get(value, value)
+    if value not in LANGS:
+        raise CannotRun(msg("--lang 只能是 zh 或 en，收到“{v}”", "--lang must be zh or en, got '{v}'", v=value))
+    return value
+
+
+def as_of_date(value: str | None, timezone: str | None) -> dt.date:
+    from gongkai.load.scalars import parse_date
+    from gongkai.repo import today_in
+
+    if value is None:
+        return today_in(timezone)
+    day, reason = parse_date(value)
+    if day is None:
+        assert reason is not None
+        raise CannotRun(Msg("--as-of：" + reason.zh, "--as-of: " + reason.en))
+    return day
+
+
+def load_repository(path: Path):  # type: ignore[no-untyped-def]
+    """Load PATH, or explain why it holds no unit (exit 2)."""
+    from gongkai.repo import load_repository as load
+
+    if not path.exists():
+        raise CannotRun(msg("找不到文件夹“{p}”", "folder '{p}' does not exist", p=path))
+    if not path.is_dir():
+        raise CannotRun(msg("“{p}”不是文件夹：请给出仓库或单位所在的文件夹", "'{p}' is not a folder: give the repository or unit folder", p=path))
+    repo = load(path)
+    if not repo.units:
+        raise CannotRun(msg(
+            "“{p}”下没有找到任何单位。一个单位（村或社区）是含有 unit.yaml 的文件夹；"
+            "用 gongkai init 文件夹 --name 东庄村 --kind village 新建一个",
+            "no unit found under '{p}'. A unit (village or community) is a folder holding unit.yaml; "
+            "create one with: gongkai init DIR --name NAME --kind village", p=path))
+    return repo
+
+
+def fail(message: Msg, lang: str, code: int = EXIT_CANNOT_RUN) -> typer.Exit:
+    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + message.get(lang) + "\n")
+    return typer.Exit(code)
+
+
+def command(fn):  # type: ignore[no-untyped-def]
+    """Wrap a command so that CannotRun becomes one clear line on stderr and exit 2, never a traceback."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return fn(*args, **kwargs)
+        except CannotRun as e:
+            try:
+                lang = lang_of(kwargs.get("lang"))
+            except CannotRun:
+                lang = "zh"
+            raise fail(e.message, lang) from None
+
+    return wrapper

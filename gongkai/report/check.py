@@ -1,0 +1,71 @@
+"""`check` output: one line per problem, then a summary per unit and in total; or the JSON of SPEC."""
+
+from __future__ import annotations
+
+import json
+
+from gongkai.check import CheckResult
+from gongkai.problem import SEVERITIES, Problem, count
+
+COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+RESET, DIM = "\x1b[0m", "\x1b[2m"
+NOUN_ZH = {"error": "个错误", "warning": "个警告", "info": "条提示"}
+NOUN_EN = {"error": ("error", "errors"), "warning": ("warning", "warnings"), "info": ("info", "info")}
+
+
+def location(p: Problem) -> str:
+    if p.line is None:
+        return p.path
+    return f"{p.path}:{p.line}:{p.column or 1}"
+
+
+def line(p: Problem, lang: str, color: bool = False) -> str:
+    sev = f"{p.severity}[{p.code}]"
+    if color:
+        sev = f"{COLORS[p.severity]}{sev}{RESET}"
+    basis = p.basis.get(lang)
+    tail = f"（依据：{basis}）" if lang == "zh" else f" (basis: {basis})"
+    if color:
+        tail = f"{DIM}{tail}{RESET}"
+    return f"{location(p)}: {sev} {p.message.get(lang)}{tail}"
+
+
+def _counts(c: dict[str, int], lang: str) -> str:
+    if lang == "en":
+        return ", ".join(f"{c[s]} {NOUN_EN[s][c[s] != 1]}" for s in SEVERITIES)
+    return "，".join(f"{c[s]} {NOUN_ZH[s]}" for s in SEVERITIES)
+
+
+def text(result: CheckResult, lang: str = "zh", color: bool = False) -> str:
+    out = [line(p, lang, color) for p in result.problems]
+    if out:
+        out.append("")
+    head = f"检查日期 {result.as_of}" if lang == "zh" else f"as of {result.as_of}"
+    out.append(head)
+    repo_level = [p for p in result.problems if not p.unit]
+    if repo_level:
+        label = "仓库设置 gongkai.yaml" if lang == "zh" else "repository settings gongkai.yaml"
+        out.append(f"  {label}: {_counts(count(repo_level), lang)}")
+    for uo in result.obligations:
+        unit = uo.unit
+        mine = [p for p in result.problems if p.unit == unit.id]
+        out.append(f"  {unit.id}（{unit.name}）: {_counts(count(mine), lang)}" if lang == "zh"
+                   else f"  {unit.id} ({unit.name}): {_counts(count(mine), lang)}")
+    total = count(result.problems)
+    n = len(result.obligations)
+    out.append(f"共 {n} 个单位：{_counts(total, lang)}" if lang == "zh"
+               else f"{n} unit{'s' if n != 1 else ''}: {_counts(total, lang)}")
+    return "\n".join(out) + "\n"
+
+
+def as_json(result: CheckResult, lang: str = "zh") -> str:
+    data = {
+        "as_of": result.as_of.isoformat(),
+        "problems": [
+            {"path": p.path, "line": p.line, "column": p.column, "severity": p.severity, "code": p.code,
+             "unit": p.unit or None, "message": p.message.get(lang), "basis": p.basis.get(lang)}
+            for p in result.problems
+        ],
+        "summary": count(result.problems),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,313 @@
+"""The overdue report as text: table (terminal), md, html (one self-contained page), json (SPEC), csv (Excel).
+
+Every function here is a pure function of the report and the language: the same repository and
+`--as-of` give byte-identical output. The mail (gongkai.mail) reuses `table` and `html` for its parts.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from gongkai.overdue import DUE_SOON, OVERDUE, Report, Row, Section
+from gongkai.problem import Msg
+
+FORMATS = ("table", "md", "html", "json", "csv", "email")
+
+KIND_LABEL = {
+    "record": Msg("公开记录", "record"),
+    "plan": Msg("年度方案", "annual plan"),
+    "plan-publication": Msg("方案公布", "plan publication"),
+    "feedback": Msg("答复", "answer"),
+    "inspection": Msg("公开栏检查", "board inspection"),
+    "fix": Msg("公开栏整改", "board repair"),
+}
+HEAD = {
+    "unit": Msg("单位编号", "unit"),
+    "unit_name": Msg("单位", "unit name"),
+    "kind": Msg("类别", "kind"),
+    "item": Msg("事项编号", "item"),
+    "title": Msg("事项", "title"),
+    "period": Msg("期间", "period"),
+    "due": Msg("到期日", "due"),
+    "status": Msg("状态", "status"),
+    "days": Msg("天数", "days"),
+    "responsible": Msg("责任人", "responsible"),
+    "path": Msg("文件", "file"),
+}
+TABLE_COLUMNS = ("due", "status", "title", "period", "item", "responsible", "path")
+
+
+# ---------------------------------------------------------------- words shared by every format
+
+
+def status_text(row: Row, lang: str) -> str:
+    if row.status == OVERDUE:
+        return f"逾期 {row.days} 天" if lang != "en" else f"{row.days} day{'s' * (row.days != 1)} overdue"
+    if row.days == 0:
+        return "今天到期" if lang != "en" else "due today"
+    return f"还剩 {row.days} 天" if lang != "en" else f"{row.days} day{'s' * (row.days != 1)} left"
+
+
+def counts_text(overdue: int, due_soon: int, lang: str) -> str:
+    """`3项逾期，5项即将到期` — the phrase of the subject line and the summaries."""
+    if lang == "en":
+        if not overdue and not due_soon:
+            return "nothing overdue or due soon"
+        return f"{overdue} overdue, {due_soon} due soon"
+    if not overdue and not due_soon:
+        return "没有逾期或即将到期的事项"
+    return f"{overdue}项逾期，{due_soon}项即将到期"
+
+
+def title(report: Report, lang: str, unit_name: str | None = None) -> str:
+    """`花园口镇村（居）务公开逾期提醒（截至2024-07-15）`; a unit's own part names the unit."""
+    who = unit_name or report.town or ""
+    what = report.disclosure.get(lang)
+    if lang == "en":
+        return f"{who + ': ' if who else ''}{what}, overdue report as of {report.as_of.isoformat()}"
+    return f"{who}{what}逾期提醒（截至{report.as_of.isoformat()}）"
+
+
+def window_text(report: Report, lang: str) -> str:
+    days = report.window
+    if days is None:
+        return "即将到期：按各单位设定的提醒天数" if lang != "en" else "due soon: within each unit's reminder window"
+    return f"即将到期：{days} 天内到期" if lang != "en" else f"due soon: due within {days} days"
+
+
+def section_heading(section: Section, lang: str) -> str:
+    name = section.name if section.name == section.unit else f"{section.name}（{section.unit}）"
+    if lang == "en":
+        name = section.name if section.name == section.unit else f"{section.name} ({section.unit})"
+        return f"{name}: {counts_text(section.overdue, section.due_soon, lang)}"
+    return f"{name}：{counts_text(section.overdue, section.due_soon, lang)}"
+
+
+def clean_units(report: Report) -> list[Section]:
+    return [s for s in report.sections if not s.rows]
+
+
+def where(row: Row) -> str:
+    return f"{row.path}:{row.line}" if row.line else row.path
+
+
+def period_text(row: Row) -> str:
+    return row.period
+
+
+def cells(row: Row, lang: str) -> dict[str, str]:
+    return {
+        "unit": row.unit,
+        "unit_name": row.unit_name,
+        "kind": KIND_LABEL.get(row.kind, Msg(row.kind, row.kind)).get(lang),
+        "item": row.item,
+        "title": row.title,
+        "period": period_text(row),
+        "due": row.due.isoformat(),
+        "status": status_text(row, lang),
+        "days": str(row.days),
+        "responsible": row.responsible or "",
+        "path": where(row),
+    }
+
+
+# ---------------------------------------------------------------- table (terminal and the plain-text mail part)
+
+
+def width(text: str) -> int:
+    """Columns a string takes on a terminal: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 0 if unicodedata.combining(c) else 1
+               for c in text)
+
+
+def pad(text: str, columns: int) -> str:
+    return text + " " * (columns - width(text))
+
+
+def _table_lines(header: list[str], body: list[list[str]], indent: str = "  ") -> list[str]:
+    widths = [max(width(x) for x in col) for col in zip(header, *body)]
+    out = []
+    for line in [header, *body]:
+        out.append((indent + "  ".join(pad(c, w) for c, w in zip(line, widths))).rstrip())
+    return out
+
+
+def table(report: Report, lang: str) -> str:
+    lines = [title(report, lang), _summary(report, lang), ""]
+    for s in report.sections:
+        if not s.rows:
+            continue
+        lines.append(section_heading(s, lang))
+        header = [HEAD[c].get(lang) for c in TABLE_COLUMNS]
+        lines.extend(_table_lines(header, [[cells(r, lang)[c] for c in TABLE_COLUMNS] for r in s.rows]))
+        lines.append("")
+    clean = clean_units(report)
+    if clean and not report.empty:
+        lines.append(_clean_line(clean, lang))
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _summary(report: Report, lang: str) -> str:
+    if report.empty:
+        return counts_text(0, 0, lang) + ("。" if lang != "en" else ".")
+    sep = "；" if lang != "en" else "; "
+    end = "。" if lang != "en" else "."
+    total = counts_text(report.overdue, report.due_soon, lang)
+    return (f"共{total}" if lang != "en" else f"In all: {total}") + sep + window_text(report, lang) + end
+
+
+def _clean_line(clean: list[Section], lang: str) -> str:
+    names = [s.name for s in clean]
+    if lang == "en":
+        return "Nothing overdue or due soon: " + ", ".join(names) + "."
+    return "没有逾期或即将到期事项的单位：" + "、".join(names) + "。"
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def md(report: Report, lang: str) -> str:
+    lines = [f"# {_md_cell(title(report, lang))}", "", _summary(report, lang), ""]
+    for s in report.sections:
+        if not s.rows:
+            continue
+        lines += [f"## {_md_cell(section_heading(s, lang))}", ""]
+        lines.append("| " + " | ".join(HEAD[c].get(lang) for c in TABLE_COLUMNS) + " |")
+        lines.append("|" + "|".join("---" for _ in TABLE_COLUMNS) + "|")
+        for r in s.rows:
+            c = cells(r, lang)
+            c["status"] = f"**{c['status']}**" if r.status == OVERDUE else c["status"]
+            c["path"] = f"`{c['path']}`"
+            c["item"] = f"`{c['item']}`" if c["item"] else ""
+            lines.append("| " + " | ".join(_md_cell(c[k]) for k in TABLE_COLUMNS) + " |")
+        lines.append("")
+    clean = clean_units(report)
+    if clean and not report.empty:
+        lines += [_md_cell(_clean_line(clean, lang)), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# ---------------------------------------------------------------- HTML: one page, no external resources, no script
+
+CSS = """
+body { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif;
+       color: #1f2328; margin: 1.5em; line-height: 1.5; }
+h1 { font-size: 1.35em; margin: 0 0 .3em; }
+h2 { font-size: 1.1em; margin: 1.4em 0 .4em; border-left: 4px solid #b42318; padding-left: .5em; }
+p.summary { margin: 0 0 1em; }
+table { border-collapse: collapse; width: 100%; font-size: .95em; }
+th, td { border: 1px solid #d0d7de; padding: .3em .5em; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; white-space: nowrap; }
+td.due, td.status, td.period { white-space: nowrap; }
+tr.overdue td.status { color: #b42318; font-weight: bold; }
+tr.due-soon td.status { color: #9a6700; }
+code { font-family: Consolas, "Courier New", monospace; font-size: .9em; }
+p.clean { color: #57606a; }
+footer { margin-top: 2em; color: #57606a; font-size: .85em; }
+@media print { body { margin: 0; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
+"""
+
+
+def _e(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def html(report: Report, lang: str) -> str:
+    page_title = title(report, lang)
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"en" if lang == "en" else "zh-CN"}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(page_title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_e(page_title)}</h1>",
+        f'<p class="summary">{_e(_summary(report, lang))}</p>',
+    ]
+    for s in report.sections:
+        if not s.rows:
+            continue
+        out.append(f'<h2 id="unit-{_e(s.unit)}">{_e(section_heading(s, lang))}</h2>')
+        out.append("<table>")
+        out.append("<thead><tr>" + "".join(f"<th>{_e(HEAD[c].get(lang))}</th>" for c in TABLE_COLUMNS) + "</tr></thead>")
+        out.append("<tbody>")
+        for r in s.rows:
+            c = cells(r, lang)
+            tds = []
+            for k in TABLE_COLUMNS:
+                value = _e(c[k])
+                if k in ("item", "path") and value:
+                    value = f"<code>{value}</code>"
+                tds.append(f'<td class="{k}">{value}</td>')
+            out.append(f'<tr class="{r.status}">' + "".join(tds) + "</tr>")
+        out.append("</tbody>")
+        out.append("</table>")
+    clean = clean_units(report)
+    if clean and not report.empty:
+        out.append(f'<p class="clean">{_e(_clean_line(clean, lang))}</p>')
+    footer = ("由 gongkai 根据仓库中的公开方案、公开记录生成；逾期天数按到期日计算，到期日见各事项所依据的实施方案条款。"
+              if lang != "en" else "Made by gongkai from the repository's plans and records.")
+    out += [f"<footer>{_e(footer)}</footer>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- machine formats
+
+
+def json_text(report: Report) -> str:
+    """SPEC: {"as_of": …, "items": [{"unit", "unit_name", "kind", "item", "title", "period", "due", "days",
+    "status", "responsible", "path"}]}."""
+    import json
+
+    data = {"as_of": report.as_of.isoformat(), "items": [r.as_json() for r in report.rows]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = ("unit", "unit_name", "kind", "item", "title", "period", "due", "status", "days", "responsible", "path")
+
+
+def csv_text(report: Report, lang: str) -> str:
+    """For Excel: a BOM so that it reads UTF-8 (Chinese intact), CRLF line ends, the days as a number."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([HEAD[c].get(lang) for c in CSV_COLUMNS])
+    for r in report.rows:
+        c = cells(r, lang)
+        c["path"] = r.path
+        c["status"] = {OVERDUE: "逾期", DUE_SOON: "即将到期"}[r.status] if lang != "en" else r.status
+        w.writerow([_csv_safe(c[k]) for k in CSV_COLUMNS])
+    return "\ufeff" + buf.getvalue()
+
+
+def _csv_safe(value: str) -> str:
+    """Excel runs a cell that starts with = + - @ as a formula; a title typed by a clerk must stay text."""
+    if value and value[0] in "=+-@\t\r" and not value.lstrip("-").isdigit():
+        return "'" + value
+    return value
+
+
+def render(report: Report, fmt: str, lang: str) -> str:
+    if fmt == "table":
+        return table(report, lang)
+    if fmt == "md":
+        return md(report, lang)
+    if fmt == "html":
+        return html(report, lang)
+    if fmt == "json":
+        return json_text(report)
+    if fmt == "csv":
+        return csv_text(report, lang)
+    raise ValueError(fmt)

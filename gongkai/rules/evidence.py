@@ -1,0 +1,77 @@
+"""Photos and scans kept with each record (seed 二（五）: 公开栏公开、照相留存…内容一致).
+
+Passing: `evidence: [evidence/2024/q1-board.jpg]` and that file exists inside the repository.
+Failing: a path that does not exist, an absolute path, `../` or a link leading out → evidence;
+the same photo (same bytes) behind records of different items or periods → evidence-reused (warning).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from gongkai import basis as B
+from gongkai.problem import Problem, msg
+from gongkai.rules.base import RuleContext, chain
+
+
+def _digest(path: Path, cache: dict[Path, str]) -> str | None:
+    if path not in cache:
+        h = hashlib.sha256()
+        try:
+            with path.open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+        except OSError:
+            return None
+        cache[path] = h.hexdigest()
+    return cache[path]
+
+
+def check(ctx: RuleContext) -> Iterator[Problem]:
+    unit = ctx.unit
+    root = Path(os.path.realpath(ctx.repo.root))
+    owners: dict[str, tuple] = {}
+    for rid, rec in sorted(unit.records.items()):
+        for entry, loc in zip(rec.evidence, getattr(rec.evidence, "locs", [])):
+            found = _check_path(ctx, rec.src.path, loc, entry, unit.dir, root)
+            if isinstance(found, Problem):
+                yield found
+                continue
+            digest = _digest(found, ctx.hashes)
+            if digest is None:
+                continue
+            mine = (rec.item, str(rec.period) if rec.period else rec.event or rec.project or rid)
+            first = owners.setdefault(digest, (mine, rid, entry))
+            if first[0] != mine and first[1] not in chain(unit, rec):
+                yield ctx.problem("evidence-reused", "warning", rec.src.path, loc, msg(
+                    "照片 {e} 与 {o} 的照片 {oe} 内容相同，但那是另一事项或另一期间：每次公开应留存当次的照片",
+                    "photo {e} has the same content as {oe} of {o}, a different item or period: keep a photo of each posting",
+                    e=entry, o=first[1], oe=first[2]), B.ARCHIVE)
+
+
+def _check_path(ctx: RuleContext, path: str, loc: tuple[int, int], entry: str, unit_dir: Path, root: Path):  # type: ignore[no-untyped-def]
+    text = entry.strip()
+    if PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute() or PureWindowsPath(text).drive:
+        return ctx.problem("evidence", "error", path, loc, msg(
+            "证据路径 {e} 是绝对路径：请写相对于本单位文件夹的路径，如 evidence/2024/q1-board.jpg",
+            "evidence path {e} is absolute: write it relative to the unit folder, e.g. evidence/2024/q1-board.jpg", e=text),
+            B.ARCHIVE)
+    parts = text.replace("\\", "/").split("/")
+    if ".." in parts:
+        return ctx.problem("evidence", "error", path, loc, msg(
+            "证据路径 {e} 含有“..”：证据文件必须放在本仓库里", "evidence path {e} contains '..': evidence stays inside the repository",
+            e=text), B.ARCHIVE)
+    target = unit_dir / Path(*[p for p in parts if p not in ("", ".")]) if parts else unit_dir
+    real = Path(os.path.realpath(target))
+    if real != root and root not in real.parents:
+        return ctx.problem("evidence", "error", path, loc, msg(
+            "证据文件 {e} 是指向仓库外面的链接：请把文件本身放进仓库", "evidence {e} is a link leading outside the repository: "
+            "put the file itself in the repository", e=text), B.ARCHIVE)
+    if not real.is_file():
+        return ctx.problem("evidence", "error", path, loc, msg(
+            "找不到证据文件 {e}：请把照片放到这个位置，或改正路径", "evidence file {e} not found: put the photo there or fix the path",
+            e=text), B.ARCHIVE)
+    return real

@@ -1,0 +1,102 @@
+"""Finance statements (seed 二（三）4 and 一): they balance, they chain, and the committee reviewed them.
+
+Passing: opening 125000.00 + income 82000.00 − expense 18000.00 = closing 189000.00, and Q2's
+opening_balance is Q1's closing_balance.
+Failing: closing 189000.10 → balance; Q2 opening 188000.00 → continuity; no `reviewed` → review (warning);
+reviewed 2024-04-09 but published 2024-04-08 → review (error). Amounts are exact decimals: 0.10 + 0.20 = 0.30.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+
+from gongkai import basis as B
+from gongkai.items import resolve
+from gongkai.model import Record, Statement
+from gongkai.problem import Problem, msg
+from gongkai.rules.base import RuleContext, superseded
+
+
+def yuan(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def totals(st: Statement) -> tuple[Decimal, Decimal] | None:
+    """Σincome and Σexpense, or None when an amount could not be read (already reported as `amount`)."""
+    if {"income", "expense"} & st.src.invalid:
+        return None
+    lines = list(st.income) + list(st.expense)
+    if any(line.amount is None for line in lines):
+        return None
+    return (sum((line.amount.value for line in st.income), Decimal(0)),  # type: ignore[union-attr]
+            sum((line.amount.value for line in st.expense), Decimal(0)))  # type: ignore[union-attr]
+
+
+def check(ctx: RuleContext) -> Iterator[Problem]:
+    yield from _balance(ctx)
+    yield from _continuity(ctx)
+    yield from _review(ctx)
+
+
+def _balance(ctx: RuleContext) -> Iterator[Problem]:
+    for rid, rec in sorted(ctx.unit.records.items()):
+        st = rec.finance
+        if st is None or st.opening_balance is None or st.closing_balance is None:
+            continue
+        sums = totals(st)
+        if sums is None:
+            continue
+        income, expense = sums
+        expected = st.opening_balance.value + income - expense
+        if expected != st.closing_balance.value:
+            yield ctx.problem("balance", "error", rec.src.path, st.at("closing_balance"), msg(
+                "收支不平：期初 {o} + 收入 {i} − 支出 {e} = {x}，但期末余额写的是 {c}（相差 {d}）",
+                "does not balance: opening {o} + income {i} − expense {e} = {x}, but closing_balance is {c} (off by {d})",
+                o=yuan(st.opening_balance.value), i=yuan(income), e=yuan(expense), x=yuan(expected),
+                c=yuan(st.closing_balance.value), d=yuan(st.closing_balance.value - expected)), B.ACCURACY)
+
+
+def _continuity(ctx: RuleContext) -> Iterator[Problem]:
+    unit = ctx.unit
+    gone = superseded(unit)
+    by_end: dict[tuple[str, str, dt.date], Record] = {}
+    chains: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    for rid, rec in sorted(unit.records.items()):
+        if rid in gone or rec.finance is None or rec.period is None or not rec.item:
+            continue
+        key = (rec.item, rec.project or "")
+        by_end.setdefault((*key, rec.period.end), rec)
+        chains[key].append(rec)
+    for key, recs in sorted(chains.items()):
+        for rec in recs:
+            prev = by_end.get((*key, rec.period.start - dt.timedelta(days=1)))  # type: ignore[union-attr]
+            st, pst = rec.finance, prev.finance if prev else None
+            if prev is None or st is None or pst is None or st.opening_balance is None or pst.closing_balance is None:
+                continue
+            if st.opening_balance.value != pst.closing_balance.value:
+                yield ctx.problem("continuity", "error", rec.src.path, st.at("opening_balance"), msg(
+                    "期初余额 {o} 与上一期（{p}，{f}）的期末余额 {c} 不一致",
+                    "opening_balance {o} differs from the closing balance {c} of the previous period ({p}, {f})",
+                    o=yuan(st.opening_balance.value), c=yuan(pst.closing_balance.value), p=prev.period, f=prev.id),
+                    B.ACCURACY)
+
+
+def _review(ctx: RuleContext) -> Iterator[Problem]:
+    unit = ctx.unit
+    for rid, rec in sorted(unit.records.items()):
+        info = resolve(rec.item, unit.unit, unit.plans) if rec.item else None
+        if info is None or info.category != "finance":
+            continue
+        if rec.reviewed is None:
+            if "reviewed" not in rec.src.invalid:
+                yield ctx.problem("review", "warning", rec.src.path, rec.at("item"), msg(
+                    "财务类事项公开前应经村（居）务监督委员会审核：请补上 reviewed: {{by: 审核人, date: 日期}}",
+                    "finance items are reviewed by the supervisory committee before publication: add reviewed: {{by, date}}"),
+                    B.SUPERVISION)
+        elif rec.reviewed.date and rec.published and rec.reviewed.date > rec.published:
+            yield ctx.problem("review", "error", rec.src.path, rec.reviewed.at("date"), msg(
+                "监委会审核日期 {r} 晚于公开日期 {p}：应先审核、后公开", "reviewed on {r}, after publication on {p}: "
+                "review comes before publication", r=rec.reviewed.date, p=rec.published), B.SUPERVISION)

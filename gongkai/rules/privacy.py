@@ -1,0 +1,97 @@
+"""Personal data in what is published: record titles, content, table cells, finance line names.
+
+Passing: 张三 110101********1234, 联系电话 138****5678.
+Failing: an 18-digit resident ID with a valid ISO 7064 MOD 11-2 check digit, or an 11-digit
+mobile number (1[3-9]…), unmasked → privacy (error). The message shows only the masked form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from gongkai import basis as B
+from gongkai.problem import Problem, msg
+from gongkai.rules.base import RuleContext
+
+ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
+MOBILE_RE = re.compile(r"(?<![0-9])(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9])")
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK = "10X98765432"
+
+
+def valid_resident_id(text: str) -> bool:
+    """ISO 7064 MOD 11-2 check digit of a GB 11643 resident identity number."""
+    if len(text) != 18 or not text[:17].isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(text[:17], WEIGHTS))
+    return CHECK[total % 11] == text[17].upper()
+
+
+def mask_id(text: str) -> str:
+    return text[:6] + "*" * 8 + text[-4:]
+
+
+def mask_mobile(digits: str) -> str:
+    return digits[:3] + "****" + digits[-4:]
+
+
+def find(text: str) -> list[tuple[int, str, str]]:
+    """(offset, kind, masked) for each unmasked resident ID or mobile number in text."""
+    out: list[tuple[int, str, str]] = []
+    taken: list[range] = []
+    for m in ID_RE.finditer(text):
+        if valid_resident_id(m.group(1)):
+            out.append((m.start(1), "id", mask_id(m.group(1))))
+            taken.append(range(m.start(1), m.end(1)))
+    for m in MOBILE_RE.finditer(text):
+        if any(m.start() in r for r in taken):
+            continue
+        out.append((m.start(), "mobile", mask_mobile("".join(m.groups()))))
+    return sorted(out)
+
+
+def _locate(text: str, offset: int, loc: tuple[int, int]) -> tuple[int, int]:
+    line = text.count("\n", 0, offset)
+    if line == 0:
+        return (loc[0], loc[1] + offset)
+    return (loc[0] + line, loc[1] + offset - text.rfind("\n", 0, offset) - 1)
+
+
+def _texts(rec) -> Iterator[tuple[str, tuple[int, int], str]]:  # type: ignore[no-untyped-def]
+    if rec.title:
+        yield rec.title, rec.at("title"), "title"
+    if rec.content:
+        yield rec.content, rec.at("content"), "content"
+    for table in rec.tables:
+        if table.title:
+            yield table.title, table.at("title"), "table"
+        for cell, loc in zip(table.columns, getattr(table.columns, "locs", [])):
+            yield cell, loc, "table"
+        for row in table.rows:
+            for cell, loc in zip(row, getattr(row, "locs", [])):
+                yield cell, loc, "table"
+    if rec.finance:
+        for line in list(rec.finance.income) + list(rec.finance.expense):
+            if line.name:
+                yield line.name, line.at("name"), "finance"
+
+
+WHERE_ZH = {"title": "标题", "content": "正文", "table": "表格", "finance": "收支名目"}
+WHERE_EN = {"title": "title", "content": "content", "table": "table", "finance": "finance line name"}
+
+
+def check(ctx: RuleContext) -> Iterator[Problem]:
+    for rid, rec in sorted(ctx.unit.records.items()):
+        for text, loc, where in _texts(rec):
+            # block scalars may be indented beyond our estimate; precise enough to find the line
+            for offset, kind, masked in find(text):
+                if kind == "id":
+                    m = msg("{w}里有未遮盖的身份证号码（{x}）：公开时只保留前 6 位和后 4 位，如 {x}",
+                            "unmasked resident ID ({x}) in the {we}: publish only the first 6 and last 4 digits, as {x}",
+                            w=WHERE_ZH[where], we=WHERE_EN[where], x=masked)
+                else:
+                    m = msg("{w}里有未遮盖的手机号码（{x}）：公开时把中间四位换成 ****，如 {x}",
+                            "unmasked mobile number ({x}) in the {we}: hide the middle four digits, as {x}",
+                            w=WHERE_ZH[where], we=WHERE_EN[where], x=masked)
+                yield ctx.problem("privacy", "error", rec.src.path, _locate(text, offset, loc), m, B.PRIVACY)

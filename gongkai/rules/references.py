@@ -1,0 +1,134 @@
+"""Ids and names that must point at something (SPEC "Ids and references").
+
+Passing: `event: 2024-03-05-rep-meeting` with events/2024-03-05-rep-meeting.yaml present.
+Failing: `item: village/finance/19` → unknown-item (did you mean …); `supersedes: records/2024/nope` → reference;
+two records of village/finance/1 for 2024-Q1, neither superseding the other → duplicate.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from gongkai import basis as B
+from gongkai import catalog
+from gongkai.items import LOCAL_PREFIX, resolve
+from gongkai.model import Record
+from gongkai.problem import Problem, msg
+from gongkai.rules.base import RuleContext, chain
+
+
+def check(ctx: RuleContext) -> Iterator[Problem]:
+    yield from _items(ctx)
+    yield from _references(ctx)
+    yield from _duplicates(ctx)
+
+
+def _unknown(ctx: RuleContext, item: str, path: str, loc: tuple[int, int]) -> Iterator[Problem]:
+    unit = ctx.unit
+    if resolve(item, unit.unit, unit.plans) is not None or unit.kind is None:
+        return
+    if item.startswith(LOCAL_PREFIX):
+        yield ctx.problem("unknown-item", "error", path, loc, msg(
+            "本地事项 {i} 没有在任何年度方案的 items 里定义（需写 title、category、schedule）",
+            "local item {i} is not defined in any plan's items (with title, category and schedule)", i=item), B.CATALOG)
+        return
+    cat = catalog.load(unit.kind)
+    guess = cat.suggest(item)
+    kind_zh = catalog.KIND_ZH[unit.kind]
+    parts = item.split("/")
+    if parts[0] in catalog.KINDS and parts[0] != unit.kind:
+        lead_zh = f"{item} 是{catalog.KIND_ZH[parts[0]]}目录的编号，本单位是{kind_zh}"
+        lead_en = f"{item} belongs to the {parts[0]} catalog but this unit is a {unit.kind}"
+    else:
+        lead_zh = f"{item} 不在{cat.title}里"
+        lead_en = f"{item} is not in the {unit.kind} catalog"
+    hint_zh = f"，是否应为 {guess}（{cat.get(guess).title}）？" if guess else "：用 gongkai catalog 查看可用编号"  # type: ignore[union-attr]
+    hint_en = f"; did you mean {guess}?" if guess else ": see gongkai catalog"
+    yield ctx.problem("unknown-item", "error", path, loc, msg("{a}{b}", "{c}{d}", a=lead_zh, b=hint_zh, c=lead_en, d=hint_en),
+                      B.CATALOG)
+
+
+def _items(ctx: RuleContext) -> Iterator[Problem]:
+    unit = ctx.unit
+    for plan in unit.plans:
+        for entry in list(plan.items) + list(plan.not_applicable):
+            if entry.item:
+                yield from _unknown(ctx, entry.item, plan.src.path, entry.at("item"))
+    for group in (unit.records, unit.events, unit.projects):
+        for obj in group.values():  # type: ignore[attr-defined]
+            if obj.item:
+                yield from _unknown(ctx, obj.item, obj.src.path, obj.at("item"))
+
+
+def _ref(ctx: RuleContext, obj, key: str, target: str, what_zh: str, what_en: str, known) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+    if target in known:
+        return
+    yield ctx.problem("reference", "error", obj.src.path, obj.at(key), msg(
+        "{k}: {t} 找不到对应的{w}：{hint}", "{k}: {t} names no {we}: {hint_en}", k=key, t=target, w=what_zh, we=what_en,
+        hint=f"检查拼写，可用的有：{'、'.join(sorted(known)[:8]) or '（无）'}",
+        hint_en=f"check the spelling; known: {', '.join(sorted(known)[:8]) or '(none)'}"), B.FORMAT)
+
+
+def _references(ctx: RuleContext) -> Iterator[Problem]:
+    unit = ctx.unit
+    boards = {b.id for b in unit.unit.boards if b.id} if unit.unit else set()
+    targets = set(unit.records) | set(unit.feedback)
+    for rid, rec in sorted(unit.records.items()):
+        if rec.event:
+            yield from _ref(ctx, rec, "event", rec.event, "事件（events/）", "event", unit.events)
+        if rec.project:
+            yield from _ref(ctx, rec, "project", rec.project, "项目（projects/）", "project", unit.projects)
+            if rec.phase is None and "phase" not in rec.src.invalid:
+                yield ctx.problem("schema", "error", rec.src.path, rec.at("project"), msg(
+                    "写了 project 就要写 phase：before（事前）、during（事中）或 after（事后）",
+                    "a record naming a project needs phase: before, during or after"), B.PHASED)
+            elif rec.phase == "during" and rec.period is None and "period" not in rec.src.invalid:
+                yield ctx.problem("schema", "error", rec.src.path, rec.at("phase"), msg(
+                    "事中公开（during）要写 period，如 2024-Q2", "a 'during' record needs a period such as 2024-Q2"), B.PHASED)
+        if rec.supersedes:
+            if rec.supersedes == rid:
+                yield ctx.problem("reference", "error", rec.src.path, rec.at("supersedes"), msg(
+                    "记录不能更正它自己", "a record cannot supersede itself"), B.FORMAT)
+            else:
+                yield from _ref(ctx, rec, "supersedes", rec.supersedes, "记录（records/）", "record", unit.records)
+        for board, loc in zip(rec.boards, getattr(rec.boards, "locs", [])):
+            if board not in boards:
+                yield _board(ctx, rec.src.path, loc, board, boards)
+    for fb in unit.feedback.values():
+        if fb.about:
+            yield from _ref(ctx, fb, "about", fb.about, "记录（records/ 或 feedback/）", "record or feedback", targets)
+    for plan in unit.plans:
+        for pi in plan.items:
+            for board, loc in zip(pi.boards, getattr(pi.boards, "locs", [])):
+                if board not in boards:
+                    yield _board(ctx, plan.src.path, loc, board, boards)
+    for insp in unit.inspections.values():
+        for finding in insp.findings:
+            if finding.board and finding.board not in boards:
+                yield _board(ctx, insp.src.path, finding.at("board"), finding.board, boards)
+
+
+def _board(ctx: RuleContext, path: str, loc: tuple[int, int], board: str, boards: set[str]) -> Problem:
+    return ctx.problem("reference", "error", path, loc, msg(
+        "公开栏“{b}”没有在 unit.yaml 的 boards 里登记（已登记：{k}）", "board '{b}' is not listed under boards in unit.yaml "
+        "(listed: {k})", b=board, k=", ".join(sorted(boards)) or "—"), B.CHANNELS)
+
+
+def _duplicates(ctx: RuleContext) -> Iterator[Problem]:
+    unit = ctx.unit
+    groups: dict[tuple, list[Record]] = defaultdict(list)
+    for rec in unit.records.values():
+        if rec.item and rec.period is not None:
+            groups[(rec.item, rec.period, rec.project or "", rec.phase or "")].append(rec)
+    for (item, period, _project, _phase), recs in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        recs.sort(key=lambda r: r.id)
+        for i, later in enumerate(recs):
+            for earlier in recs[:i]:
+                if earlier.id in chain(unit, later) or later.id in chain(unit, earlier):
+                    continue
+                yield ctx.problem("duplicate", "error", later.src.path, later.at("period"), msg(
+                    "与 {o} 重复（同一事项 {i}、同一期间 {p}）：如果这是更正，请写 supersedes: {o}",
+                    "duplicates {o} (same item {i} and period {p}): if it corrects it, add supersedes: {o}",
+                    o=earlier.id, i=item, p=period), B.ACCURACY)
+                break
