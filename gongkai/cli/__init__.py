@@ -11,6 +11,7 @@ from gongkai.cli.common import CannotRun, fail, lang_of
 from gongkai.cli import catalog as _catalog  # noqa: E402,F401
 from gongkai.cli import check as _check  # noqa: E402,F401
 from gongkai.cli import init as _init  # noqa: E402,F401
+from gongkai.cli import overdue as _overdue  # noqa: E402,F401
 
 
 def main() -> None:

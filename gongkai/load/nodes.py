@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - libyaml missing
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 48
 MAX_NODES = 200_000
-STANDARD_TAG = "tag:yaml.org,2002:"
+STANDARD_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp"))
 NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
@@ -187,7 +187,7 @@ def _refuse_anchor(ev: yaml.Event) -> None:
 
 def _refuse_tag(ev: yaml.Event) -> None:
     tag = getattr(ev, "tag", None)
-    if tag and tag != "!" and not tag.startswith(STANDARD_TAG):
+    if tag and tag != "!" and tag not in STANDARD_TAGS:
         m = ev.start_mark
         raise _Stop(Slip("syntax", m.line + 1, m.column + 1, msg(
             "不支持 YAML 标签 {t}：请删掉它", "YAML tag {t} is not accepted: remove it", t=tag)))

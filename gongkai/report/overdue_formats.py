@@ -56,7 +56,7 @@ def counts_text(overdue: int, due_soon: int, lang: str) -> str:
         return f"{overdue} overdue, {due_soon} due soon"
     if not overdue and not due_soon:
         return "没有逾期或即将到期的事项"
-    return f"{overdue}项逾期，{due_soon}项即将到期"
+    return (f"{overdue}项逾期" if overdue else "无逾期") + "，" + (f"{due_soon}项即将到期" if due_soon else "无即将到期")
 
 
 def title(report: Report, lang: str, unit_name: str | None = None) -> str:
@@ -71,8 +71,8 @@ def title(report: Report, lang: str, unit_name: str | None = None) -> str:
 def window_text(report: Report, lang: str) -> str:
     days = report.window
     if days is None:
-        return "即将到期：按各单位设定的提醒天数" if lang != "en" else "due soon: within each unit's reminder window"
-    return f"即将到期：{days} 天内到期" if lang != "en" else f"due soon: due within {days} days"
+        return "即将到期指在各单位设定的提醒天数内到期" if lang != "en" else "due soon: within each unit's reminder window"
+    return f"即将到期指 {days} 天内到期" if lang != "en" else f"due soon: due within {days} days"
 
 
 def section_heading(section: Section, lang: str) -> str:
@@ -151,10 +151,10 @@ def table(report: Report, lang: str) -> str:
 def _summary(report: Report, lang: str) -> str:
     if report.empty:
         return counts_text(0, 0, lang) + ("。" if lang != "en" else ".")
-    sep = "；" if lang != "en" else "; "
-    end = "。" if lang != "en" else "."
     total = counts_text(report.overdue, report.due_soon, lang)
-    return (f"共{total}" if lang != "en" else f"In all: {total}") + sep + window_text(report, lang) + end
+    if lang == "en":
+        return f"In all: {total} ({window_text(report, lang)})."
+    return f"合计：{total}（{window_text(report, lang)}）。"
 
 
 def _clean_line(clean: list[Section], lang: str) -> str:
@@ -214,9 +214,9 @@ footer { margin-top: 2em; color: #57606a; font-size: .85em; }
 
 
 def _e(text: str) -> str:
-    import html
+    from html import escape
 
-    return html.escape(text, quote=True)
+    return escape(text, quote=True)
 
 
 def html(report: Report, lang: str) -> str:

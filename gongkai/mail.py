@@ -1,0 +1,422 @@
+"""Compose the overdue mail and deliver it over SMTP.
+
+Who gets what: the town's recipients (`email.to` in gongkai.yaml) get the whole report; each unit's
+own recipients (`email:` in its unit.yaml) get that unit's part only; `--to` replaces all of them
+with one whole-report message. The password never lives in the repository: it is read from the
+environment variable that `password_env` names.
+
+Every failure becomes a `MailError` carrying one line that names the server and the reason; the
+caller prints it and exits 3. `email`, `smtplib` and `ssl` are imported only when a mail is made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from gongkai.model import PASSWORD_REFUSED, Email
+from gongkai.overdue import Report
+from gongkai.problem import Msg, msg
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+CAFILE_ENV = "GONGKAI_SMTP_CAFILE"  # a PEM file of extra trusted certificates (a town's self-signed server)
+DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+DEFAULT_TIMEOUT = 30
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+class MailConfigError(Exception):
+    """The mail settings cannot work (missing sender, no recipients, password not in the environment)."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
+class MailError(Exception):
+    """Nothing could be delivered: one line naming the server and the reason."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str
+    port: int
+    security: str  # none | starttls | ssl
+    timeout: float
+    sender: str  # the From header as written (may carry a display name)
+    town_to: tuple[str, ...]
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    subject_prefix: str = ""
+    timezone: str | None = None
+
+    @property
+    def server(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def envelope_from(self) -> str:
+        from email.utils import parseaddr
+
+        return parseaddr(self.sender)[1] or self.sender
+
+
+@dataclass
+class Outgoing:
+    """One message to send: to whom (the envelope), which part of the report, and the message itself."""
+
+    recipients: tuple[str, ...]
+    report: Report
+    unit: str | None  # None: the whole report
+    message: Any = None  # email.message.EmailMessage
+    delivered: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # address → the server's reason
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"]) if self.message is not None else ""
+
+
+# ---------------------------------------------------------------- settings
+
+
+def configure(email: Email | None, timezone: str | None = None, *, need_password: bool = True,
+              need_sender: bool = True, settings_problems: list[Msg] | None = None) -> Config:
+    """The mail settings from gongkai.yaml's `email:`, checked before anything is sent.
+
+    Raises MailConfigError with a message that says what to write where.
+    """
+    if email is None:
+        raise MailConfigError(Msg(
+            "gongkai.yaml 里没有 email: 设置，无法发送。至少写上 from（发件人）、to（收件人）和 smtp（邮件服务器），见 README「逾期提醒」",
+            "gongkai.yaml has no 'email:' section: set at least from, to and smtp (README, 'Overdue report')"))
+    if "password" in email.src.pos:
+        raise MailConfigError(Msg("gongkai.yaml 的 email.password：" + PASSWORD_REFUSED.zh,
+                                  "gongkai.yaml email.password: " + PASSWORD_REFUSED.en))
+    if settings_problems:
+        first = settings_problems[0]
+        raise MailConfigError(Msg("gongkai.yaml 的 email 设置有错误，先改正：" + first.zh,
+                                  "the email settings in gongkai.yaml have errors, fix them first: " + first.en))
+    smtp = email.smtp
+    host = (smtp.host if smtp and smtp.host else None) or "localhost"
+    security = (smtp.security if smtp and smtp.security else None) or "none"
+    port = smtp.port if smtp and smtp.port else DEFAULT_PORTS[security]
+    timeout = smtp.timeout if smtp and smtp.timeout else DEFAULT_TIMEOUT
+    sender = email.from_ or ""
+    if need_sender and not sender:
+        raise MailConfigError(Msg("gongkai.yaml 的 email 缺少 from（发件人地址），如 from: gongkai@huayuankou.example",
+                                  "gongkai.yaml email has no 'from' (the sender address)"))
+    password = None
+    if need_password and (email.username or email.password_env):
+        if not email.username:
+            raise MailConfigError(msg(
+                "gongkai.yaml 的 email 写了 password_env，却没有 username（登录名）：补上 username",
+                "gongkai.yaml email names password_env but no username: add the login name as username"))
+        if not email.password_env:
+            raise MailConfigError(msg(
+                "gongkai.yaml 的 email 写了 username“{u}”，却没有 password_env：写上存放密码的环境变量名，"
+                "如 password_env: GONGKAI_SMTP_PASSWORD，再在运行前设置这个环境变量",
+                "gongkai.yaml email has username '{u}' but no password_env: name the environment variable that "
+                "holds the password, e.g. password_env: GONGKAI_SMTP_PASSWORD, and set it before running", u=email.username))
+        password = os.environ.get(email.password_env)
+        if not password:
+            raise MailConfigError(msg(
+                "环境变量 {v} 没有设置，拿不到登录 {s} 的密码（password_env 指定的）。在 cron 或 systemd 里设置它，见 README「逾期提醒」",
+                "the environment variable {v} (named by password_env) is not set: no password to log in to {s}. "
+                "Set it in the cron or systemd environment (README, 'Overdue report')",
+                v=email.password_env, s=f"{host}:{port}"))
+    return Config(host=host, port=port, security=security, timeout=timeout, sender=sender,
+                  town_to=tuple(email.to), username=email.username if password else None, password=password,
+                  subject_prefix=email.subject_prefix or "", timezone=timezone)
+
+
+def addressees(report: Report, town_to: tuple[str, ...] | list[str], override: list[str] | None,
+               always: bool) -> list[Outgoing]:
+    """Who gets which part. Nothing goes out for an empty part unless `always`.
+
+    An address that is on the town list already gets the whole report and is not sent the unit part too.
+    """
+    if override:
+        return [Outgoing(_unique(override), report, None)] if (always or not report.empty) else []
+    out = []
+    if town_to and (always or not report.empty):
+        out.append(Outgoing(_unique(town_to), report, None))
+    whole = {a.lower() for a in town_to}
+    for s in report.sections:
+        own = tuple(a for a in _unique(s.emails) if a.lower() not in whole)
+        if own and (always or s.rows):
+            out.append(Outgoing(own, report.only(s.unit), s.unit))
+    return out
+
+
+def has_recipients(report: Report, town_to: tuple[str, ...] | list[str], override: list[str] | None) -> bool:
+    return bool(override or town_to or any(s.emails for s in report.sections))
+
+
+def _unique(addresses: Any) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for a in addresses:
+        a = a.strip()
+        if a and a.lower() not in seen:
+            seen[a.lower()] = a
+    return tuple(seen.values())
+
+
+def split_addresses(values: list[str] | None) -> list[str]:
+    """`--to a@x --to b@y` or `--to a@x,b@y`."""
+    out: list[str] = []
+    for v in values or []:
+        out.extend(p.strip() for p in v.replace("；", ",").replace(";", ",").replace("，", ",").split(",") if p.strip())
+    return out
+
+
+# ---------------------------------------------------------------- compose
+
+
+def subject(report: Report, lang: str, prefix: str = "", unit_name: str | None = None) -> str:
+    """`村务公开逾期提醒（截至2024-07-15）：3项逾期，5项即将到期`."""
+    from gongkai.report.overdue_formats import counts_text
+
+    what = report.disclosure.get(lang)
+    counts = counts_text(report.overdue, report.due_soon, lang)
+    day = report.as_of.isoformat()
+    if lang == "en":
+        who = f"{unit_name}: " if unit_name else ""
+        text = f"{who}{what} overdue report (as of {day}): {counts}"
+    else:
+        text = f"{unit_name or ''}{what}逾期提醒（截至{day}）：{counts}"
+    return f"{prefix.strip()} {text}" if prefix.strip() else text
+
+
+def compose(out: Outgoing, sender: str, lang: str, *, prefix: str = "", timezone: str | None = None,
+            now: dt.datetime | None = None) -> EmailMessage:
+    """A multipart/alternative message (plain text and HTML, UTF-8) with an RFC 2047 subject.
+
+    Everything but the Date header is a function of the report: the boundary and the Message-ID are
+    derived from the content, so the same report prints the same message.
+    """
+    from email.message import EmailMessage
+    from email.policy import default
+    from email.utils import format_datetime
+
+    from gongkai.report.overdue_formats import html, table
+
+    report = out.report
+    unit_name = report.sections[0].name if out.unit is not None and report.sections else None
+    subj = subject(report, lang, prefix, unit_name)
+    text = table(report, lang)
+    page = html(report, lang)
+    digest = hashlib.sha256("\0".join([report.as_of.isoformat(), ",".join(out.recipients), subj, text]).encode()).hexdigest()
+
+    m = EmailMessage(policy=default)
+    if sender:
+        m["From"] = sender
+    if out.recipients:
+        m["To"] = ", ".join(out.recipients)
+    m["Subject"] = subj
+    m["Date"] = format_datetime(now or _now(timezone))
+    m["Message-ID"] = f"<gongkai.{report.as_of.isoformat()}.{digest[:24]}@{_domain(sender)}>"
+    m["Content-Language"] = "en" if lang == "en" else "zh-CN"
+    m["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
+    m["X-Mailer"] = "gongkai"
+    m.set_content(text, charset="utf-8")
+    m.add_alternative(page, subtype="html", charset="utf-8")
+    m.set_boundary(f"=_gongkai_{digest[24:48]}")
+    out.message = m
+    return m
+
+
+def _now(timezone: str | None) -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")  # reproducible builds convention: a fixed clock
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    try:
+        from zoneinfo import ZoneInfo
+
+        return dt.datetime.now(ZoneInfo(timezone or "Asia/Shanghai"))
+    except Exception:  # noqa: BLE001 - no tz database: China Standard Time has no daylight saving
+        return dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+
+
+def _domain(sender: str) -> str:
+    from email.utils import parseaddr
+
+    address = parseaddr(sender)[1]
+    domain = address.rpartition("@")[2] if "@" in address else ""
+    return domain if domain and domain.isascii() and " " not in domain else "gongkai.invalid"
+
+
+def as_text(message: EmailMessage) -> str:
+    """The RFC 5322 message with local line ends, for stdout and `| sendmail -t`."""
+    return message.as_string(maxheaderlen=78)
+
+
+# ---------------------------------------------------------------- deliver
+
+
+def deliver(config: Config, outgoing: list[Outgoing]) -> list[Outgoing]:
+    """Send every message over one connection. Fills in `delivered` and `refused` of each.
+
+    Raises MailError when nothing could be sent (connection, TLS or login failure). A failure after
+    some messages went out is recorded on the messages that did not, not raised.
+    """
+    import smtplib
+    import socket
+    import ssl
+
+    server = config.server
+    try:
+        client = _connect(config)
+    except (ssl.SSLError, ssl.CertificateError) as e:
+        raise MailError(_tls_reason(server, e)) from None
+    except smtplib.SMTPConnectError as e:
+        raise MailError(_fail(server, Msg(f"服务器拒绝连接：{_smtp_text(e)}", f"the server refused the session: {_smtp_text(e)}")))
+    except smtplib.SMTPNotSupportedError as e:
+        raise MailError(_fail(server, Msg(
+            f"服务器不支持 STARTTLS（{e}）：改用 security: ssl 或 none，或换端口",
+            f"the server does not offer STARTTLS ({e}): use security ssl or none, or another port")))
+    except smtplib.SMTPResponseException as e:
+        raise MailError(_fail(server, Msg(f"服务器回应错误：{_smtp_text(e)}", f"the server answered {_smtp_text(e)}")))
+    except (smtplib.SMTPServerDisconnected, ConnectionResetError) as e:
+        if not isinstance(e.__context__, TimeoutError):
+            raise MailError(_fail(server, Msg(f"服务器断开了连接（{e or '无说明'}）",
+                                              f"the server closed the connection ({e or 'no reason given'})"))) from None
+        # smtplib reports a greeting that never comes as a disconnection caused by the timeout
+        raise MailError(_fail(server, msg("{t} 秒内没有响应（超时）", "no answer within {t} seconds (timed out)",
+                                          t=_secs(config.timeout)))) from None
+    except (socket.timeout, TimeoutError):
+        raise MailError(_fail(server, msg("{t} 秒内没有响应（超时）", "no answer within {t} seconds (timed out)",
+                                          t=_secs(config.timeout)))) from None
+    except socket.gaierror as e:
+        raise MailError(_fail(server, msg("找不到主机“{h}”（{e}）", "cannot resolve host '{h}' ({e})",
+                                          h=config.host, e=e.strerror or e))) from None
+    except ConnectionRefusedError:
+        raise MailError(_fail(server, Msg("连接被拒绝：这台主机的这个端口上没有邮件服务，请检查 host 和 port",
+                                          "connection refused: no mail service on that host and port; check host and port"))) from None
+    except OSError as e:
+        raise MailError(_fail(server, msg("无法连接：{e}", "cannot connect: {e}", e=e.strerror or e))) from None
+
+    try:
+        if config.username:
+            _login(client, config)
+        for i, out in enumerate(outgoing):
+            try:
+                refused = client.send_message(out.message, from_addr=config.envelope_from, to_addrs=list(out.recipients))
+            except smtplib.SMTPRecipientsRefused as e:
+                refused = e.recipients
+            except smtplib.SMTPSenderRefused as e:
+                raise MailError(_fail(server, msg("拒绝发件人 {a}：{r}", "refused the sender {a}: {r}",
+                                                  a=config.envelope_from, r=_smtp_text(e))))
+            except smtplib.SMTPDataError as e:
+                refused = {a: _smtp_text(e) for a in out.recipients}
+            except (smtplib.SMTPServerDisconnected, OSError) as e:
+                # the connection went away half-way: what was not yet accepted is not delivered
+                reason = str(e) or "connection lost"
+                for rest in outgoing[i:]:
+                    rest.refused = {a: reason for a in rest.recipients}
+                if i == 0:
+                    raise MailError(_fail(server, msg("发送时连接中断（{e}）", "the connection broke while sending ({e})",
+                                                      e=reason))) from None
+                return outgoing
+            out.refused = {a: _smtp_text(v) if isinstance(v, tuple) else str(v) for a, v in refused.items()}
+            out.delivered = [a for a in out.recipients if a not in out.refused]
+    finally:
+        try:
+            client.quit()
+        except Exception:  # noqa: BLE001 - the message is accepted (or not) before QUIT; its answer does not matter
+            client.close()
+    return outgoing
+
+
+def _connect(config: Config) -> Any:
+    import smtplib
+
+    if config.security == "ssl":
+        client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=_tls_context())
+        client.ehlo_or_helo_if_needed()
+        return client
+    client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    try:
+        client.ehlo_or_helo_if_needed()
+        if config.security == "starttls":
+            client.starttls(context=_tls_context())
+            client.ehlo()
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def _login(client: Any, config: Config) -> None:
+    import smtplib
+
+    server = config.server
+    try:
+        client.login(config.username, config.password)
+    except smtplib.SMTPAuthenticationError as e:
+        raise MailError(_fail(server, msg("拒绝登录（用户 {u}）：{r}。检查 username 和环境变量中的密码",
+                                          "login rejected for user {u}: {r}. Check username and the password in the environment",
+                                          u=config.username, r=_smtp_text(e)))) from None
+    except smtplib.SMTPNotSupportedError:
+        hint = Msg("；多数服务器只在加密后才允许登录，把 security 设为 starttls 或 ssl",
+                   "; most servers allow login only after encryption: set security to starttls or ssl") \
+            if config.security == "none" else Msg("", "")
+        raise MailError(_fail(server, Msg("服务器不提供登录（AUTH）" + hint.zh, "the server offers no login (AUTH)" + hint.en))) from None
+    except smtplib.SMTPException as e:
+        raise MailError(_fail(server, msg("登录失败：{r}", "login failed: {r}", r=_smtp_text(e)))) from None
+
+
+def _tls_context() -> Any:
+    import ssl
+
+    cafile = os.environ.get(CAFILE_ENV) or None
+    return ssl.create_default_context(cafile=cafile)
+
+
+def _tls_reason(server: str, e: Exception) -> Msg:
+    import ssl
+
+    if isinstance(e, ssl.SSLCertVerificationError):
+        why = e.verify_message or str(e)
+        return _fail(server, msg(
+            "服务器证书无法验证（{w}）。若服务器用自签名证书，把证书文件路径写进环境变量 {v}",
+            "the server's certificate cannot be verified ({w}). For a self-signed certificate, put its file in the "
+            "environment variable {v}", w=why, v=CAFILE_ENV))
+    return _fail(server, msg("TLS 握手失败（{e}）：security 与端口是否对应？465 端口用 ssl，587 端口用 starttls",
+                             "TLS handshake failed ({e}): does security match the port? 465 is ssl, 587 is starttls",
+                             e=getattr(e, "reason", None) or e))
+
+
+def _fail(server: str, reason: Msg) -> Msg:
+    return Msg(f"邮件未发送：邮件服务器 {server} {reason.zh}", f"mail not sent: mail server {server}: {reason.en}")
+
+
+def _smtp_text(e: Any) -> str:
+    if isinstance(e, tuple) and len(e) == 2:
+        code, text = e
+    else:
+        code, text = getattr(e, "smtp_code", ""), getattr(e, "smtp_error", e)
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {text}".strip().replace("\r", " ").replace("\n", " ")
+
+
+def _secs(t: float) -> str:
+    return str(int(t)) if float(t).is_integer() else str(t)
+
+
+def plaintext_login_warning(config: Config) -> Msg | None:
+    """A password over an unencrypted connection to another machine deserves a word."""
+    if config.username and config.security == "none" and config.host not in LOOPBACK:
+        return msg("注意：以明文连接 {s} 并发送密码；建议 security: starttls 或 ssl",
+                   "warning: the password goes to {s} unencrypted; use security starttls or ssl", s=config.server)
+    return None

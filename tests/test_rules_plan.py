@@ -1,0 +1,60 @@
+"""Annual plans: adoption order, coverage, duplicates, local items."""
+
+from __future__ import annotations
+
+from conftest import ADOPTION, findings, plan_yaml, problems
+
+
+def test_clean_plan(unit) -> None:
+    assert findings(unit(items=["village/system/1"]), "2024-02-01") == []
+
+
+def test_steps_out_of_order(unit) -> None:
+    root = unit(adoption=ADOPTION.replace("joint_meeting: 2024-01-12", "joint_meeting: 2024-01-09"))
+    got = problems(root, "2024-02-01")
+    assert [(p.line, p.code) for p in got] == [(6, "plan-order")]
+    assert "两委联席会议审议" in got[0].message.zh and "监委会审核" in got[0].message.zh
+
+
+def test_missing_step(unit) -> None:
+    root = unit(adoption=ADOPTION.replace("  supervisory_review: 2024-01-10\n", ""))
+    got = problems(root, "2024-02-01")
+    assert [(p.line, p.code) for p in got] == [(3, "plan-order")]
+    assert "缺少“监委会审核”" in got[0].message.zh
+
+
+def test_published_before_approval(unit) -> None:
+    root = unit(adoption=ADOPTION.replace("published: 2024-01-16", "published: 2024-01-14"))
+    assert [f[2] for f in findings(root, "2024-02-01")] == ["plan-order"]
+
+
+def test_coverage_and_optional_items(unit) -> None:
+    text = plan_yaml([]).replace("  - {item: village/finance/4, reason: 本年度无此事项}\n", "")
+    root = unit({"plans/2024.yaml": text})
+    got = problems(root, "2024-02-01")
+    assert [(p.code, p.severity) for p in got] == [("plan-coverage", "warning")]
+    assert "village/finance/4" in got[0].message.zh and "误工补贴" in got[0].message.zh
+    # 其他… items (village/system/9, affairs/21, finance/18) are optional and plan_yaml leaves them out
+
+
+def test_item_twice(unit) -> None:
+    root = unit(items=["village/system/1"], extra_items="- item: village/system/1")
+    got = findings(root, "2024-02-01")
+    assert got == [("plans/2024.yaml", 12, "duplicate", "error")]
+
+
+def test_local_item(unit) -> None:
+    local = "- {item: local/tourism-income, title: 乡村旅游经营收益, category: finance, schedule: quarterly}"
+    root = unit(extra_items=local, files={"records/t.yaml": "item: local/tourism-income\nperiod: 2024-Q1\n"
+                                                             "published: 2024-04-03\nreviewed: {by: 赵六, date: 2024-04-02}\n"})
+    assert findings(root, "2024-04-20") == []
+    root = unit(extra_items="- {item: local/x, title: 某事}")
+    assert findings(root, "2024-02-01") == [("plans/2024.yaml", 11, "schema", "error")]
+
+
+def test_unknown_items_in_plan(unit) -> None:
+    root = unit(extra_items="- item: community/finance/1\n- item: village/finance/19")
+    got = problems(root, "2024-02-01")
+    assert [(p.line, p.code) for p in got] == [(11, "unknown-item"), (12, "unknown-item")]
+    assert "village/finance/1" in got[0].message.zh and "社区" in got[0].message.zh
+    assert "是否应为 village/finance/1" in got[1].message.zh or "village/finance" in got[1].message.zh
