@@ -99,7 +99,7 @@ def compute_unit(unit: UnitData, as_of: dt.date) -> UnitObligations:
     since = unit.unit.since
     first_year = since.year if since else min((p.year for p in unit.plans if p.year), default=as_of.year)
     _plans(out, unit, pub, as_of, first_year, since)
-    _events(out, unit, pub, since)
+    _events(out, unit, pub, as_of, since)
     _projects(out, unit, pub, as_of, since)
     _feedback(out, unit, as_of, since)
     _inspections(out, unit, as_of, first_year, since)
@@ -222,13 +222,13 @@ def _periodic_basis(sched: str, info: ItemInfo, days: int) -> Msg:
     return B.QUARTERLY
 
 
-def _events(out: UnitObligations, unit: UnitData, pub: _Published, since: dt.date | None) -> None:
+def _events(out: UnitObligations, unit: UnitData, pub: _Published, as_of: dt.date, since: dt.date | None) -> None:
     t = unit.timing
     u = unit.unit
     assert u is not None
     for eid, ev in sorted(unit.events.items()):
-        if ev.date is None or (since and ev.date < since):
-            continue
+        if ev.date is None or ev.date > as_of or (since and ev.date < since):
+            continue  # an event after the as-of date has not happened yet
         basis = B.fmt(B.IMMEDIATE, days=t.immediate_days)
         if ev.type == "joint_request":
             notice = joint_request_notice(unit, ev)

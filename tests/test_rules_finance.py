@@ -26,7 +26,7 @@ def test_balance_error(unit) -> None:
                                               ["18000.00"], "189000.10")}, items=["village/finance/1"])
     got = problems(root, "2024-04-20")
     assert [(p.line, p.code) for p in got] == [(12, "balance")]
-    assert "189,000.00" in got[0].message.zh and "相差 0.10" in got[0].message.zh
+    assert "189,000.00" in got[0].message.zh and "多 0.10" in got[0].message.zh
 
 
 def test_continuity(unit) -> None:

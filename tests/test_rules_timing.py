@@ -181,3 +181,10 @@ def test_plan_missing_publication_and_late(unit) -> None:
 def test_records_after_as_of_do_not_count(unit) -> None:
     root = unit({"records/q1.yaml": rec(FIN, "2024-Q1", "2024-04-08")}, items=[FIN])
     assert [f[2] for f in findings(root, "2024-04-07")] == ["due-soon"]
+
+
+def test_future_events_owe_nothing_yet(unit) -> None:
+    event = "date: 2024-03-05\ntype: meeting\ntitle: 村民代表会议\nitem: village/affairs/7\n"
+    root = unit({"events/e.yaml": event})
+    assert findings(root, "2024-03-04") == []
+    assert findings(root, "2024-03-05") == [("events/e.yaml", 1, "due-soon", "info")]

@@ -53,10 +53,12 @@ def _balance(ctx: RuleContext) -> Iterator[Problem]:
         expected = st.opening_balance.value + income - expense
         if expected != st.closing_balance.value:
             yield ctx.problem("balance", "error", rec.src.path, st.at("closing_balance"), msg(
-                "收支不平：期初 {o} + 收入 {i} − 支出 {e} = {x}，但期末余额写的是 {c}（相差 {d}）",
-                "does not balance: opening {o} + income {i} − expense {e} = {x}, but closing_balance is {c} (off by {d})",
+                "收支不平：期初 {o} + 收入 {i} − 支出 {e} = {x}，但期末余额写的是 {c}（{more}{d}）",
+                "does not balance: opening {o} + income {i} − expense {e} = {x}, but closing_balance is {c} ({d} {more_en})",
                 o=yuan(st.opening_balance.value), i=yuan(income), e=yuan(expense), x=yuan(expected),
-                c=yuan(st.closing_balance.value), d=yuan(st.closing_balance.value - expected)), B.ACCURACY)
+                c=yuan(st.closing_balance.value), d=yuan(abs(st.closing_balance.value - expected)),
+                more="多 " if st.closing_balance.value > expected else "少 ",
+                more_en="too much" if st.closing_balance.value > expected else "short"), B.ACCURACY)
 
 
 def _continuity(ctx: RuleContext) -> Iterator[Problem]:

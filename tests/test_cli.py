@@ -1,0 +1,129 @@
+"""The CLI through Typer's runner: exit code and output together."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import UNIT, plan_yaml, write
+from typer.testing import CliRunner
+
+from gongkai.cli.app import app
+import gongkai.cli  # noqa: F401  (registers the commands)
+
+runner = CliRunner()
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args))
+
+
+def clean(tmp_path: Path) -> Path:
+    return write(tmp_path, {"unit.yaml": UNIT, "plans/2024.yaml": plan_yaml([]),
+                            "inspections/2024.yaml": "date: 2024-06-01\n"})
+
+
+def test_check_clean_exits_0(tmp_path: Path) -> None:
+    r = invoke("check", str(clean(tmp_path)), "--as-of", "2024-07-15")
+    assert r.exit_code == 0, r.output
+    assert r.stdout == "检查日期 2024-07-15\n  .（东庄村）: 0 个错误，0 个警告，0 条提示\n共 1 个单位：0 个错误，0 个警告，0 条提示\n"
+
+
+def test_check_errors_exit_1_with_lines(tmp_path: Path) -> None:
+    root = clean(tmp_path)
+    (root / "records").mkdir()
+    (root / "records" / "x.yaml").write_text("item: village/system/1\npublished: 2024-02-30\n", encoding="utf-8")
+    r = invoke("check", str(root), "--as-of", "2024-07-15")
+    assert r.exit_code == 1
+    first = r.stdout.splitlines()[0]
+    assert first.startswith("records/x.yaml:2:12: error[date] “2024-02-30”不是有效日期")
+    assert "（依据：" in first
+    assert "1 个错误" in r.stdout
+
+
+def test_check_json(tmp_path: Path) -> None:
+    root = clean(tmp_path)
+    (root / "records").mkdir()
+    (root / "records" / "x.yaml").write_text("item: village/system/1\npublished: 2024-01-05\ncontent: 电话 13812345678\n",
+                                             encoding="utf-8")
+    r = invoke("check", str(root), "--as-of", "2024-07-15", "--format", "json")
+    assert r.exit_code == 1
+    data = json.loads(r.stdout)
+    assert data["as_of"] == "2024-07-15"
+    assert data["summary"] == {"error": 1, "warning": 0, "info": 0}
+    (p,) = data["problems"]
+    assert set(p) == {"path", "line", "column", "severity", "code", "unit", "message", "basis"}
+    assert (p["path"], p["line"], p["column"], p["code"], p["unit"]) == ("records/x.yaml", 3, 13, "privacy", ".")
+
+
+def test_strict_fails_on_warnings(tmp_path: Path) -> None:
+    root = clean(tmp_path)
+    write(root, {"records/x.yaml": "item: village/finance/4\nperiod: 2024-Q1\npublished: 2024-04-05\n"})
+    assert invoke("check", str(root), "--as-of", "2024-04-20").exit_code == 0
+    assert invoke("check", str(root), "--as-of", "2024-04-20", "--strict").exit_code == 1
+
+
+def test_english(tmp_path: Path) -> None:
+    root = clean(tmp_path)
+    write(root, {"records/x.yaml": "item: village/system/1\npublshed: 2024-01-05\n"})
+    r = invoke("check", str(root), "--as-of", "2024-07-15", "--lang", "en")
+    assert r.exit_code == 1
+    assert "records/x.yaml:2:1: error[schema] unknown key 'publshed'; did you mean 'published'?" in r.stdout
+    assert "1 unit: 2 errors, 0 warnings, 0 info" in r.stdout
+
+
+def test_no_unit_exits_2(tmp_path: Path) -> None:
+    r = invoke("check", str(tmp_path))
+    assert r.exit_code == 2
+    assert "unit.yaml" in r.stderr and "gongkai init" in r.stderr
+    assert r.stdout == ""
+    assert invoke("check", str(tmp_path / "nope")).exit_code == 2
+
+
+def test_bad_options_exit_2(tmp_path: Path) -> None:
+    root = clean(tmp_path)
+    r = invoke("check", str(root), "--as-of", "2024-02-30")
+    assert r.exit_code == 2 and "--as-of" in r.stderr
+    assert invoke("check", str(root), "--format", "xml").exit_code == 2
+    assert invoke("check", str(root), "--lang", "fr").exit_code == 2
+
+
+def test_output_is_deterministic(tmp_path: Path) -> None:
+    root = clean(tmp_path)
+    write(root, {"records/a.yaml": "item: village/finanse/1\npublished: 2024-01-05\n",
+                 "records/b.yaml": "item: village/system/1\npublished: 2024.1.5\nevidence: [evidence/x.jpg]\n"})
+    outs = {invoke("check", str(root), "--as-of", "2024-07-15", "--format", f).stdout for f in ("json", "json")}
+    assert len(outs) == 1
+
+
+def test_catalog_json_and_table() -> None:
+    r = invoke("catalog", "--format", "json")
+    assert r.exit_code == 0
+    items = json.loads(r.stdout)
+    assert len(items) == 48 + 30
+    assert items[0] == {"id": "village/system/1", "kind": "village", "category": "system", "number": 1,
+                        "title": "本村的村民自治章程、村规民约", "schedule": "standing", "monthly_when_busy": False,
+                        "optional": False}
+    community = json.loads(invoke("catalog", "--kind", "community", "--format", "json").stdout)
+    assert [i["number"] for i in community if i["category"] == "finance"] == [1, 2, 3, 5, 6]
+    assert [i["id"] for i in community if i["monthly_when_busy"]] == ["community/finance/3"]
+    table = invoke("catalog", "--kind", "village")
+    assert table.exit_code == 0 and "村级财务收支情况" in table.stdout
+
+
+def test_init_creates_a_checkable_unit_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "dongzhuang"
+    r = invoke("init", str(target), "--name", "东庄村", "--kind", "village", "--year", "2024")
+    assert r.exit_code == 0, r.output
+    unit_text = (target / "unit.yaml").read_text(encoding="utf-8")
+    assert "name: 东庄村" in unit_text and "# 必填" in unit_text
+    plan = (target / "plans" / "2024.yaml").read_text(encoding="utf-8")
+    assert plan.count("\n  - item: village/") == 45 and "  # - item: village/system/9" in plan
+    r = invoke("check", str(target), "--as-of", "2024-02-01", "--format", "json")
+    codes = {p["code"] for p in json.loads(r.stdout)["problems"]}
+    assert codes <= {"due-soon"}, r.stdout  # a fresh unit is valid; only what is coming is listed
+    (target / "unit.yaml").write_text("name: 改过的\n", encoding="utf-8")
+    r = invoke("init", str(target), "--name", "东庄村", "--kind", "village")
+    assert r.exit_code == 2 and "不会覆盖" in r.stderr
+    assert (target / "unit.yaml").read_text(encoding="utf-8") == "name: 改过的\n"
+    assert invoke("init", str(tmp_path / "x"), "--name", "甲", "--kind", "town").exit_code == 2
