@@ -17,7 +17,7 @@ import yaml
 from gongkai.problem import Msg, msg
 
 try:  # the C parser is ~10x faster; the pure-Python one behaves the same
-    from yaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - libyaml missing
     from yaml.loader import Loader as _Parser  # type: ignore[assignment]
 
@@ -229,7 +229,7 @@ def _build(text: str) -> Node | None:
             m = ev.start_mark
             node: Node
             if isinstance(ev, yaml.ScalarEvent):
-                node = Scalar(ev.value, ev.style, m.line + 1, m.column + 1)
+                node = Scalar(ev.value, ev.style or None, m.line + 1, m.column + 1)
             elif isinstance(ev, yaml.MappingStartEvent):
                 node = Mapping(m.line + 1, m.column + 1)
             else:
