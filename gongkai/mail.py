@@ -279,13 +279,13 @@ def deliver(config: Config, outgoing: list[Outgoing]) -> list[Outgoing]:
     except (ssl.SSLError, ssl.CertificateError) as e:
         raise MailError(_tls_reason(server, e)) from None
     except smtplib.SMTPConnectError as e:
-        raise MailError(_fail(server, Msg(f"服务器拒绝连接：{_smtp_text(e)}", f"the server refused the session: {_smtp_text(e)}")))
+        raise MailError(_fail(server, Msg(f"服务器拒绝连接：{_smtp_text(e)}", f"the server refused the session: {_smtp_text(e)}"))) from None
     except smtplib.SMTPNotSupportedError as e:
         raise MailError(_fail(server, Msg(
             f"服务器不支持 STARTTLS（{e}）：改用 security: ssl 或 none，或换端口",
-            f"the server does not offer STARTTLS ({e}): use security ssl or none, or another port")))
+            f"the server does not offer STARTTLS ({e}): use security ssl or none, or another port"))) from None
     except smtplib.SMTPResponseException as e:
-        raise MailError(_fail(server, Msg(f"服务器回应错误：{_smtp_text(e)}", f"the server answered {_smtp_text(e)}")))
+        raise MailError(_fail(server, Msg(f"服务器回应错误：{_smtp_text(e)}", f"the server answered {_smtp_text(e)}"))) from None
     except (smtplib.SMTPServerDisconnected, ConnectionResetError) as e:
         if not isinstance(e.__context__, TimeoutError):
             raise MailError(_fail(server, Msg(f"服务器断开了连接（{e or '无说明'}）",
@@ -293,7 +293,7 @@ def deliver(config: Config, outgoing: list[Outgoing]) -> list[Outgoing]:
         # smtplib reports a greeting that never comes as a disconnection caused by the timeout
         raise MailError(_fail(server, msg("{t} 秒内没有响应（超时）", "no answer within {t} seconds (timed out)",
                                           t=_secs(config.timeout)))) from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise MailError(_fail(server, msg("{t} 秒内没有响应（超时）", "no answer within {t} seconds (timed out)",
                                           t=_secs(config.timeout)))) from None
     except socket.gaierror as e:
@@ -315,9 +315,11 @@ def deliver(config: Config, outgoing: list[Outgoing]) -> list[Outgoing]:
                 refused = e.recipients
             except smtplib.SMTPSenderRefused as e:
                 raise MailError(_fail(server, msg("拒绝发件人 {a}：{r}", "refused the sender {a}: {r}",
-                                                  a=config.envelope_from, r=_smtp_text(e))))
+                                                  a=config.envelope_from, r=_smtp_text(e)))) from None
             except smtplib.SMTPDataError as e:
                 refused = {a: _smtp_text(e) for a in out.recipients}
+            except smtplib.SMTPNotSupportedError as e:  # a non-ASCII address and no SMTPUTF8 on the server
+                refused = {a: str(e) for a in out.recipients}
             except (smtplib.SMTPServerDisconnected, OSError) as e:
                 # the connection went away half-way: what was not yet accepted is not delivered
                 reason = str(e) or "connection lost"
@@ -340,11 +342,11 @@ def deliver(config: Config, outgoing: list[Outgoing]) -> list[Outgoing]:
 def _connect(config: Config) -> Any:
     import smtplib
 
+    client: smtplib.SMTP
     if config.security == "ssl":
         client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=_tls_context())
-        client.ehlo_or_helo_if_needed()
-        return client
-    client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    else:
+        client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
     try:
         client.ehlo_or_helo_if_needed()
         if config.security == "starttls":
@@ -361,7 +363,11 @@ def _login(client: Any, config: Config) -> None:
 
     server = config.server
     try:
-        client.login(config.username, config.password)
+        user, password = config.username or "", config.password or ""
+        if (user + password).isascii():
+            client.login(user, password)
+        else:
+            _login_utf8(client, user, password)
     except smtplib.SMTPAuthenticationError as e:
         raise MailError(_fail(server, msg("拒绝登录（用户 {u}）：{r}。检查 username 和环境变量中的密码",
                                           "login rejected for user {u}: {r}. Check username and the password in the environment",
@@ -373,6 +379,22 @@ def _login(client: Any, config: Config) -> None:
         raise MailError(_fail(server, Msg("服务器不提供登录（AUTH）" + hint.zh, "the server offers no login (AUTH)" + hint.en))) from None
     except smtplib.SMTPException as e:
         raise MailError(_fail(server, msg("登录失败：{r}", "login failed: {r}", r=_smtp_text(e)))) from None
+
+
+def _login_utf8(client: Any, user: str, password: str) -> None:
+    """AUTH PLAIN with UTF-8 credentials (RFC 4616); smtplib insists on ASCII."""
+    import base64
+    import smtplib
+
+    client.ehlo_or_helo_if_needed()
+    if not client.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+    if "PLAIN" not in client.esmtp_features["auth"].upper().split():
+        raise smtplib.SMTPException("the server does not offer AUTH PLAIN, needed for a non-ASCII password")
+    token = base64.b64encode(b"\0" + user.encode("utf-8") + b"\0" + password.encode("utf-8")).decode("ascii")
+    code, resp = client.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, resp)
 
 
 def _tls_context() -> Any:

@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from gongkai.cli.app import app
 from gongkai.cli.common import (
-    AS_OF, EXIT_FOUND, EXIT_NOT_DELIVERED, EXIT_OK, LANG, PATH_ARG, CannotRun, as_of_date, command, lang_of,
+    AS_OF,
+    EXIT_FOUND,
+    EXIT_NOT_DELIVERED,
+    EXIT_OK,
+    LANG,
+    PATH_ARG,
+    CannotRun,
+    as_of_date,
+    command,
+    lang_of,
     load_repository,
 )
 from gongkai.problem import Msg, msg
@@ -26,25 +34,25 @@ FORMATS = ("table", "md", "html", "json", "csv", "email")
 @command
 def overdue(
     path: Path = PATH_ARG,
-    as_of: Optional[str] = AS_OF,  # noqa: UP007 - Typer reads the annotation
-    within: Optional[int] = typer.Option(
+    as_of: str | None = AS_OF,
+    within: int | None = typer.Option(
         None, "--within", metavar="DAYS",
         help="把 DAYS 天内到期的事项列为即将到期（默认：各单位的 due_soon_days，14） / due soon = due within DAYS"),
-    unit: Optional[list[str]] = typer.Option(
+    unit: list[str] | None = typer.Option(
         None, "--unit", metavar="ID", help="只看这个单位（文件夹名或单位名称），可重复 / only this unit (repeatable)"),
     fmt: str = typer.Option(
         "table", "--format", "-f", metavar="FORMAT",
         help="table | md | html | json | csv（UTF-8 带 BOM，Excel 可直接打开）| email（RFC 5322，可接 sendmail -t）"),
-    output: Optional[Path] = typer.Option(
+    output: Path | None = typer.Option(
         None, "--output", "-o", metavar="FILE", help="把报告写入文件，而不是屏幕 / write the report to FILE"),
     send: bool = typer.Option(False, "--send", help="按 gongkai.yaml 的 email 设置发送邮件 / mail the report"),
-    to: Optional[list[str]] = typer.Option(
+    to: list[str] | None = typer.Option(
         None, "--to", metavar="ADDRESS", help="只发给这些地址（代替所有设置的收件人），可重复 / send only to these"),
     always: bool = typer.Option(False, "--always", help="没有逾期或即将到期的事项也发送 / send even when nothing is due"),
     dry_run: bool = typer.Option(False, "--dry-run", help="打印要发送的邮件而不发送 / print the mail instead of sending"),
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="与 --send 同用：发送成功时什么也不打印（适合 cron） / with --send: silent on success"),
-    lang: Optional[str] = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """逾期和即将到期的公开事项（按单位分组）；--send 发送邮件。Overdue and due-soon obligations; --send mails them."""
     from gongkai import mail

@@ -61,7 +61,8 @@ def counts_text(overdue: int, due_soon: int, lang: str) -> str:
 
 def title(report: Report, lang: str, unit_name: str | None = None) -> str:
     """`花园口镇村（居）务公开逾期提醒（截至2024-07-15）`; a unit's own part names the unit."""
-    who = unit_name or report.town or ""
+    only = report.sections[0].name if len(report.sections) == 1 else None
+    who = unit_name or report.town or only or ""
     what = report.disclosure.get(lang)
     if lang == "en":
         return f"{who + ': ' if who else ''}{what}, overdue report as of {report.as_of.isoformat()}"
