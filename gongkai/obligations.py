@@ -41,7 +41,7 @@ class Obligation:
     met: dt.date | None = None  # when it was met (a correction keeps the date of what it corrects)
     met_path: str | None = None
     met_loc: tuple[int, int] | None = None
-    status: str = "pending"  # met | early | late | overdue | due-soon | pending
+    status: str = "pending"  # met | early | late | overdue | due-soon | pending | unknown (record date unreadable)
     days: int = 0
 
     def sort_key(self) -> tuple:
@@ -70,6 +70,9 @@ class _Published:
 
     def __init__(self, unit: UnitData, as_of: dt.date) -> None:
         live = {rid: r for rid, r in unit.records.items() if r.published is not None and r.published <= as_of}
+        # a record whose date could not be read (reported as `date`) was published at an unknown time:
+        # it neither meets nor leaves its obligation overdue, so the date error is not echoed as `overdue`
+        self.undated = [r for r in unit.records.values() if r.published is None and "published" in r.src.invalid]
         superseded = {r.supersedes for r in live.values() if r.supersedes in live and r.supersedes != r.id}
         self.heads = [r for rid, r in sorted(live.items()) if rid not in superseded]
         self.live = live
@@ -84,7 +87,9 @@ class _Published:
     def first(self, match) -> Record | None:  # type: ignore[no-untyped-def]
         """The matching record published first (by the date its correction chain started)."""
         found = [self.root(r) for r in self.heads if match(r)]
-        return min(found, key=lambda r: (r.published, r.id)) if found else None
+        if not found:
+            return next((r for r in sorted(self.undated, key=lambda r: r.id) if match(r)), None)
+        return min(found, key=lambda r: (r.published, r.id))
 
 
 def compute(repo: Repository, as_of: dt.date) -> list[UnitObligations]:
@@ -116,9 +121,13 @@ def _new(unit: UnitData, **kw) -> Obligation:  # type: ignore[no-untyped-def]
 def _meet(ob: Obligation, record: Record | None) -> None:
     if record is not None:
         ob.met, ob.met_path, ob.met_loc = record.published, record.src.path, record.at("published")
+        if record.published is None:
+            ob.status = "unknown"  # its record's date is unreadable; that is reported, not guessed
 
 
 def _status(ob: Obligation, as_of: dt.date, due_soon_days: int) -> None:
+    if ob.status == "unknown":
+        return
     if ob.met is not None:
         if ob.opens is not None and ob.met < ob.opens:
             ob.status, ob.days = "early", (ob.opens - ob.met).days

@@ -127,3 +127,15 @@ def test_plan_file_year_must_match(unit) -> None:
     root = unit({"plans/2024.yaml": "year: 2023\nitems: []\n"})
     got = problems(root, "2024-02-01")
     assert [(p.path, p.line, p.code) for p in got][:1] == [("plans/2024.yaml", 1, "schema")]
+
+
+def test_broken_unit_yaml_does_not_cascade(unit) -> None:
+    root = unit({"unit.yaml": "name: 东庄村\nkind: village\nboards: [{id: main}]\n".encode("gbk"),
+                 "records/a.yaml": "item: village/system/1\npublished: 2024-01-05\nboards: [main]\n"})
+    assert findings(root, "2024-07-15") == [("unit.yaml", 1, "encoding", "error")]
+
+
+def test_unreadable_record_date_is_not_echoed_as_overdue(unit) -> None:
+    root = unit({"records/q1.yaml": "item: village/finance/4\nperiod: 2024-Q1\npublished: 2024-02-30\n"
+                                    "reviewed: {by: 赵六, date: 2024-01-01}\n"}, items=["village/finance/4"])
+    assert findings(root, "2024-05-01") == [("records/q1.yaml", 3, "date", "error")]

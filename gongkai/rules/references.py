@@ -72,7 +72,7 @@ def _ref(ctx: RuleContext, obj, key: str, target: str, what_zh: str, what_en: st
 
 def _references(ctx: RuleContext) -> Iterator[Problem]:
     unit = ctx.unit
-    boards = {b.id for b in unit.unit.boards if b.id} if unit.unit else set()
+    boards = {b.id for b in unit.unit.boards if b.id} if unit.unit else None  # None: unit.yaml is broken
     targets = set(unit.records) | set(unit.feedback)
     for rid, rec in sorted(unit.records.items()):
         if rec.event:
@@ -93,7 +93,7 @@ def _references(ctx: RuleContext) -> Iterator[Problem]:
             else:
                 yield from _ref(ctx, rec, "supersedes", rec.supersedes, "记录（records/）", "record", unit.records)
         for board, loc in zip(rec.boards, getattr(rec.boards, "locs", [])):
-            if board not in boards:
+            if boards is not None and board not in boards:
                 yield _board(ctx, rec.src.path, loc, board, boards)
     for fb in unit.feedback.values():
         if fb.about:
@@ -101,11 +101,11 @@ def _references(ctx: RuleContext) -> Iterator[Problem]:
     for plan in unit.plans:
         for pi in plan.items:
             for board, loc in zip(pi.boards, getattr(pi.boards, "locs", [])):
-                if board not in boards:
+                if boards is not None and board not in boards:
                     yield _board(ctx, plan.src.path, loc, board, boards)
     for insp in unit.inspections.values():
         for finding in insp.findings:
-            if finding.board and finding.board not in boards:
+            if boards is not None and finding.board and finding.board not in boards:
                 yield _board(ctx, insp.src.path, finding.at("board"), finding.board, boards)
 
 
