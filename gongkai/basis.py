@@ -10,6 +10,10 @@ from gongkai.problem import Msg
 FORMAT = Msg("gongkai 文件格式（见 README「仓库格式」）", "gongkai file format (README, 'Repository format')")
 CATALOG = Msg("实施方案附件1《村务公开事项参考目录》、附件2《居务公开事项参考目录》",
               "seed attachments 1 and 2, the reference catalogs")
+CATALOG_OF = {
+    "village": Msg("实施方案附件1《村务公开事项参考目录》", "seed attachment 1, the village reference catalog"),
+    "community": Msg("实施方案附件2《居务公开事项参考目录》", "seed attachment 2, the community reference catalog"),
+}
 PLAN_PROCEDURE = Msg("实施方案 二（二）：征求意见→制订方案→监委会审核、两委联席会议审议→村（居）民会议或代表会议审定→公布实施",
                      "seed 2.(2): consult, draft, supervisory review and joint meeting, assembly approval, publication")
 PLAN_PUBLISH = Msg("实施方案 二（二）4：村（居）民委员会要在会后两日内将方案向村（居）民发布",

@@ -152,7 +152,8 @@ def _section_files(unit_dir: Path, section: str, recursive: bool, unit_dirs: set
     for dirpath, dirnames, filenames in os.walk(base):
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and here / d not in unit_dirs) if recursive else []
-        out.extend(here / n for n in filenames if n.endswith(".yaml") and not n.startswith("."))
+        # only regular files: a FIFO or device named *.yaml would block the read forever
+        out.extend(here / n for n in filenames if n.endswith(".yaml") and not n.startswith(".") and (here / n).is_file())
     return sorted(out)
 
 

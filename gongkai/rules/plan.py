@@ -67,7 +67,7 @@ def _items(ctx: RuleContext, plan: Plan) -> Iterator[Problem]:
         if entry.item in seen:
             yield ctx.problem("duplicate", "error", plan.src.path, entry.at("item"), msg(
                 "事项 {i} 在方案里出现了两次（第 {n} 行已有）：删掉一处", "item {i} appears twice in the plan (already on line {n})",
-                i=entry.item, n=seen[entry.item]), B.CATALOG)
+                i=entry.item, n=seen[entry.item]), B.CATALOG_OF.get(unit.kind or '', B.CATALOG))
             continue
         seen[entry.item] = entry.at("item")[0]
     for pi in plan.items:
@@ -84,4 +84,4 @@ def _items(ctx: RuleContext, plan: Plan) -> Iterator[Problem]:
         yield ctx.problem("plan-coverage", "warning", plan.src.path, plan.at("items"), msg(
             "目录事项 {i}“{t}”既不在 items 里，也不在 not_applicable 里：列入方案，或写明不适用的理由",
             "catalog item {i} ('{t}') is neither in items nor in not_applicable: plan it or say why it does not apply",
-            i=ci.id, t=ci.title), B.CATALOG)
+            i=ci.id, t=ci.title), B.CATALOG_OF.get(unit.kind or '', B.CATALOG))

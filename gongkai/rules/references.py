@@ -31,7 +31,7 @@ def _unknown(ctx: RuleContext, item: str, path: str, loc: tuple[int, int]) -> It
     if item.startswith(LOCAL_PREFIX):
         yield ctx.problem("unknown-item", "error", path, loc, msg(
             "本地事项 {i} 没有在任何年度方案的 items 里定义（需写 title、category、schedule）",
-            "local item {i} is not defined in any plan's items (with title, category and schedule)", i=item), B.CATALOG)
+            "local item {i} is not defined in any plan's items (with title, category and schedule)", i=item), B.CATALOG_OF.get(unit.kind or '', B.CATALOG))
         return
     cat = catalog.load(unit.kind)
     guess = cat.suggest(item)
@@ -46,7 +46,7 @@ def _unknown(ctx: RuleContext, item: str, path: str, loc: tuple[int, int]) -> It
     hint_zh = f"，是否应为 {guess}（{cat.get(guess).title}）？" if guess else "：用 gongkai catalog 查看可用编号"  # type: ignore[union-attr]
     hint_en = f"; did you mean {guess}?" if guess else ": see gongkai catalog"
     yield ctx.problem("unknown-item", "error", path, loc, msg("{a}{b}", "{c}{d}", a=lead_zh, b=hint_zh, c=lead_en, d=hint_en),
-                      B.CATALOG)
+                      B.CATALOG_OF.get(unit.kind or '', B.CATALOG))
 
 
 def _items(ctx: RuleContext) -> Iterator[Problem]:
