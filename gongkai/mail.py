@@ -116,11 +116,8 @@ def configure(email: Email | None, timezone: str | None = None, *, need_password
         raise MailConfigError(Msg("gongkai.yaml 的 email 缺少 from（发件人地址），如 from: gongkai@huayuankou.example",
                                   "gongkai.yaml email has no 'from' (the sender address)"))
     password = None
-    if need_password and (email.username or email.password_env):
-        if not email.username:
-            raise MailConfigError(msg(
-                "gongkai.yaml 的 email 写了 password_env，却没有 username（登录名）：补上 username",
-                "gongkai.yaml email names password_env but no username: add the login name as username"))
+    # a login happens when `username` is set; password_env alone (a relay on localhost) logs in to nothing
+    if need_password and email.username:
         if not email.password_env:
             raise MailConfigError(msg(
                 "gongkai.yaml 的 email 写了 username“{u}”，却没有 password_env：写上存放密码的环境变量名，"
@@ -189,11 +186,11 @@ def subject(report: Report, lang: str, prefix: str = "", unit_name: str | None =
     what = report.disclosure.get(lang)
     counts = counts_text(report.overdue, report.due_soon, lang)
     day = report.as_of.isoformat()
+    who = unit_name or report.town or ""
     if lang == "en":
-        who = f"{unit_name}: " if unit_name else ""
-        text = f"{who}{what} overdue report (as of {day}): {counts}"
+        text = f"{who + ': ' if who else ''}{what} overdue report (as of {day}): {counts}"
     else:
-        text = f"{unit_name or ''}{what}逾期提醒（截至{day}）：{counts}"
+        text = f"{who}{what}逾期提醒（截至{day}）：{counts}"
     return f"{prefix.strip()} {text}" if prefix.strip() else text
 
 
@@ -208,13 +205,13 @@ def compose(out: Outgoing, sender: str, lang: str, *, prefix: str = "", timezone
     from email.policy import default
     from email.utils import format_datetime
 
-    from gongkai.report.overdue_formats import html, table
+    from gongkai.report.overdue_formats import html, plain
 
     report = out.report
     unit_name = report.sections[0].name if out.unit is not None and report.sections else None
     subj = subject(report, lang, prefix, unit_name)
-    text = table(report, lang)
-    page = html(report, lang)
+    text = plain(report, lang, unit_name)
+    page = html(report, lang, unit_name)
     digest = hashlib.sha256("\0".join([report.as_of.isoformat(), ",".join(out.recipients), subj, text]).encode()).hexdigest()
 
     m = EmailMessage(policy=default)
@@ -225,11 +222,11 @@ def compose(out: Outgoing, sender: str, lang: str, *, prefix: str = "", timezone
     m["Subject"] = subj
     m["Date"] = format_datetime(now or _now(timezone))
     m["Message-ID"] = f"<gongkai.{report.as_of.isoformat()}.{digest[:24]}@{_domain(sender)}>"
-    m["Content-Language"] = "en" if lang == "en" else "zh-CN"
     m["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
     m["X-Mailer"] = "gongkai"
     m.set_content(text, charset="utf-8")
     m.add_alternative(page, subtype="html", charset="utf-8")
+    m["Content-Language"] = "en" if lang == "en" else "zh-CN"  # after set_content, which clears Content-* headers
     m.set_boundary(f"=_gongkai_{digest[24:48]}")
     out.message = m
     return m
@@ -314,6 +311,11 @@ def deliver(config: Config, outgoing: list[Outgoing]) -> list[Outgoing]:
             except smtplib.SMTPRecipientsRefused as e:
                 refused = e.recipients
             except smtplib.SMTPSenderRefused as e:
+                if e.smtp_code == 530 and not config.username:
+                    raise MailError(_fail(server, msg(
+                        "要求先登录（{r}）：在 gongkai.yaml 的 email 写上 username 和 password_env",
+                        "requires a login ({r}): set username and password_env under email in gongkai.yaml",
+                        r=_smtp_text(e)))) from None
                 raise MailError(_fail(server, msg("拒绝发件人 {a}：{r}", "refused the sender {a}: {r}",
                                                   a=config.envelope_from, r=_smtp_text(e)))) from None
             except smtplib.SMTPDataError as e:

@@ -222,6 +222,12 @@ def smtp_auth_plain() -> Iterator[Server]:
 
 
 @pytest.fixture
+def smtp_auth_required() -> Iterator[Server]:
+    """Plain SMTP that refuses MAIL before AUTH (530)."""
+    yield from _serve("none", auth=True, auth_required=True)
+
+
+@pytest.fixture
 def smtp_starttls(certs: Certs, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
     """STARTTLS required before AUTH and MAIL; the client trusts the test CA through GONGKAI_SMTP_CAFILE."""
     monkeypatch.setenv("GONGKAI_SMTP_CAFILE", str(certs.ca))

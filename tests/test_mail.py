@@ -18,6 +18,7 @@ from smtp_fixtures import (  # noqa: F401 - fixtures
     closed_port,
     silent_port,
     smtp_auth_plain,
+    smtp_auth_required,
     smtp_server,
     smtp_ssl,
     smtp_starttls,
@@ -31,7 +32,7 @@ from gongkai.repo import load_repository
 PW_ENV = "GONGKAI_TEST_SMTP_PASSWORD"
 TOWN, DONG, XIN, NAN = ("minzhengban@huayuankou.example", "dongzhuang@huayuankou.example",
                         "xincun@huayuankou.example", "nanhe@huayuankou.example")
-WHOLE_SUBJECT = "村（居）务公开逾期提醒（截至2024-07-15）：3项逾期，2项即将到期"
+WHOLE_SUBJECT = "花园口镇村（居）务公开逾期提醒（截至2024-07-15）：3项逾期，2项即将到期"
 
 
 def parts(m: EmailMessage) -> tuple[str, str]:
@@ -67,7 +68,10 @@ def test_message_is_multipart_utf8_with_encoded_subject(tmp_path: Path) -> None:
     assert re.fullmatch(r"<gongkai\.2024-07-15\.[0-9a-f]{24}@huayuankou\.example>", back["Message-ID"])
     assert back.get_content_type() == "multipart/alternative"
     text, page = parts(back)
-    assert "东庄村（dongzhuang）：3项逾期，1项即将到期" in text and "逾期 96 天" in text
+    assert "【东庄村（dongzhuang）：3项逾期，1项即将到期】" in text
+    assert "1. 逾期 96 天（应于 2024-04-10 完成）\n   village/affairs/5 村级民主协商" in text
+    assert "   期间：2024-Q1；责任人：张伟\n   文件：dongzhuang/plans/2024.yaml:" in text
+    assert back["Content-Language"] == "zh-CN"
     assert "<h2" in page and "东庄村" in page and 'class="overdue"' in page
     assert all(p.get_content_charset() == "utf-8" for p in back.iter_parts())
 
@@ -89,7 +93,7 @@ def test_message_is_deterministic_but_unique_per_report(tmp_path: Path) -> None:
 def test_english_subject(tmp_path: Path) -> None:
     report = build(load_repository(town(tmp_path)), dt.date(2024, 7, 15))
     assert mail.subject(report, "en") == \
-        "Village and community affairs disclosure overdue report (as of 2024-07-15): 3 overdue, 2 due soon"
+        "花园口镇: Village and community affairs disclosure overdue report (as of 2024-07-15): 3 overdue, 2 due soon"
     assert mail.subject(report.only("dongzhuang"), "zh", "[花园口镇]", "东庄村") == \
         "[花园口镇] 东庄村村务公开逾期提醒（截至2024-07-15）：3项逾期，1项即将到期"
 
@@ -129,7 +133,8 @@ def test_send_plain_per_unit_recipients(tmp_path: Path, smtp_server: Server) -> 
     own = got[(DONG,)]
     assert own["Subject"] == "东庄村村务公开逾期提醒（截至2024-07-15）：3项逾期，1项即将到期"
     text, page = parts(own)
-    assert "东庄村" in text and "新村社区" not in text and "xincun" not in page
+    assert text.startswith("东庄村村务公开逾期提醒（截至2024-07-15）\n") and "<h1>东庄村村务公开逾期提醒" in page
+    assert "新村社区" not in text and "xincun" not in page
     assert got[(XIN,)]["Subject"] == "新村社区居务公开逾期提醒（截至2024-07-15）：无逾期，1项即将到期"
     assert f"已发送给 {TOWN}（全部单位）" in result.stderr and f"已发送给 {DONG}（东庄村）" in result.stderr
 
@@ -149,7 +154,7 @@ def test_starttls_and_login(tmp_path: Path, smtp_starttls: Server, monkeypatch: 
     assert [(tuple(r.rcpt_tos), r.authenticated, r.tls) for r in smtp_starttls.received] == \
         [((TOWN,), True, True), ((DONG,), True, True)]
     assert smtp_starttls.received[0].message["Subject"] == \
-        "花园口镇村务公开逾期提醒（截至2024-07-15）：3项逾期，1项即将到期"[4:]  # one village: 村务公开
+        "花园口镇村务公开逾期提醒（截至2024-07-15）：3项逾期，1项即将到期"  # one village: 村务公开
 
 
 def test_ssl_and_login(tmp_path: Path, smtp_ssl: Server, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -177,7 +182,7 @@ def test_nothing_due_sends_nothing_unless_always(tmp_path: Path, smtp_server: Se
     assert result.exit_code == 0, result.output
     got = by_recipient(smtp_server)
     assert sorted(got) == [(TOWN,), (NAN,)]
-    assert got[(TOWN,)]["Subject"] == "村务公开逾期提醒（截至2024-07-15）：没有逾期或即将到期的事项"
+    assert got[(TOWN,)]["Subject"] == "花园口镇村务公开逾期提醒（截至2024-07-15）：没有逾期或即将到期的事项"
     assert "没有逾期或即将到期的事项" in parts(got[(NAN,)])[0]
 
 
@@ -253,6 +258,22 @@ def test_server_without_login(tmp_path: Path, smtp_server: Server, monkeypatch: 
     monkeypatch.setenv(PW_ENV, PASSWORD)
     result = send(town(tmp_path, smtp_server.yaml(username=USER, password_env=PW_ENV)))
     assert result.exit_code == 3 and "服务器不提供登录" in result.stderr and "starttls" in result.stderr
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_server_wants_a_login_we_do_not_have(tmp_path: Path, smtp_auth_required: Server) -> None:
+    result = send(town(tmp_path, smtp_auth_required.yaml()))
+    assert result.exit_code == 3 and "530" in result.stderr and "username" in result.stderr
+    assert smtp_auth_required.received == []
+
+
+def test_password_env_without_username_is_no_login(tmp_path: Path, smtp_server: Server,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example's setting: a relay on localhost that needs no login; the variable is not even read."""
+    monkeypatch.delenv(PW_ENV, raising=False)
+    result = send(town(tmp_path, smtp_server.yaml(password_env=PW_ENV)), "--to", "me@test.example")
+    assert result.exit_code == 1, result.output
+    assert [r.authenticated for r in smtp_server.received] == [False]
 
 
 def test_partial_delivery_says_who(tmp_path: Path, smtp_server: Server) -> None:

@@ -34,7 +34,9 @@ HEAD = {
     "responsible": Msg("责任人", "responsible"),
     "path": Msg("文件", "file"),
 }
-TABLE_COLUMNS = ("due", "status", "title", "period", "item", "responsible", "path")
+# the long title last, so that a narrow terminal wraps only the end of each line
+TABLE_COLUMNS = ("due", "status", "period", "item", "responsible", "path", "title")
+PAGE_COLUMNS = ("due", "status", "title", "period", "item", "responsible", "path")
 
 
 # ---------------------------------------------------------------- words shared by every format
@@ -165,6 +167,39 @@ def _clean_line(clean: list[Section], lang: str) -> str:
     return "没有逾期或即将到期事项的单位：" + "、".join(names) + "。"
 
 
+# ---------------------------------------------------------------- plain text: the mail's text part
+
+
+def plain(report: Report, lang: str, unit_name: str | None = None) -> str:
+    """One block per item: mail programs show text in proportional fonts, where no table stays aligned."""
+    en = lang == "en"
+    lines = [title(report, lang, unit_name), _summary(report, lang), ""]
+    for s in report.sections:
+        if not s.rows:
+            continue
+        lines += [f"【{section_heading(s, lang)}】" if not en else f"== {section_heading(s, lang)} ==", ""]
+        for n, r in enumerate(s.rows, 1):
+            c = cells(r, lang)
+            due = f"（应于 {c['due']} 完成）" if not en else f" (due {c['due']})"
+            what = f"{r.item} {r.title}" if r.item else r.title
+            meta = [f"期间：{c['period']}" if not en else f"period: {c['period']}"]
+            if r.responsible:
+                meta.append(f"责任人：{r.responsible}" if not en else f"responsible: {r.responsible}")
+            lines += [f"{n}. {c['status']}{due}", f"   {what}", "   " + ("；" if not en else "; ").join(meta),
+                      f"   文件：{c['path']}" if not en else f"   file: {c['path']}", ""]
+    clean = clean_units(report)
+    if clean and not report.empty:
+        lines += [_clean_line(clean, lang), ""]
+    lines.append(_footer(lang))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _footer(lang: str) -> str:
+    if lang == "en":
+        return "Made by gongkai from the repository's plans and records; run gongkai check for the details."
+    return "本提醒由 gongkai 根据仓库中的公开方案和公开记录生成；详情请运行 gongkai check。"
+
+
 # ---------------------------------------------------------------- Markdown
 
 
@@ -178,14 +213,14 @@ def md(report: Report, lang: str) -> str:
         if not s.rows:
             continue
         lines += [f"## {_md_cell(section_heading(s, lang))}", ""]
-        lines.append("| " + " | ".join(HEAD[c].get(lang) for c in TABLE_COLUMNS) + " |")
-        lines.append("|" + "|".join("---" for _ in TABLE_COLUMNS) + "|")
+        lines.append("| " + " | ".join(HEAD[c].get(lang) for c in PAGE_COLUMNS) + " |")
+        lines.append("|" + "|".join("---" for _ in PAGE_COLUMNS) + "|")
         for r in s.rows:
             c = cells(r, lang)
             c["status"] = f"**{c['status']}**" if r.status == OVERDUE else c["status"]
             c["path"] = f"`{c['path']}`"
             c["item"] = f"`{c['item']}`" if c["item"] else ""
-            lines.append("| " + " | ".join(_md_cell(c[k]) for k in TABLE_COLUMNS) + " |")
+            lines.append("| " + " | ".join(_md_cell(c[k]) for k in PAGE_COLUMNS) + " |")
         lines.append("")
     clean = clean_units(report)
     if clean and not report.empty:
@@ -214,14 +249,17 @@ footer { margin-top: 2em; color: #57606a; font-size: .85em; }
 """
 
 
+STATUS_STYLE = {OVERDUE: "color:#b42318;font-weight:bold", DUE_SOON: "color:#9a6700"}
+
+
 def _e(text: str) -> str:
     from html import escape
 
     return escape(text, quote=True)
 
 
-def html(report: Report, lang: str) -> str:
-    page_title = title(report, lang)
+def html(report: Report, lang: str, unit_name: str | None = None) -> str:
+    page_title = title(report, lang, unit_name)
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{"en" if lang == "en" else "zh-CN"}">',
@@ -240,25 +278,27 @@ def html(report: Report, lang: str) -> str:
             continue
         out.append(f'<h2 id="unit-{_e(s.unit)}">{_e(section_heading(s, lang))}</h2>')
         out.append("<table>")
-        out.append("<thead><tr>" + "".join(f"<th>{_e(HEAD[c].get(lang))}</th>" for c in TABLE_COLUMNS) + "</tr></thead>")
+        out.append("<thead><tr>" + "".join(f"<th>{_e(HEAD[c].get(lang))}</th>" for c in PAGE_COLUMNS) + "</tr></thead>")
         out.append("<tbody>")
         for r in s.rows:
             c = cells(r, lang)
             tds = []
-            for k in TABLE_COLUMNS:
+            for k in PAGE_COLUMNS:
                 value = _e(c[k])
+                if k in ("item", "path", "period"):
+                    value = value.replace("/", "/<wbr>")  # long paths break after a slash, not mid-word
                 if k in ("item", "path") and value:
                     value = f"<code>{value}</code>"
-                tds.append(f'<td class="{k}">{value}</td>')
+                # the status colour inline too: some mail programs drop the <style> block
+                style = f' style="{STATUS_STYLE[r.status]}"' if k == "status" else ""
+                tds.append(f'<td class="{k}"{style}>{value}</td>')
             out.append(f'<tr class="{r.status}">' + "".join(tds) + "</tr>")
         out.append("</tbody>")
         out.append("</table>")
     clean = clean_units(report)
     if clean and not report.empty:
         out.append(f'<p class="clean">{_e(_clean_line(clean, lang))}</p>')
-    footer = ("由 gongkai 根据仓库中的公开方案、公开记录生成；逾期天数按到期日计算，到期日见各事项所依据的实施方案条款。"
-              if lang != "en" else "Made by gongkai from the repository's plans and records.")
-    out += [f"<footer>{_e(footer)}</footer>", "</body>", "</html>"]
+    out += [f"<footer>{_e(_footer(lang))}</footer>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 
