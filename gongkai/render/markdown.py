@@ -24,6 +24,11 @@ from markupsafe import Markup, escape
 
 from gongkai.render.mask import mask
 
+
+class MdSafe(str):
+    """Markdown that is already safe (rebuilt from parsed tokens): Markdown templates print it as is."""
+
+
 HEADING_SHIFT = 2
 STAR = "\ue000"  # masks first become this private-use character, so that `****` is never emphasis
 _STAR_URL = "%EE%80%80"
@@ -88,14 +93,22 @@ def to_html(text: str | None) -> Markup:
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)]))")
+# what starts a block when it begins a line: a list marker, an ordered-list number, a rule or underline
+_LINE_START = re.compile(r"^(\s*)(?:([-+])(?=\s|$)|(\d{1,9})(?=[.)](?:\s|$))|([-=]+\s*$))")
+
+
+def _line_start(m: re.Match[str]) -> str:
+    lead, marker, number, rule = m.groups()
+    if number is not None:
+        return lead + number + "\\"  # `1\. ` is text, `1. ` a list
+    return lead + "\\" + (marker or rule)
 
 
 def md_escape(text: str, line_start: bool = True) -> str:
-    """Plain text → Markdown that shows exactly that text (one line: newlines become spaces)."""
+    """Plain text → Markdown that shows exactly that text."""
     out = _ENTITY.sub(r"\\&", _MD_SPECIAL.sub(r"\\\1", text))
     if line_start:
-        out = _LINE_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit() else "\\" + m.group(2)), out)
+        out = _LINE_START.sub(_line_start, out)
     return out
 
 
@@ -104,12 +117,12 @@ def md_text(text: str) -> str:
     return md_escape(" ".join(str(text).split("\n")))
 
 
-def to_markdown(text: str | None) -> str:
+def to_markdown(text: str | None) -> MdSafe:
     """Content Markdown → re-built, escaped Markdown (same structure, same safety as to_html)."""
     if not text or not text.strip():
-        return ""
+        return MdSafe("")
     root = SyntaxTreeNode(_tokens(text))
-    return _blocks(root.children, tight=False).strip("\n").replace(_STAR_URL, "*")
+    return MdSafe(_blocks(root.children, tight=False).strip("\n").replace(_STAR_URL, "*"))
 
 
 def _blocks(nodes: list, tight: bool) -> str:

@@ -30,7 +30,7 @@ def amount(value: Decimal | None) -> str:
 
 def _section(n: int) -> str:
     """0 < n < 10000 → 壹仟零伍 (leading zeros are the caller's business)."""
-    out = []
+    out: list[str] = []
     zero = False
     for pos in range(3, -1, -1):
         d = n // 10**pos % 10
@@ -53,7 +53,7 @@ def _integer(n: int) -> str:
         n //= 10000
     if len(sections) > len(SECTION_UNITS):
         raise ValueError("amount too large for 人民币大写")
-    out = []
+    out: list[str] = []
     need_zero = False
     for i in range(len(sections) - 1, -1, -1):
         s = sections[i]

@@ -1,0 +1,78 @@
+"""gongkai render [PATH] --out DIR"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from gongkai.cli.app import app
+from gongkai.cli.common import (
+    AS_OF,
+    EXIT_OK,
+    LANG,
+    PATH_ARG,
+    CannotRun,
+    as_of_date,
+    command,
+    lang_of,
+    load_repository,
+)
+from gongkai.problem import msg
+
+
+class RenderFormat(str, Enum):
+    html = "html"
+    md = "md"
+    all = "all"
+
+
+class Paper(str, Enum):
+    a4 = "a4"
+    a3 = "a3"
+
+
+@app.command()
+@command
+def render(
+    path: Path = PATH_ARG,
+    out: Path = typer.Option(Path("_site"), "--out", "-o",
+                             help="输出文件夹（默认 _site）；不会写到它以外 / output folder; nothing is written outside it"),
+    format: RenderFormat = typer.Option(RenderFormat.html, "--format",
+                                        help="html（打印、网站，默认）、md（微信、Gitee）或 all / html, md or all"),
+    period: str = typer.Option(None, "--period",
+                               help="只出这一期的公开栏版面，如 2024-Q2，或 2024 全年 / only this quarter's (or year's) sheets"),
+    unit: str = typer.Option(None, "--unit", help="只出这个村（社区），写文件夹名或名称 / only this unit (folder or name)"),
+    paper: Paper = typer.Option(Paper.a4, "--paper", help="a4（默认，纵向）或 a3 / paper size for printing"),
+    as_of: str = AS_OF,
+    lang: str = LANG,
+) -> None:
+    """打印公开栏版面、逐件公开页和公开网站。Render bulletin-board sheets, one page per record, and the site index."""
+    from gongkai.render import Options, RenderError
+    from gongkai.render import render as run
+
+    language = lang_of(lang)
+    repo = load_repository(path)
+    day = as_of_date(as_of, repo.settings.timezone if repo.settings else None)
+    formats = ("html", "md") if format is RenderFormat.all else (format.value,)
+    try:
+        result = run(repo, Options(out=out, as_of=day, formats=formats, period=period, unit=unit, paper=paper.value))
+    except RenderError as e:
+        raise CannotRun(e.message) from None
+    for w in result.warnings:
+        sys.stderr.write("gongkai：" + w.get(language) + "\n" if language == "zh" else "gongkai: " + w.get(language) + "\n")
+    errors = sum(1 for u in repo.units for p in u.problems if p.severity == "error") + \
+        sum(1 for p in repo.problems if p.severity == "error")
+    if errors:
+        note = msg("注意：有 {n} 个文件错误，相关内容可能不全；请先运行 gongkai check",
+                   "note: {n} file errors; some content may be missing. Run gongkai check first", n=errors)
+        sys.stderr.write(("gongkai：" if language == "zh" else "gongkai: ") + note.get(language) + "\n")
+    for sheet in result.sheets:
+        sys.stdout.write(str(out / sheet) + "\n")
+    done = msg("已生成 {n} 个文件（{c} 个有变化）到 {o}；公开栏版面 {s} 份",
+               "rendered {n} files ({c} changed) into {o}; {s} board sheets",
+               n=len(result.files), c=len(result.changed), o=out, s=len({f.rsplit('.', 1)[0] for f in result.sheets}))
+    sys.stderr.write(("gongkai：" if language == "zh" else "gongkai: ") + done.get(language) + "\n")
+    raise typer.Exit(EXIT_OK)

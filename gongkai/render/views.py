@@ -1,0 +1,538 @@
+"""What the templates receive: plain, already-masked values built once from the loaded repository.
+
+Templates never see the loaded model objects: internal fields (a record's `note:`, evidence
+paths, source positions) cannot leak into a page, and every text that came from the repository has
+had resident IDs and mobile numbers masked before any template (bundled or the town's own) runs.
+
+Which sheet a record goes on (the board sheet of a unit for one quarter):
+- a record with a `period:` goes on the sheet of the quarter holding that period (a monthly
+  record of 2024-05 goes on the 2024-Q2 sheet, a phased `during` record of 2024-Q2 too);
+- a record without a period (immediate disclosures, phased before/after, standing items) goes on
+  the sheet of the quarter in which it was published;
+- standing items (长期公开) in force on the sheet's date are listed in a section of their own on
+  every sheet; each gets its own page on the sheet of the quarter it was published in;
+- a correction (`supersedes:`) replaces what it corrects and is placed by its own period or date;
+- records published after --as-of are not published yet and appear nowhere.
+
+A sheet's date is the latest publication date of its records; its number (第N期) counts the
+unit's sheets from the first, so it does not change when a later quarter is rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from gongkai import catalog
+from gongkai.items import ItemInfo, effective_schedule, resolve
+from gongkai.model import Plan, PlanItem, Record, Statement, Table
+from gongkai.render import markdown as md
+from gongkai.render.mask import mask
+from gongkai.render.money import amount, daxie
+from gongkai.repo import Repository, UnitData
+from gongkai.schedule import Period, quarter_of
+
+CATEGORY_ORDER = ("system", "affairs", "finance", "other")
+CATEGORY_TITLE = {**catalog.CATEGORY_ZH, "other": "其他事项"}
+CHANNEL_ZH = {"board": "公开栏", "screen": "电子显示屏", "wechat_group": "微信群", "wechat_official": "微信公众号",
+              "website": "政务网站专栏"}
+PHASE_ZH = {"before": "事前", "during": "事中", "after": "事后"}
+CN_NUMERAL = "〇一二三四五六七八九十"
+SHORT_CELL = 12
+
+
+class Public(str):
+    """Text the unit publishes on purpose so that people can reach it (监督电话, the complaint contact):
+    escaped like everything else, but not masked: a masked supervision phone could not be called."""
+
+
+def date_zh(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def cn_ordinal(n: int) -> str:
+    """1 → 一, 12 → 十二 (section numbers 一、二、…)."""
+    if n <= 10:
+        return CN_NUMERAL[n]
+    if n < 20:
+        return "十" + CN_NUMERAL[n % 10]
+    return CN_NUMERAL[n // 10] + "十" + (CN_NUMERAL[n % 10] if n % 10 else "")
+
+
+def _m(text: str | None) -> str:
+    return mask(text) if text else ""
+
+
+# ------------------------------------------------------------------ values
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: Decimal | None
+    text: str  # 125,000.00
+    daxie: str  # 壹拾贰万伍仟元整
+
+    @staticmethod
+    def of(value: Decimal | None) -> Amount:
+        return Amount(value, amount(value), daxie(value))
+
+
+@dataclass(frozen=True)
+class LineView:
+    name: str
+    amount: Amount
+    note: str
+
+
+@dataclass(frozen=True)
+class FinanceView:
+    opening: Amount
+    income: list[LineView]
+    income_total: Amount
+    expense: list[LineView]
+    expense_total: Amount
+    closing: Amount
+    computed_closing: Amount  # opening + income − expense, from the lines as written
+    balanced: bool  # the stated closing balance equals the computed one
+
+
+@dataclass(frozen=True)
+class TableView:
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]  # per column: every non-empty cell is a number (printed right-aligned)
+    short: list[bool]  # per column: every cell is short (≤ 12 characters; printed without wrapping)
+    note: str
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    by: str
+    date: str  # 2024-07-06
+    date_zh: str  # 2024年7月6日
+
+
+@dataclass(frozen=True)
+class ReviewerView:
+    """One member of the supervisory committee and the dates they reviewed a sheet's records."""
+
+    by: str
+    dates: list[str]  # 2024-07-04, in order
+    dates_zh: list[str]  # 2024年7月4日
+
+
+@dataclass(frozen=True)
+class CorrectionView:
+    """The record a correction replaces."""
+
+    id: str
+    title: str
+    published: str
+    published_zh: str
+
+
+@dataclass(frozen=True)
+class BoardView:
+    id: str
+    location: str
+
+
+@dataclass
+class UnitView:
+    id: str
+    name: str
+    kind: str  # village | community
+    kind_zh: str  # 村 | 社区
+    disclosure: str  # 村务公开 | 居务公开
+    committee: str  # 村民委员会 | 居民委员会
+    committee_short: str  # 村委会 | 居委会
+    supervisory: str  # 村务监督委员会 | 居务监督委员会
+    town: str
+    code: str
+    clerk: str
+    supervision_phone: str
+    boards: list[BoardView]
+    path: str  # the unit index, relative to --out, without extension ("dongzhuang/index")
+    base: str  # the unit's folder inside --out ("dongzhuang", "" for a single-unit repository)
+
+
+@dataclass
+class RecordView:
+    id: str  # records/2024/q2-finance
+    unit_name: str
+    path: str  # its page, relative to --out, without extension
+    item: str
+    item_title: str
+    item_label: str  # 财务类第1项 (or 本村自定事项)
+    category: str  # system | affairs | finance | other
+    category_zh: str
+    schedule: str
+    schedule_zh: str
+    standing: bool
+    period: str  # 2024-Q2, 2024-05 or ''
+    period_label: str  # 2024年第二季度
+    published: str
+    published_zh: str
+    until: str
+    until_zh: str
+    title: str
+    channels: list[str]
+    boards: list[str]
+    event_title: str
+    event_date: str
+    project_title: str
+    phase: str
+    phase_zh: str
+    correction: CorrectionView | None
+    reviewed: ReviewView | None
+    content_html: Markup
+    content_md: md.MdSafe
+    finance: FinanceView | None
+    tables: list[TableView]
+    sheet: str  # the path of the sheet it is printed on
+    complaints: str  # the complaint contact of the plan of its year
+    online_url: str
+    qr_svg: Markup | None
+    # sort and placement keys (not for templates)
+    published_date: dt.date = field(repr=False, default=dt.date.min)
+    until_date: dt.date | None = field(repr=False, default=None)
+    quarter: Period | None = field(repr=False, default=None)
+    order: tuple = field(repr=False, default=())
+
+
+@dataclass
+class SectionView:
+    category: str
+    title: str  # 制度类
+    number: str  # 一
+    records: list[RecordView]
+
+
+@dataclass
+class SheetView:
+    unit: UnitView
+    period: str  # 2024-Q2
+    period_label: str  # 2024年第二季度
+    year: int
+    issue: int | None  # 第N期; None for a requested quarter that has nothing new
+    published: str
+    published_zh: str
+    sections: list[SectionView]  # the quarter's records by category (standing items excluded)
+    standing: list[RecordView]  # standing items in force on the sheet's date
+    new_standing: list[RecordView]  # standing items first published this quarter
+    pages: list[RecordView]  # every record printed on its own page, in order
+    page_of: dict[str, int]  # record id → its page number on this sheet (附1, 附2, …)
+    reviews: list[ReviewView]  # distinct supervisory reviews of the pages, by date
+    reviewers: list[ReviewerView]  # the same, grouped by reviewer
+    unreviewed: list[RecordView]
+    complaints: str
+    supervision_phone: str
+    path: str
+    online_url: str
+    qr_svg: Markup | None
+
+    @property
+    def empty(self) -> bool:
+        return not self.pages
+
+
+@dataclass
+class YearView:
+    year: int
+    sheets: list[SheetView]
+    sections: list[SectionView]
+
+
+@dataclass
+class UnitIndexView:
+    unit: UnitView
+    sheets: list[SheetView]  # newest first
+    years: list[YearView]  # newest first
+    standing: list[RecordView]  # in force on the as-of date
+    records: list[RecordView]
+
+
+@dataclass
+class UnitSite:
+    """Everything rendered for one unit."""
+
+    unit: UnitView
+    records: list[RecordView]
+    sheets: list[SheetView]
+    index: UnitIndexView
+
+
+# ------------------------------------------------------------------ building
+
+
+def site_path(base: str, rel: str) -> str:
+    return posixpath.join(base, rel) if base else rel
+
+
+def url_path(path: str) -> str:
+    return "/".join(quote(part, safe="") for part in path.split("/"))
+
+
+class Builder:
+    """Turns one loaded repository into views, for one as-of date."""
+
+    def __init__(self, repo: Repository, as_of: dt.date, site_url: str | None) -> None:
+        self.repo = repo
+        self.as_of = as_of
+        self.site_url = site_url.rstrip("/") + "/" if site_url else None
+
+    def online(self, path: str) -> str:
+        return self.site_url + url_path(path + ".html") if self.site_url else ""
+
+    def qr(self, url: str) -> Markup | None:
+        if not url:
+            return None
+        import segno
+
+        code = segno.make_qr(url, error="m")
+        return Markup(code.svg_inline(border=2, omitsize=True, svgclass="qr", lineclass=None, light="#fff"))
+
+    # -------------------------------------------------------------- unit
+
+    def unit_view(self, u: UnitData) -> UnitView:
+        base = "" if u.id == "." else mask(u.id)
+        unit = u.unit
+        kind = (unit.kind if unit else None) or "village"
+        contacts = unit.contacts if unit else {}
+        return UnitView(
+            id=u.id, name=_m(u.name), kind=kind, kind_zh=catalog.KIND_ZH.get(kind, ""),
+            disclosure=catalog.DISCLOSURE_ZH.get(kind, "村务公开"),
+            committee="居民委员会" if kind == "community" else "村民委员会",
+            committee_short="居委会" if kind == "community" else "村委会",
+            supervisory="居务监督委员会" if kind == "community" else "村务监督委员会",
+            town=_m((unit.town if unit else None) or self.repo.name), code=(unit.code or "") if unit else "",
+            clerk=_m(contacts.get("clerk")), supervision_phone=Public(contacts.get("supervision_phone") or ""),
+            boards=[BoardView(_m(b.id), _m(b.location)) for b in (unit.boards if unit else []) if b.id],
+            path=site_path(base, "index"), base=base)
+
+    def build_unit(self, u: UnitData) -> UnitSite:
+        uv = self.unit_view(u)
+        live = {rid: r for rid, r in u.records.items() if r.published is not None and r.published <= self.as_of}
+        superseded = {r.supersedes: rid for rid, r in live.items() if r.supersedes in live and r.supersedes != rid}
+        records = [self.record_view(u, uv, r, live) for rid, r in sorted(live.items()) if rid not in superseded]
+        records.sort(key=lambda r: r.order)
+        quarters = sorted({r.quarter for r in records if r.quarter is not None})
+        issues = {q: n for n, q in enumerate(quarters, 1)}
+        sheets = [self.sheet_view(u, uv, q, issues[q], records) for q in quarters]
+        for sheet in sheets:
+            for r in sheet.pages:
+                r.sheet = sheet.path
+        index = self.unit_index(uv, sheets, records)
+        return UnitSite(uv, records, sheets, index)
+
+    def extra_sheet(self, u: UnitData, site: UnitSite, quarter: Period) -> SheetView:
+        """A sheet for a quarter with nothing new (printed on request): standing items only, no number."""
+        return self.sheet_view(u, site.unit, quarter, None, site.records)
+
+    # -------------------------------------------------------------- records
+
+    def _plan_item(self, u: UnitData, item: str, year: int) -> PlanItem | None:
+        plan = u.plan(year)
+        if plan is None:
+            return None
+        return next((pi for pi in plan.items if pi.item == item), None)
+
+    def record_view(self, u: UnitData, uv: UnitView, r: Record, live: dict[str, Record]) -> RecordView:
+        info: ItemInfo | None = resolve(r.item, u.unit, u.plans) if r.item else None
+        published = r.published or dt.date.min
+        year = r.period.year if r.period else published.year
+        schedule = (effective_schedule(info, self._plan_item(u, r.item or "", year), u.unit) or "") if info else ""
+        category = info.category if info and info.category in catalog.CATEGORIES else "other"
+        standing = schedule == "standing" and r.period is None
+        event = u.events.get(r.event) if r.event else None
+        project = u.projects.get(r.project) if r.project else None
+        item_title = _m(info.title) if info else ""
+        if info is None:
+            item_label = ""
+        elif info.local:
+            item_label = "本" + uv.kind_zh + "自定事项"
+        else:
+            tail = info.id.rsplit("/", 1)[-1]
+            item_label = f"{catalog.CATEGORY_ZH.get(category, '')}第{tail}项"
+        title = _m(r.title) or self._default_title(r, info, event, project)
+        correction = None
+        if r.supersedes and r.supersedes in live:
+            old = live[r.supersedes]
+            correction = CorrectionView(mask(r.supersedes), _m(old.title) or self._default_title(old, info, None, None),
+                                        iso(old.published), date_zh(old.published))
+        boards = {b.id: b.location for b in (u.unit.boards if u.unit else [])}
+        quarter = quarter_of(r.period.start) if r.period else (quarter_of(r.published) if r.published else None)
+        path = site_path(uv.base, mask(r.id))
+        number = _catalog_number(info)
+        online = self.online(path)
+        return RecordView(
+            id=mask(r.id), unit_name=uv.name, path=path, item=r.item or "", item_title=item_title, item_label=item_label, category=category,
+            category_zh=CATEGORY_TITLE[category], schedule=schedule, schedule_zh=catalog.SCHEDULE_ZH.get(schedule, ""),
+            standing=standing, period=str(r.period) if r.period else "",
+            period_label=r.period.label_zh if r.period else "", published=iso(r.published),
+            published_zh=date_zh(r.published), until=iso(r.until), until_zh=date_zh(r.until), title=title,
+            channels=[CHANNEL_ZH.get(c, c) for c in r.channels],
+            boards=[_m(boards.get(b) or b) for b in r.boards],
+            event_title=_m(event.title) if event else "", event_date=iso(event.date) if event else "",
+            project_title=_m(project.title) if project else "", phase=r.phase or "",
+            phase_zh=PHASE_ZH.get(r.phase or "", ""), correction=correction,
+            reviewed=ReviewView(_m(r.reviewed.by), iso(r.reviewed.date), date_zh(r.reviewed.date))
+            if r.reviewed and r.reviewed.by else None,
+            content_html=md.to_html(r.content), content_md=md.to_markdown(r.content),
+            finance=finance_view(r.finance) if r.finance else None,
+            tables=[table_view(t) for t in r.tables], sheet="",
+            complaints=Public(_complaints(u.plans, year)), online_url=online, qr_svg=self.qr(online),
+            published_date=published, until_date=r.until, quarter=quarter,
+            order=(CATEGORY_ORDER.index(category), info is None or info.local, number, r.item or "",
+                   str(r.period or ""), published, r.id))
+
+    @staticmethod
+    def _default_title(r: Record, info: ItemInfo | None, event, project) -> str:  # type: ignore[no-untyped-def]
+        """SPEC: 'a default is derived from item and period'."""
+        item_title = info.title if info else (r.item or r.id)
+        if project is not None and r.phase:
+            when = f"（{PHASE_ZH.get(r.phase, '')}公开{'，' + r.period.label_zh if r.period else ''}）"
+            return _m((project.title or "") + when)
+        if r.period is not None:
+            return _m(r.period.label_zh + item_title)
+        if event is not None and event.title:
+            return _m(event.title)
+        return _m(item_title)
+
+    # -------------------------------------------------------------- sheets
+
+    def sheet_view(self, u: UnitData, uv: UnitView, quarter: Period, issue: int | None,
+                   records: list[RecordView]) -> SheetView:
+        own = [r for r in records if r.quarter == quarter]
+        day = max((r.published_date for r in own), default=min(quarter.end, self.as_of))
+        standing = [r for r in records if r.standing and r.published_date <= day
+                    and (r.until_date is None or r.until_date > day)]
+        new_standing = [r for r in own if r.standing]
+        periodic = [r for r in own if not r.standing]
+        sections: list[SectionView] = []
+        for cat in CATEGORY_ORDER:
+            in_cat = [r for r in periodic if r.category == cat]
+            if in_cat:
+                sections.append(SectionView(cat, CATEGORY_TITLE[cat], cn_ordinal(len(sections) + 1), in_cat))
+        pages = [r for s in sections for r in s.records] + new_standing
+        reviews = sorted({r.reviewed for r in pages if r.reviewed}, key=lambda v: (v.date, v.by))
+        reviewers = [ReviewerView(by, [v.date for v in reviews if v.by == by], [v.date_zh for v in reviews if v.by == by])
+                     for by in dict.fromkeys(v.by for v in reviews)]
+        path = site_path(uv.base, f"sheets/{quarter}")
+        online = self.online(path)
+        return SheetView(
+            unit=uv, period=str(quarter), period_label=quarter.label_zh, year=quarter.year, issue=issue,
+            published=iso(day), published_zh=date_zh(day), sections=sections, standing=standing,
+            new_standing=new_standing, pages=pages, page_of={r.id: n for n, r in enumerate(pages, 1)}, reviews=reviews,
+            reviewers=reviewers, unreviewed=[r for r in pages if r.reviewed is None], complaints=Public(_complaints(u.plans, quarter.year)),
+            supervision_phone=uv.supervision_phone, path=path, online_url=online, qr_svg=self.qr(online))
+
+    # -------------------------------------------------------------- indexes
+
+    def unit_index(self, uv: UnitView, sheets: list[SheetView], records: list[RecordView]) -> UnitIndexView:
+        years = sorted({r.published_date.year if not r.period else int(r.period[:4]) for r in records}, reverse=True)
+        year_views = []
+        for year in years:
+            in_year = [r for r in records if (int(r.period[:4]) if r.period else r.published_date.year) == year]
+            sections: list[SectionView] = []
+            for cat in CATEGORY_ORDER:
+                in_cat = [r for r in in_year if r.category == cat]
+                if in_cat:
+                    sections.append(SectionView(cat, CATEGORY_TITLE[cat], cn_ordinal(len(sections) + 1), in_cat))
+            year_views.append(YearView(year, [s for s in reversed(sheets) if s.year == year], sections))
+        standing = [r for r in records if r.standing and (r.until_date is None or r.until_date > self.as_of)]
+        return UnitIndexView(uv, list(reversed(sheets)), year_views, standing, records)
+
+
+@dataclass
+class TownYear:
+    year: int
+    rows: list[tuple[UnitView, list[SheetView | None]]]  # per unit: Q1..Q4
+    sections: list[SectionView]
+
+
+@dataclass
+class TownIndexView:
+    town: str
+    units: list[UnitIndexView]
+    years: list[TownYear]
+
+
+def town_index(repo: Repository, sites: list[UnitSite]) -> TownIndexView:
+    years = sorted({s.year for site in sites for s in site.sheets}
+                   | {y.year for site in sites for y in site.index.years}, reverse=True)
+    out = []
+    for year in years:
+        rows = []
+        for site in sites:
+            by_q = {s.period: s for s in site.sheets if s.year == year}
+            rows.append((site.unit, [by_q.get(f"{year}-Q{n}") for n in range(1, 5)]))
+        sections: list[SectionView] = []
+        for cat in CATEGORY_ORDER:
+            in_cat = [r for site in sites for y in site.index.years if y.year == year
+                      for s in y.sections if s.category == cat for r in s.records]
+            if in_cat:
+                sections.append(SectionView(cat, CATEGORY_TITLE[cat], cn_ordinal(len(sections) + 1), in_cat))
+        out.append(TownYear(year, rows, sections))
+    return TownIndexView(_m(repo.name), [s.index for s in sites], out)
+
+
+# ------------------------------------------------------------------ parts
+
+
+def _catalog_number(info: ItemInfo | None) -> int:
+    if info is None or info.local:
+        return 10_000
+    tail = info.id.rsplit("/", 1)[-1]
+    return int(tail) if tail.isdigit() else 10_000
+
+
+def _complaints(plans: list[Plan], year: int) -> str:
+    """The complaint contact of the year's plan, else of the latest earlier plan that names one."""
+    for plan in sorted((p for p in plans if p.year is not None and p.year <= year), key=lambda p: -(p.year or 0)):
+        if plan.adoption and plan.adoption.complaints:
+            return plan.adoption.complaints
+    return ""
+
+
+def finance_view(st: Statement) -> FinanceView:
+    def lines(items: list) -> list[LineView]:  # type: ignore[type-arg]
+        return [LineView(_m(li.name), Amount.of(li.amount.value if li.amount else None), _m(li.note)) for li in items]
+
+    income_total = sum((li.amount.value for li in st.income if li.amount), Decimal(0))
+    expense_total = sum((li.amount.value for li in st.expense if li.amount), Decimal(0))
+    opening = st.opening_balance.value if st.opening_balance else None
+    closing = st.closing_balance.value if st.closing_balance else None
+    computed = opening + income_total - expense_total if opening is not None else None
+    return FinanceView(
+        opening=Amount.of(opening), income=lines(st.income), income_total=Amount.of(income_total),
+        expense=lines(st.expense), expense_total=Amount.of(expense_total), closing=Amount.of(closing),
+        computed_closing=Amount.of(computed),
+        balanced=closing is not None and computed is not None and closing == computed)
+
+
+def _is_number(cell: str) -> bool:
+    t = cell.strip().replace(",", "").replace("，", "")
+    if t.startswith(("-", "+")):
+        t = t[1:]
+    return bool(t) and t.replace(".", "", 1).isdigit()
+
+
+def table_view(t: Table) -> TableView:
+    width = max([len(t.columns)] + [len(r) for r in t.rows])
+    columns = [_m(c) for c in t.columns] + [""] * (width - len(t.columns))
+    rows = [[_m(c) for c in r] + [""] * (width - len(r)) for r in t.rows]
+    numeric = [any(r[i].strip() for r in rows) and all(_is_number(r[i]) for r in rows if r[i].strip())
+               for i in range(width)]
+    short = [all(len(r[i]) <= SHORT_CELL for r in rows) and len(columns[i]) <= SHORT_CELL for i in range(width)]
+    return TableView(_m(t.title), columns, rows, numeric, short, _m(t.note))
