@@ -400,10 +400,19 @@ def _login_utf8(client: Any, user: str, password: str) -> None:
 
 
 def _tls_context() -> Any:
+    """The system's root certificates, plus the file GONGKAI_SMTP_CAFILE names (a self-signed town server)."""
     import ssl
 
-    cafile = os.environ.get(CAFILE_ENV) or None
-    return ssl.create_default_context(cafile=cafile)
+    context = ssl.create_default_context()
+    cafile = os.environ.get(CAFILE_ENV)
+    if cafile:
+        try:
+            context.load_verify_locations(cafile=cafile)
+        except (OSError, ssl.SSLError) as e:
+            raise MailError(msg("环境变量 {v} 指向的证书文件“{p}”无法使用（{e}）：应为 PEM 格式的证书",
+                                "the certificate file '{p}' named by {v} cannot be used ({e}): it should be a PEM certificate",
+                                v=CAFILE_ENV, p=cafile, e=getattr(e, "strerror", None) or e)) from None
+    return context
 
 
 def _tls_reason(server: str, e: Exception) -> Msg:

@@ -254,6 +254,12 @@ def test_untrusted_certificate(tmp_path: Path, smtp_starttls: Server, monkeypatc
     assert "证书无法验证" in result.stderr and "GONGKAI_SMTP_CAFILE" in result.stderr and smtp_starttls.received == []
 
 
+def test_unusable_cafile(tmp_path: Path, smtp_starttls: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GONGKAI_SMTP_CAFILE", str(tmp_path / "nope.pem"))
+    result = send(town(tmp_path / "repo", smtp_starttls.yaml()))
+    assert result.exit_code == 3 and "GONGKAI_SMTP_CAFILE" in result.stderr and "nope.pem" in result.stderr
+
+
 def test_server_without_login(tmp_path: Path, smtp_server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(PW_ENV, PASSWORD)
     result = send(town(tmp_path, smtp_server.yaml(username=USER, password_env=PW_ENV)))
