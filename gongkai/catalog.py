@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -41,9 +41,13 @@ class Catalog:
     kind: str
     title: str
     items: tuple[CatalogItem, ...]
+    by_id: dict[str, CatalogItem] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_id.update((i.id, i) for i in self.items)
 
     def get(self, item_id: str) -> CatalogItem | None:
-        return _index(self).get(item_id)
+        return self.by_id.get(item_id)
 
     def suggest(self, item_id: str) -> str | None:
         """The id the user most likely meant: same category and number of the right kind, or the closest."""
@@ -54,11 +58,6 @@ class Catalog:
                 return same
         close = difflib.get_close_matches(item_id, [i.id for i in self.items], 1, 0.75)
         return close[0] if close else None
-
-
-@lru_cache(maxsize=None)
-def _index(catalog: Catalog) -> dict[str, CatalogItem]:
-    return {i.id: i for i in catalog.items}
 
 
 def _source(kind: str) -> str:

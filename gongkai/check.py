@@ -26,10 +26,11 @@ def run(repo: Repository, as_of: dt.date) -> CheckResult:
     obligations = compute(repo, as_of)
     problems: list[Problem] = list(repo.problems)
     hashes: dict[Path, str] = {}
+    realdirs: dict[str, str] = {}
     for uo in obligations:
         unit = uo.unit
         problems.extend(p.stamped(unit.id) for p in unit.problems)
-        ctx = RuleContext(repo, unit, uo, as_of, hashes)
+        ctx = RuleContext(repo, unit, uo, as_of, hashes, realdirs)
         for rule in RULES:
             try:
                 problems.extend(rule(ctx))
@@ -40,4 +41,6 @@ def run(repo: Repository, as_of: dt.date) -> CheckResult:
                     "rule {r} failed ({e}, {f}:{n}): this is a bug in gongkai, please report it; other rules still ran",
                     r=rule.__module__.rsplit(".", 1)[-1], e=type(exc).__name__, f=Path(where.filename).name, n=where.lineno),
                     B.FORMAT, unit=unit.id))
+    if repo.cache is not None:
+        repo.cache.save()
     return CheckResult(as_of, repo, obligations, sort_problems(problems))

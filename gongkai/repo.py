@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import basis as B
+from gongkai.cache import FileCache, stamp
 from gongkai.load.nodes import decode, parse, scan_slips
 from gongkai.load.schema import INVALID, Ctx, convert
 from gongkai.model import Event, Feedback, Inspection, Plan, Project, Record, Rules, Settings, Unit
@@ -93,6 +94,7 @@ class Repository:
     settings_path: str | None
     units: list[UnitData]
     problems: list[Problem]  # repository-level: gongkai.yaml
+    cache: FileCache | None = None
 
     @property
     def name(self) -> str:
@@ -104,6 +106,22 @@ class Repository:
 def rel(path: Path, root: Path) -> str:
     r = os.path.relpath(path, root)
     return "." if r == "." else r.replace(os.sep, "/")
+
+
+def load_cached(path: Path, shown: str, cls: type, cache: FileCache | None) -> tuple[Any, list[Problem]]:
+    if cache is None:
+        return load_file(path, shown, cls)
+    try:
+        st = stamp(path.stat())
+    except OSError:
+        return load_file(path, shown, cls)
+    key = f"{cls.__name__}:{shown}"
+    hit = cache.get(key, st)
+    if hit is not None:
+        return hit
+    result = load_file(path, shown, cls)
+    cache.put(key, st, result)
+    return result
 
 
 def load_file(path: Path, shown: str, cls: type) -> tuple[Any, list[Problem]]:
@@ -169,31 +187,34 @@ def find_settings(root: Path) -> Path | None:
         here = here.parent
 
 
-def load_repository(root: Path) -> Repository:
+def load_repository(root: Path, use_cache: bool = False) -> Repository:
+    """Load every unit under root. With use_cache, unchanged files come from the cache (see gongkai.cache)."""
     root = Path(root)
+    cache = FileCache(root) if use_cache and not os.environ.get("GONGKAI_NO_CACHE") else None
     problems: list[Problem] = []
     settings = None
     settings_file = find_settings(root)
     settings_path = rel(settings_file, root.resolve()) if settings_file else None
     if settings_file is not None:
-        settings, found = load_file(settings_file, settings_path or SETTINGS_FILE, Settings)
+        settings, found = load_cached(settings_file, settings_path or SETTINGS_FILE, Settings, cache)
         problems.extend(found)
     base = Timing().override(settings.rules if settings else None)
     unit_dirs = find_units(root)
     unit_set = set(unit_dirs)
-    units = [load_unit(root, d, unit_set, base) for d in unit_dirs]
-    return Repository(root=root, settings=settings, settings_path=settings_path, units=units, problems=problems)
+    units = [load_unit(root, d, unit_set, base, cache) for d in unit_dirs]
+    return Repository(root=root, settings=settings, settings_path=settings_path, units=units, problems=problems,
+                      cache=cache)
 
 
-def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing) -> UnitData:
+def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, cache: FileCache | None = None) -> UnitData:
     uid = rel(unit_dir, root)
     shown = (lambda p: rel(p, root))
-    unit, problems = load_file(unit_dir / UNIT_FILE, shown(unit_dir / UNIT_FILE), Unit)
+    unit, problems = load_cached(unit_dir / UNIT_FILE, shown(unit_dir / UNIT_FILE), Unit, cache)
     data = UnitData(id=uid, dir=unit_dir, unit_path=shown(unit_dir / UNIT_FILE), unit=unit, problems=list(problems))
     data.timing = base.override(unit.rules if unit else None)
     for section, (cls, recursive) in SECTIONS.items():
         for path in _section_files(unit_dir, section, recursive, unit_dirs):
-            obj, found = load_file(path, shown(path), cls)
+            obj, found = load_cached(path, shown(path), cls, cache)
             data.problems.extend(found)
             if obj is None:
                 continue

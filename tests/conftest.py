@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
+import tempfile
 import re
 import textwrap
 from pathlib import Path
@@ -11,6 +13,9 @@ from pathlib import Path
 import pytest
 
 from gongkai import catalog
+
+# the CLI caches loaded files; keep the tests' cache out of the home directory
+os.environ.setdefault("GONGKAI_CACHE_DIR", tempfile.mkdtemp(prefix="gongkai-test-cache-"))
 from gongkai.check import run
 from gongkai.repo import load_repository
 

@@ -47,15 +47,15 @@ def as_of_date(value: str | None, timezone: str | None) -> dt.date:
     return day
 
 
-def load_repository(path: Path):  # type: ignore[no-untyped-def]
-    """Load PATH, or explain why it holds no unit (exit 2)."""
+def load_repository(path: Path, use_cache: bool = False):  # type: ignore[no-untyped-def]
+    """Load PATH (unchanged files from the cache, see gongkai.cache), or explain why it holds no unit (exit 2)."""
     from gongkai.repo import load_repository as load
 
     if not path.exists():
         raise CannotRun(msg("找不到文件夹“{p}”", "folder '{p}' does not exist", p=path))
     if not path.is_dir():
         raise CannotRun(msg("“{p}”不是文件夹：请给出仓库或单位所在的文件夹", "'{p}' is not a folder: give the repository or unit folder", p=path))
-    repo = load(path)
+    repo = load(path, use_cache=use_cache)
     if not repo.units:
         raise CannotRun(msg(
             "“{p}”下没有找到任何单位。一个单位（村或社区）是含有 unit.yaml 的文件夹；"

@@ -19,6 +19,7 @@ class RuleContext:
     obligations: UnitObligations
     as_of: dt.date
     hashes: dict[Path, str] = field(default_factory=dict)  # evidence content, shared across units
+    realdirs: dict[str, str] = field(default_factory=dict)  # resolved evidence folders, shared across units
 
     def problem(self, code: str, severity: str, path: str, loc: tuple[int, int] | None, message: Msg,
                 basis: Msg) -> Problem:

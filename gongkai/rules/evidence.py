@@ -9,16 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 from gongkai import basis as B
+from gongkai.cache import FileCache, stamp
 from gongkai.problem import Problem, msg
 from gongkai.rules.base import RuleContext, chain
 
 
-def _digest(path: Path, cache: dict[Path, str]) -> str | None:
-    if path not in cache:
+def _digest(path: Path, seen: dict[Path, str], cache: FileCache | None) -> str | None:
+    """SHA-256 of a photo; kept in the repository cache by the file's stat, so photos are read once."""
+    if path in seen:
+        return seen[path]
+    try:
+        st = stamp(path.stat())
+    except OSError:
+        return None
+    key = f"sha256:{path}"
+    digest = cache.get(key, st) if cache is not None else None
+    if digest is None:
         h = hashlib.sha256()
         try:
             with path.open("rb") as fh:
@@ -26,13 +37,16 @@ def _digest(path: Path, cache: dict[Path, str]) -> str | None:
                     h.update(block)
         except OSError:
             return None
-        cache[path] = h.hexdigest()
-    return cache[path]
+        digest = h.hexdigest()
+        if cache is not None:
+            cache.put(key, st, digest)
+    seen[path] = digest
+    return digest
 
 
 def check(ctx: RuleContext) -> Iterator[Problem]:
     unit = ctx.unit
-    root = Path(os.path.realpath(ctx.repo.root))
+    root = os.path.realpath(ctx.repo.root)
     owners: dict[str, tuple] = {}
     for rid, rec in sorted(unit.records.items()):
         for entry, loc in zip(rec.evidence, getattr(rec.evidence, "locs", [])):
@@ -40,7 +54,7 @@ def check(ctx: RuleContext) -> Iterator[Problem]:
             if isinstance(found, Problem):
                 yield found
                 continue
-            digest = _digest(found, ctx.hashes)
+            digest = _digest(found, ctx.hashes, ctx.repo.cache)
             if digest is None:
                 continue
             mine = (rec.item, str(rec.period) if rec.period else rec.event or rec.project or rid)
@@ -52,9 +66,13 @@ def check(ctx: RuleContext) -> Iterator[Problem]:
                     e=entry, o=first[1], oe=first[2]), B.ARCHIVE)
 
 
-def _check_path(ctx: RuleContext, path: str, loc: tuple[int, int], entry: str, unit_dir: Path, root: Path):  # type: ignore[no-untyped-def]
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _check_path(ctx: RuleContext, path: str, loc: tuple[int, int], entry: str, unit_dir: Path, root: str):  # type: ignore[no-untyped-def]
+    """The evidence file's real path, or the problem with it. String arithmetic: this runs once per photo."""
     text = entry.strip()
-    if PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute() or PureWindowsPath(text).drive:
+    if text.startswith(("/", "\\")) or _DRIVE.match(text):
         return ctx.problem("evidence", "error", path, loc, msg(
             "证据路径 {e} 是绝对路径：请写相对于本单位文件夹的路径，如 evidence/2024/q1-board.jpg",
             "evidence path {e} is absolute: write it relative to the unit folder, e.g. evidence/2024/q1-board.jpg", e=text),
@@ -64,14 +82,20 @@ def _check_path(ctx: RuleContext, path: str, loc: tuple[int, int], entry: str, u
         return ctx.problem("evidence", "error", path, loc, msg(
             "证据路径 {e} 含有“..”：证据文件必须放在本仓库里", "evidence path {e} contains '..': evidence stays inside the repository",
             e=text), B.ARCHIVE)
-    target = unit_dir / Path(*[p for p in parts if p not in ("", ".")]) if parts else unit_dir
-    real = Path(os.path.realpath(target))
-    if real != root and root not in real.parents:
+    target = os.path.join(str(unit_dir), *[p for p in parts if p not in ("", ".")])
+    folder, name = os.path.split(target)
+    real_folder = ctx.realdirs.get(folder)
+    if real_folder is None:
+        real_folder = ctx.realdirs[folder] = os.path.realpath(folder)
+    real = os.path.join(real_folder, name)
+    if os.path.islink(real):
+        real = os.path.realpath(real)
+    if real != root and not real.startswith(root + os.sep):
         return ctx.problem("evidence", "error", path, loc, msg(
             "证据文件 {e} 是指向仓库外面的链接：请把文件本身放进仓库", "evidence {e} is a link leading outside the repository: "
             "put the file itself in the repository", e=text), B.ARCHIVE)
-    if not real.is_file():
+    if not os.path.isfile(real):
         return ctx.problem("evidence", "error", path, loc, msg(
             "找不到证据文件 {e}：请把照片放到这个位置，或改正路径", "evidence file {e} not found: put the photo there or fix the path",
             e=text), B.ARCHIVE)
-    return real
+    return Path(real)
