@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -68,7 +68,7 @@ def _source(kind: str) -> str:
     return (Path(__file__).resolve().parent.parent / "catalogs" / f"{kind}.yaml").read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(kind: str) -> Catalog:
     if kind not in KINDS:
         raise ValueError(f"unknown catalog kind {kind!r}")

@@ -8,7 +8,22 @@ import datetime as dt
 from dataclasses import dataclass
 
 from gongkai.load.schema import (
-    Bool, Cell, Date, Dict, Enum, Forbidden, Int, List, Model, Money, MoneyT, MonthDay, Obj, PeriodT, Str, f,
+    Bool,
+    Cell,
+    Date,
+    Dict,
+    Enum,
+    Forbidden,
+    Int,
+    List,
+    Model,
+    Money,
+    MoneyT,
+    MonthDay,
+    Obj,
+    PeriodT,
+    Str,
+    f,
 )
 from gongkai.problem import Msg
 from gongkai.schedule import Period

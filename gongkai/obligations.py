@@ -13,7 +13,7 @@ from gongkai import basis as B
 from gongkai import schedule as S
 from gongkai.items import ItemInfo, effective_schedule, resolve
 from gongkai.model import Event, Plan, Record
-from gongkai.problem import Msg, msg
+from gongkai.problem import Msg
 from gongkai.repo import Repository, UnitData
 
 KINDS = ("record", "plan", "plan-publication", "feedback", "inspection", "fix")
@@ -219,7 +219,7 @@ def _plan_items(out: UnitObligations, unit: UnitData, plan: Plan, pub: _Publishe
                     continue
                 ob = _new(unit, kind="record", rule=sched, title=info.title, period=str(period),
                           due=S.periodic_due(period, days), opens=S.window_start(period), basis=basis, **where)
-                _meet(ob, pub.first(lambda r, p=period: r.item == info.id and r.period == p and not r.project))
+                _meet(ob, pub.first(lambda r, p=period, i=info.id: r.item == i and r.period == p and not r.project))
                 out.obligations.append(ob)
 
 

@@ -208,7 +208,10 @@ def load_repository(root: Path, use_cache: bool = False) -> Repository:
 
 def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, cache: FileCache | None = None) -> UnitData:
     uid = rel(unit_dir, root)
-    shown = (lambda p: rel(p, root))
+
+    def shown(p: Path) -> str:
+        return rel(p, root)
+
     unit, problems = load_cached(unit_dir / UNIT_FILE, shown(unit_dir / UNIT_FILE), Unit, cache)
     data = UnitData(id=uid, dir=unit_dir, unit_path=shown(unit_dir / UNIT_FILE), unit=unit, problems=list(problems))
     data.timing = base.override(unit.rules if unit else None)

@@ -10,7 +10,17 @@ from pathlib import Path
 import typer
 
 from gongkai.cli.app import app
-from gongkai.cli.common import AS_OF, EXIT_FOUND, EXIT_OK, LANG, PATH_ARG, as_of_date, command, lang_of, load_repository
+from gongkai.cli.common import (
+    AS_OF,
+    EXIT_FOUND,
+    EXIT_OK,
+    LANG,
+    PATH_ARG,
+    as_of_date,
+    command,
+    lang_of,
+    load_repository,
+)
 
 
 class CheckFormat(str, Enum):

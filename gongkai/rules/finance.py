@@ -42,7 +42,7 @@ def check(ctx: RuleContext) -> Iterator[Problem]:
 
 
 def _balance(ctx: RuleContext) -> Iterator[Problem]:
-    for rid, rec in sorted(ctx.unit.records.items()):
+    for _rid, rec in sorted(ctx.unit.records.items()):
         st = rec.finance
         if st is None or st.opening_balance is None or st.closing_balance is None:
             continue
@@ -88,7 +88,7 @@ def _continuity(ctx: RuleContext) -> Iterator[Problem]:
 
 def _review(ctx: RuleContext) -> Iterator[Problem]:
     unit = ctx.unit
-    for rid, rec in sorted(unit.records.items()):
+    for _rid, rec in sorted(unit.records.items()):
         info = resolve(rec.item, unit.unit, unit.plans) if rec.item else None
         if info is None or info.category != "finance":
             continue

@@ -82,7 +82,7 @@ WHERE_EN = {"title": "title", "content": "content", "table": "table", "finance":
 
 
 def check(ctx: RuleContext) -> Iterator[Problem]:
-    for rid, rec in sorted(ctx.unit.records.items()):
+    for _rid, rec in sorted(ctx.unit.records.items()):
         for text, loc, where in _texts(rec):
             # block scalars may be indented beyond our estimate; precise enough to find the line
             for offset, kind, masked in find(text):
