@@ -126,21 +126,26 @@ def _meet(ob: Obligation, record: Record | None) -> None:
 
 
 def _status(ob: Obligation, as_of: dt.date, due_soon_days: int) -> None:
+    if ob.status != "unknown":
+        ob.status, ob.days = judge(ob, as_of, due_soon_days)
+
+
+def judge(ob: Obligation, as_of: dt.date, due_soon_days: int) -> tuple[str, int]:
+    """(status, days) of an obligation as of a date, with a given due-soon window. The one place that decides
+    met / early / late / overdue / due-soon / pending; `overdue --within` asks it again with its own window."""
     if ob.status == "unknown":
-        return
+        return ob.status, ob.days
     if ob.met is not None:
         if ob.opens is not None and ob.met < ob.opens:
-            ob.status, ob.days = "early", (ob.opens - ob.met).days
-        elif ob.met > ob.due:
-            ob.status, ob.days = "late", (ob.met - ob.due).days
-        else:
-            ob.status, ob.days = "met", 0
-    elif as_of > ob.due:
-        ob.status, ob.days = "overdue", (as_of - ob.due).days
-    elif (ob.due - as_of).days <= due_soon_days:
-        ob.status, ob.days = "due-soon", (ob.due - as_of).days
-    else:
-        ob.status, ob.days = "pending", (ob.due - as_of).days
+            return "early", (ob.opens - ob.met).days
+        if ob.met > ob.due:
+            return "late", (ob.met - ob.due).days
+        return "met", 0
+    if as_of > ob.due:
+        return "overdue", (as_of - ob.due).days
+    if (ob.due - as_of).days <= due_soon_days:
+        return "due-soon", (ob.due - as_of).days
+    return "pending", (ob.due - as_of).days
 
 
 def _plans(out: UnitObligations, unit: UnitData, pub: _Published, as_of: dt.date, first_year: int,

@@ -137,7 +137,7 @@ def select_units(repo: Repository, wanted: list[str] | None) -> list[str]:
 
 def build(repo: Repository, as_of: dt.date, within: int | None = None, units: list[str] | None = None) -> Report:
     """Every overdue obligation and every one due soon, per unit, in SPEC order (unit, due date, path)."""
-    from gongkai.obligations import compute
+    from gongkai.obligations import compute, judge
 
     keep = set(select_units(repo, units))
     sections = []
@@ -149,10 +149,7 @@ def build(repo: Repository, as_of: dt.date, within: int | None = None, units: li
         for ob in sorted(uo.obligations, key=lambda o: o.sort_key()):
             status, days = ob.status, ob.days
             if within is not None and status in (DUE_SOON, "pending"):
-                # the same test compute() applies with the unit's due_soon_days, with DAYS instead
-                left = (ob.due - as_of).days
-                status = DUE_SOON if ob.met is None and left >= 0 and left <= within else "pending"
-                days = left
+                status, days = judge(ob, as_of, within)  # the same judgement as compute(), with DAYS
             if status not in (OVERDUE, DUE_SOON):
                 continue
             rows.append(Row(unit=ob.unit, unit_name=ob.unit_name, kind=ob.kind, item=ob.item, title=ob.title,
