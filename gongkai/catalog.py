@@ -61,7 +61,7 @@ class Catalog:
 
 
 def _source(kind: str) -> str:
-    packaged = resources.files("gongkai").joinpath("catalogs", f"{kind}.yaml")
+    packaged = resources.files("gongkai").joinpath("catalogs").joinpath(f"{kind}.yaml")  # one name per call on 3.10
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
     # a source checkout or editable install: the catalogs live beside the package

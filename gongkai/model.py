@@ -95,7 +95,7 @@ class Settings(Model):
 
 @dataclass(eq=False)
 class Board(Model):
-    id: str | None = f(Str(), required=True, doc="公开栏编号")
+    id: str = f(Str(), required=True, doc="公开栏编号", default="")
     location: str | None = f(Str(), doc="位置")
 
 
@@ -234,7 +234,7 @@ class Signatures(Model):
 class Event(Model):
     """`events/**/*.yaml`: what requires immediate disclosure 即时公开."""
 
-    id: str | None = f(Str(), doc="编号（不写则用文件名）")
+    id: str = f(Str(), doc="编号（不写则用文件名）", default="")
     date: dt.date | None = f(Date(), required=True, doc="日期")
     type: str | None = f(EVENT_TYPE, required=True, doc="meeting | policy | major | joint_request")
     title: str | None = f(Str(), required=True, doc="标题")
@@ -247,7 +247,7 @@ class Event(Model):
 class Project(Model):
     """`projects/*.yaml`: long-running work disclosed before, during and after."""
 
-    id: str | None = f(Str(), doc="编号（不写则用文件名）")
+    id: str = f(Str(), doc="编号（不写则用文件名）", default="")
     title: str | None = f(Str(), required=True, doc="项目名称")
     item: str | None = f(Str(), required=True, doc="目录编号")
     start: dt.date | None = f(Date(), required=True, doc="开工日期")

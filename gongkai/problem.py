@@ -49,7 +49,7 @@ class Problem:
         return replace(self, unit=unit)
 
 
-def problem(code: str, severity: str, path: str, loc: tuple[int, int] | None, message: Msg, basis: Msg,
+def problem(code: str, severity: str, path: str, loc: tuple[int | None, int | None] | None, message: Msg, basis: Msg,
             unit: str = "") -> Problem:
     line, col = loc if loc else (None, None)
     return Problem(unit, path, line, col, code, severity, message, basis)

@@ -166,7 +166,7 @@ def _section_files(unit_dir: Path, section: str, recursive: bool, unit_dirs: set
     base = unit_dir / section
     if not base.is_dir():
         return []
-    out = []
+    out: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(base):
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and here / d not in unit_dirs) if recursive else []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 import yaml
 
@@ -150,7 +150,7 @@ _PARSER_HINTS = (
 
 
 def _parser_error(e: yaml.YAMLError) -> Slip:
-    mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+    mark: Any = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
     problem = getattr(e, "problem", None) or str(e)
     zh, en = "请检查这一行的格式", "check the format of this line"
     for needle, hzh, hen in _PARSER_HINTS:
@@ -174,7 +174,7 @@ def parse(text: str) -> tuple[Node | None, list[Slip]]:
         return None, [Slip("syntax", 1, 1, msg("文件结构过于复杂，无法读取", "the file is too complex to read"))]
 
 
-def _refuse_anchor(ev: yaml.Event) -> None:
+def _refuse_anchor(ev: Any) -> None:
     m = ev.start_mark
     if isinstance(ev, yaml.AliasEvent):
         raise _Stop(Slip("syntax", m.line + 1, m.column + 1, msg(
@@ -185,7 +185,7 @@ def _refuse_anchor(ev: yaml.Event) -> None:
         a=ev.anchor)))
 
 
-def _refuse_tag(ev: yaml.Event) -> None:
+def _refuse_tag(ev: Any) -> None:
     tag = getattr(ev, "tag", None)
     if tag and tag != "!" and tag not in STANDARD_TAGS:
         m = ev.start_mark
@@ -201,13 +201,13 @@ def _build(text: str) -> Node | None:
         documents = 0
         nodes = 0
         while True:
-            ev = parser.get_event()
+            ev: Any = parser.get_event()
             if isinstance(ev, yaml.StreamEndEvent):
                 return root
             if isinstance(ev, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    m = ev.start_mark
+                    m: Any = ev.start_mark
                     raise _Stop(Slip("syntax", m.line + 1, m.column + 1, msg(
                         "一个文件只能写一份内容：删掉第二个“---”，或把它拆成两个文件",
                         "one document per file: remove the second '---' or split the file")))

@@ -146,7 +146,8 @@ class MoneyT(Type):
         if not isinstance(node, Scalar):
             return self.expect(node, ctx)
         value, reason = scalars.parse_money(node.value)
-        if reason is not None:
+        if reason is not None or value is None:
+            assert reason is not None
             ctx.add("amount", node, reason, B.ACCURACY)
             return INVALID
         bad = scalars.money_problems(value, node.value)
