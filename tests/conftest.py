@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-import tempfile
 import re
+import tempfile
 import textwrap
 from pathlib import Path
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from conftest import UNIT, plan_yaml, write
 from typer.testing import CliRunner
 
-from gongkai.cli.app import app
 import gongkai.cli  # noqa: F401  (registers the commands)
+from gongkai.cli.app import app
 
 runner = CliRunner()
 

@@ -53,8 +53,8 @@ def test_example_gives_exactly_the_documented_findings() -> None:
 
 
 def test_example_cli_exit_code_and_summary() -> None:
-    from gongkai.cli.app import app
     import gongkai.cli  # noqa: F401
+    from gongkai.cli.app import app
 
     r = CliRunner().invoke(app, ["check", str(TOWN), "--as-of", "2024-12-31"])
     assert r.exit_code == 1

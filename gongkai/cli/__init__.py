@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from gongkai.cli.app import app
-from gongkai.cli.common import CannotRun, fail, lang_of
-
 # command modules register themselves on `app`
 from gongkai.cli import catalog as _catalog  # noqa: E402,F401
 from gongkai.cli import check as _check  # noqa: E402,F401
 from gongkai.cli import init as _init  # noqa: E402,F401
 from gongkai.cli import overdue as _overdue  # noqa: E402,F401
 from gongkai.cli import render as _render  # noqa: E402,F401
+from gongkai.cli.app import app
+from gongkai.cli.common import CannotRun, fail, lang_of
 
 
 def main() -> None:
