@@ -104,6 +104,12 @@ class Repository:
 
 
 def rel(path: Path, root: Path) -> str:
+    """path relative to root, with '/'. Paths found by walking root share its prefix: slice it, don't relpath."""
+    p, base = str(path), str(root)
+    if p == base:
+        return "."
+    if base and p.startswith(base) and p[len(base)] == os.sep:
+        return p[len(base) + 1:].replace(os.sep, "/")
     r = os.path.relpath(path, root)
     return "." if r == "." else r.replace(os.sep, "/")
 

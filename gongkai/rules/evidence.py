@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat as statmod
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,14 +20,11 @@ from gongkai.problem import Problem, msg
 from gongkai.rules.base import RuleContext, chain
 
 
-def _digest(path: Path, seen: dict[Path, str], cache: FileCache | None) -> str | None:
+def _digest(path: Path, stat: os.stat_result, seen: dict[Path, str], cache: FileCache | None) -> str | None:
     """SHA-256 of a photo; kept in the repository cache by the file's stat, so photos are read once."""
     if path in seen:
         return seen[path]
-    try:
-        st = stamp(path.stat())
-    except OSError:
-        return None
+    st = stamp(stat)
     key = f"sha256:{path}"
     digest = cache.get(key, st) if cache is not None else None
     if digest is None:
@@ -54,7 +52,8 @@ def check(ctx: RuleContext) -> Iterator[Problem]:
             if isinstance(found, Problem):
                 yield found
                 continue
-            digest = _digest(found, ctx.hashes, ctx.repo.cache)
+            real, st = found
+            digest = _digest(real, st, ctx.hashes, ctx.repo.cache)
             if digest is None:
                 continue
             mine = (rec.item, str(rec.period) if rec.period else rec.event or rec.project or rid)
@@ -88,14 +87,22 @@ def _check_path(ctx: RuleContext, path: str, loc: tuple[int, int], entry: str, u
     if real_folder is None:
         real_folder = ctx.realdirs[folder] = os.path.realpath(folder)
     real = os.path.join(real_folder, name)
-    if os.path.islink(real):
+    try:
+        st: os.stat_result | None = os.lstat(real)
+    except OSError:
+        st = None
+    if st is not None and statmod.S_ISLNK(st.st_mode):
         real = os.path.realpath(real)
+        try:
+            st = os.stat(real)
+        except OSError:
+            st = None
     if real != root and not real.startswith(root + os.sep):
         return ctx.problem("evidence", "error", path, loc, msg(
             "证据文件 {e} 是指向仓库外面的链接：请把文件本身放进仓库", "evidence {e} is a link leading outside the repository: "
             "put the file itself in the repository", e=text), B.ARCHIVE)
-    if not os.path.isfile(real):
+    if st is None or not statmod.S_ISREG(st.st_mode):
         return ctx.problem("evidence", "error", path, loc, msg(
             "找不到证据文件 {e}：请把照片放到这个位置，或改正路径", "evidence file {e} not found: put the photo there or fix the path",
             e=text), B.ARCHIVE)
-    return Path(real)
+    return Path(real), st

@@ -36,9 +36,14 @@ def mask_mobile(digits: str) -> str:
     return digits[:3] + "****" + digits[-4:]
 
 
+_CANDIDATE = re.compile(r"\d{3}[- ]?\d{4}")  # every ID and mobile starts like this: a cheap first look
+
+
 def find(text: str) -> list[tuple[int, str, str]]:
     """(offset, kind, masked) for each unmasked resident ID or mobile number in text."""
     out: list[tuple[int, str, str]] = []
+    if not _CANDIDATE.search(text):
+        return out
     taken: list[range] = []
     for m in ID_RE.finditer(text):
         if valid_resident_id(m.group(1)):
