@@ -9,16 +9,32 @@ Set `GONGKAI_NO_CACHE=1` (or pass `--no-cache`) to bypass it.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from gongkai import __version__
 
 FORMAT = 1
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many long-lived objects are built: it would scan them
+    again and again for nothing (unpickling a county's cache takes a third of the time without it)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def cache_dir() -> Path:
@@ -40,7 +56,7 @@ class FileCache:
         self.used: set[str] = set()
         self.dirty = False
         try:
-            with self.path.open("rb") as fh:
+            with self.path.open("rb") as fh, gc_paused():
                 data = pickle.load(fh)
             if isinstance(data, dict):
                 self.entries = data

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gongkai import basis as B
+from gongkai.cache import gc_paused
 from gongkai.obligations import UnitObligations, compute
 from gongkai.problem import Problem, msg, problem, sort_problems
 from gongkai.repo import Repository
@@ -23,6 +24,11 @@ class CheckResult:
 
 
 def run(repo: Repository, as_of: dt.date) -> CheckResult:
+    with gc_paused():  # rules make no reference cycles; a collector pass over a county's objects is pure cost
+        return _run(repo, as_of)
+
+
+def _run(repo: Repository, as_of: dt.date) -> CheckResult:
     obligations = compute(repo, as_of)
     problems: list[Problem] = list(repo.problems)
     hashes: dict[Path, str] = {}

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import basis as B
-from gongkai.cache import FileCache, stamp
+from gongkai.cache import FileCache, gc_paused, stamp
 from gongkai.load.nodes import decode, parse, scan_slips
 from gongkai.load.schema import INVALID, Ctx, convert
 from gongkai.model import Event, Feedback, Inspection, Plan, Project, Record, Rules, Settings, Unit
@@ -207,7 +207,8 @@ def load_repository(root: Path, use_cache: bool = False) -> Repository:
     base = Timing().override(settings.rules if settings else None)
     unit_dirs = find_units(root)
     unit_set = set(unit_dirs)
-    units = [load_unit(root, d, unit_set, base, cache) for d in unit_dirs]
+    with gc_paused():
+        units = [load_unit(root, d, unit_set, base, cache) for d in unit_dirs]
     return Repository(root=root, settings=settings, settings_path=settings_path, units=units, problems=problems,
                       cache=cache)
 
