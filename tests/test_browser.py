@@ -146,10 +146,11 @@ def test_screenshot_kept_as_artifact(printed: tuple[Path, Path], tmp_path: Path)
 
 @pytest.mark.skipif(not EXAMPLE.is_dir(), reason="examples/huayuankou is not there")
 def test_example_q2_sheet_prints_every_record(tmp_path: Path) -> None:
+    import datetime as dt
+
     from gongkai.render import Options
     from gongkai.render import render as run
     from gongkai.repo import load_repository
-    import datetime as dt
 
     repo = load_repository(EXAMPLE)
     unit = next(u for u in repo.units if u.id == "dongzhuang")

@@ -132,7 +132,7 @@ SHEET_MD = """\
 - 投诉受理：村务监督委员会 赵六 0371-62345679
 - 监委会审核：赵六（2024年7月6日）
 
-东庄村村民委员会  
+东庄村村民委员会\\
 2024年7月8日
 
 * * *
@@ -166,7 +166,7 @@ SHEET_MD = """\
 - 监督电话：0371-62345678
 - 投诉受理：村务监督委员会 赵六 0371-62345679
 
-东庄村村民委员会  
+东庄村村民委员会\\
 2024年7月8日
 """
 
@@ -446,7 +446,7 @@ tables:
     out = tmp_path / "site"
     render(repo, out, "--format", "all")
     written = files(out)
-    assert f"records/2024/139****5678.html" in written  # even a file named after a number
+    assert "records/2024/139****5678.html" in written  # even a file named after a number
     for rel, data in written.items():
         page = data.decode("utf-8")
         assert ID not in page and MOBILE not in page and "１３９" not in page, rel
