@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gongkai.model import PASSWORD_REFUSED, Email
@@ -58,6 +59,7 @@ class Config:
     password: str | None = field(default=None, repr=False)
     subject_prefix: str = ""
     timezone: str | None = None
+    cafile: str | None = None  # extra trusted certificates (smtp.cafile), besides the system's
 
     @property
     def server(self) -> str:
@@ -90,7 +92,8 @@ class Outgoing:
 
 
 def configure(email: Email | None, timezone: str | None = None, *, need_password: bool = True,
-              need_sender: bool = True, settings_problems: list[Msg] | None = None) -> Config:
+              need_sender: bool = True, settings_problems: list[Msg] | None = None,
+              base: Path | None = None) -> Config:
     """The mail settings from gongkai.yaml's `email:`, checked before anything is sent.
 
     Raises MailConfigError with a message that says what to write where.
@@ -111,6 +114,9 @@ def configure(email: Email | None, timezone: str | None = None, *, need_password
     security = (smtp.security if smtp and smtp.security else None) or "none"
     port = smtp.port if smtp and smtp.port else DEFAULT_PORTS[security]
     timeout = smtp.timeout if smtp and smtp.timeout else DEFAULT_TIMEOUT
+    cafile = smtp.cafile if smtp and smtp.cafile else None
+    if cafile and base is not None and not os.path.isabs(cafile):
+        cafile = str(base / cafile)  # relative to the folder holding gongkai.yaml
     sender = email.from_ or ""
     if need_sender and not sender:
         raise MailConfigError(Msg("gongkai.yaml 的 email 缺少 from（发件人地址），如 from: gongkai@huayuankou.example",
@@ -133,7 +139,7 @@ def configure(email: Email | None, timezone: str | None = None, *, need_password
                 v=email.password_env, s=f"{host}:{port}"))
     return Config(host=host, port=port, security=security, timeout=timeout, sender=sender,
                   town_to=tuple(email.to), username=email.username if password else None, password=password,
-                  subject_prefix=email.subject_prefix or "", timezone=timezone)
+                  subject_prefix=email.subject_prefix or "", timezone=timezone, cafile=cafile)
 
 
 def addressees(report: Report, town_to: tuple[str, ...] | list[str], override: list[str] | None,
@@ -346,13 +352,13 @@ def _connect(config: Config) -> Any:
 
     client: smtplib.SMTP
     if config.security == "ssl":
-        client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=_tls_context())
+        client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=_tls_context(config.cafile))
     else:
         client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
     try:
         client.ehlo_or_helo_if_needed()
         if config.security == "starttls":
-            client.starttls(context=_tls_context())
+            client.starttls(context=_tls_context(config.cafile))
             client.ehlo()
     except BaseException:
         client.close()
@@ -399,19 +405,20 @@ def _login_utf8(client: Any, user: str, password: str) -> None:
         raise smtplib.SMTPAuthenticationError(code, resp)
 
 
-def _tls_context() -> Any:
-    """The system's root certificates, plus the file GONGKAI_SMTP_CAFILE names (a self-signed town server)."""
+def _tls_context(configured: str | None = None) -> Any:
+    """The system's root certificates, plus smtp.cafile or the file GONGKAI_SMTP_CAFILE names (a self-signed town server)."""
     import ssl
 
     context = ssl.create_default_context()
-    cafile = os.environ.get(CAFILE_ENV)
-    if cafile:
+    for cafile, source in ((configured, "smtp.cafile"), (os.environ.get(CAFILE_ENV), CAFILE_ENV)):
+        if not cafile:
+            continue
         try:
             context.load_verify_locations(cafile=cafile)
         except (OSError, ssl.SSLError) as e:
-            raise MailError(msg("环境变量 {v} 指向的证书文件“{p}”无法使用（{e}）：应为 PEM 格式的证书",
+            raise MailError(msg("{v} 指定的证书文件“{p}”无法使用（{e}）：应为 PEM 格式的证书",
                                 "the certificate file '{p}' named by {v} cannot be used ({e}): it should be a PEM certificate",
-                                v=CAFILE_ENV, p=cafile, e=getattr(e, "strerror", None) or e)) from None
+                                v=source, p=cafile, e=getattr(e, "strerror", None) or e)) from None
     return context
 
 
@@ -421,9 +428,9 @@ def _tls_reason(server: str, e: Exception) -> Msg:
     if isinstance(e, ssl.SSLCertVerificationError):
         why = e.verify_message or str(e)
         return _fail(server, msg(
-            "服务器证书无法验证（{w}）。若服务器用自签名证书，把证书文件路径写进环境变量 {v}",
-            "the server's certificate cannot be verified ({w}). For a self-signed certificate, put its file in the "
-            "environment variable {v}", w=why, v=CAFILE_ENV))
+            "服务器证书无法验证（{w}）。若服务器用自签名证书，在 gongkai.yaml 的 smtp 里写 cafile: 证书文件路径（或用环境变量 {v}）",
+            "the server's certificate cannot be verified ({w}). For a self-signed certificate, set smtp.cafile in gongkai.yaml (or the "
+            "environment variable {v})", w=why, v=CAFILE_ENV))
     return _fail(server, msg("TLS 握手失败（{e}）：security 与端口是否对应？465 端口用 ssl，587 端口用 starttls",
                              "TLS handshake failed ({e}): does security match the port? 465 is ssl, 587 is starttls",
                              e=getattr(e, "reason", None) or e))

@@ -63,6 +63,7 @@ class Smtp(Model):
     port: int | None = f(Int(), doc="端口")
     security: str | None = f(SECURITY, doc="none | starttls | ssl")
     timeout: int | None = f(Int(), doc="超时秒数")
+    cafile: str | None = f(Str(), doc="自签名服务器的证书文件（PEM），相对于 gongkai.yaml 所在文件夹")
 
 
 PASSWORD_REFUSED = Msg(

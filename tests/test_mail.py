@@ -327,3 +327,20 @@ def test_no_recipients_at_all(tmp_path: Path) -> None:
         path.write_text(re.sub(r"email: .*\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
     result = send(root)
     assert result.exit_code == 2 and "没有收件人" in result.stderr
+
+
+def test_cafile_in_settings(tmp_path: Path, smtp_starttls: Server, certs, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """smtp.cafile, relative to the folder of gongkai.yaml, trusts a self-signed server without the variable."""
+    monkeypatch.delenv("GONGKAI_SMTP_CAFILE")
+    monkeypatch.setenv(PW_ENV, PASSWORD)
+    root = tmp_path / "repo"
+    block = smtp_starttls.yaml(username=USER, password_env=PW_ENV).replace("timeout: 5}", "timeout: 5, cafile: certs/town-ca.pem}")
+    town(root, block)
+    (root / "certs").mkdir()
+    (root / "certs" / "town-ca.pem").write_bytes(certs.ca.read_bytes())
+    result = send(root)
+    assert result.exit_code == 1, result.stderr  # delivered; 1 because items are overdue
+    assert smtp_starttls.received
+    (root / "certs" / "town-ca.pem").write_text("not a certificate", encoding="utf-8")
+    result = send(root)
+    assert result.exit_code == 3 and "smtp.cafile" in result.stderr

@@ -96,7 +96,8 @@ def overdue(
             try:
                 config = mail.configure(email_settings, settings.timezone if settings else None,
                                         need_password=send and not dry_run, need_sender=send and not dry_run,
-                                        settings_problems=settings_errors)
+                                        settings_problems=settings_errors,
+                                        base=_settings_dir(repo))
             except mail.MailConfigError as e:
                 raise CannotRun(e.message) from None
         if send and not mail.has_recipients(report, config.town_to, override):
@@ -225,3 +226,10 @@ def _write(text: str, output: Path | None) -> None:
 def _say(message: Msg, lang: str) -> None:
     sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + message.get(lang) + "\n")
     sys.stderr.flush()
+
+
+def _settings_dir(repo):  # type: ignore[no-untyped-def]
+    """The folder holding gongkai.yaml: relative paths in it (smtp.cafile) are read from there."""
+    if repo.settings_path is None:
+        return repo.root
+    return (repo.root / repo.settings_path).parent
