@@ -638,3 +638,13 @@ def test_example_q2_sheets(tmp_path: Path) -> None:
         for data in files(out).values():
             page = data.decode("utf-8")
             assert "<script" not in page
+
+
+def test_unit_at_root_with_units_below_keeps_the_town_index(tmp_path: Path) -> None:
+    repo = write(tmp_path / "cun", {**SMALL, "group3/unit.yaml": UNIT.replace("东庄村", "三组")})
+    out = tmp_path / "site"
+    render(repo, out)
+    assert sorted(files(out)) == ["cun/index.html", "cun/records/2024/q2-finance.html",
+                                  "cun/records/standing/system-1.html", "cun/sheets/2024-Q1.html",
+                                  "cun/sheets/2024-Q2.html", "group3/index.html", "index.html"]
+    assert '<a href="cun/index.html">东庄村村务公开</a>' in text(out, "index.html")

@@ -305,7 +305,13 @@ class Builder:
     # -------------------------------------------------------------- unit
 
     def unit_view(self, u: UnitData) -> UnitView:
-        base = "" if u.id == "." else mask(u.id)
+        if u.id != ".":
+            base = mask(u.id)
+        elif len(self.repo.units) == 1:
+            base = ""  # a single-unit repository: its index is the top page
+        else:  # a unit at the root with other units below it: keep the top page for the town index
+            base = mask(self.repo.root.resolve().name) or "unit"
+            base = base if base not in {x.id for x in self.repo.units} else "_" + base
         unit = u.unit
         kind = (unit.kind if unit else None) or "village"
         contacts = unit.contacts if unit else {}
