@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from gongkai.personal import mask
 from gongkai.render.markdown import md_escape, safe_url, to_html, to_markdown
-from gongkai.render.mask import mask
 
 ID = "410122199001011235"  # valid check digit
 MOBILE = "13812345678"

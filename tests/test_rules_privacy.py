@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from conftest import problems
 
-from gongkai.rules.privacy import find, valid_resident_id
+from gongkai.personal import find, id_check_ok, mask
 
 VALID_ID = "11010519491231002X"  # the GB 11643 standard's own example, valid check digit
 INVALID_ID = "110105194912310021"
 
 
 def test_check_digit() -> None:
-    assert valid_resident_id(VALID_ID)
-    assert not valid_resident_id(INVALID_ID)
+    assert id_check_ok(VALID_ID)
+    assert not id_check_ok(INVALID_ID)
 
 
 def test_find_masks_and_ignores() -> None:
@@ -46,3 +46,18 @@ finance:
     assert [(p.line, p.column) for p in got] == [(4, 16), (7, 10), (12, 14), (16, 22)]
     assert all("13812345678" not in p.message.zh and VALID_ID not in p.message.zh for p in got)
     assert "110105********002X" in got[2].message.zh
+
+
+def test_fullwidth_and_country_code() -> None:
+    assert find("电话：１３８１２３４５６７８") == [(3, "mobile", "138****5678")]
+    assert find("+86 138 1234 5678") == [(4, "mobile", "138****5678")]
+    assert find("１１０１０５１９４９１２３１００２Ｘ") == [(0, "id", "110105********002X")]
+
+
+def test_check_flags_what_render_masks() -> None:
+    text = f"户主 {VALID_ID}，电话 13812345678，座机 0371-62345678"
+    flagged = find(text)
+    masked = mask(text)
+    assert [k for _, k, _ in flagged] == ["id", "mobile"]
+    assert all(shown in masked for _, _, shown in flagged)
+    assert VALID_ID not in masked and "13812345678" not in masked and "0371-62345678" in masked

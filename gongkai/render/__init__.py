@@ -131,8 +131,8 @@ def _select_units(repo: Repository, wanted: str | None) -> list[Any]:
 
 def render(repo: Repository, options: Options) -> Result:
     """Render the sheets, record pages and indexes of `repo` into `options.out`."""
+    from gongkai.personal import mask
     from gongkai.render.env import environment
-    from gongkai.render.mask import mask
     from gongkai.render.views import Builder, town_index
     from gongkai.render.writer import Writer
 

@@ -21,9 +21,9 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from gongkai.personal import mask
 from gongkai.render import markdown as md
 from gongkai.render.markdown import MdSafe
-from gongkai.render.mask import mask
 from gongkai.render.money import amount, daxie
 from gongkai.render.views import Public, cn_ordinal, date_zh, url_path
 

@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from markupsafe import Markup, escape
 
-from gongkai.render.mask import mask
+from gongkai.personal import mask
 
 
 class MdSafe(str):

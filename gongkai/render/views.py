@@ -31,8 +31,8 @@ from markupsafe import Markup
 from gongkai import catalog
 from gongkai.items import ItemInfo, effective_schedule, resolve
 from gongkai.model import Plan, PlanItem, Record, Statement, Table
+from gongkai.personal import mask
 from gongkai.render import markdown as md
-from gongkai.render.mask import mask
 from gongkai.render.money import amount, daxie
 from gongkai.repo import Repository, UnitData
 from gongkai.schedule import Period, quarter_of

@@ -2,58 +2,18 @@
 
 Passing: 张三 110101********1234, 联系电话 138****5678.
 Failing: an 18-digit resident ID with a valid ISO 7064 MOD 11-2 check digit, or an 11-digit
-mobile number (1[3-9]…), unmasked → privacy (error). The message shows only the masked form.
+mobile number (1[3-9]…, optionally +86, full-width digits too), unmasked → privacy (error).
+The message shows only the masked form. The patterns are `gongkai.personal`'s, which render masks with.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from gongkai import basis as B
+from gongkai.personal import find
 from gongkai.problem import Problem, msg
 from gongkai.rules.base import RuleContext
-
-ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
-MOBILE_RE = re.compile(r"(?<![0-9])(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9])")
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-CHECK = "10X98765432"
-
-
-def valid_resident_id(text: str) -> bool:
-    """ISO 7064 MOD 11-2 check digit of a GB 11643 resident identity number."""
-    if len(text) != 18 or not text[:17].isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(text[:17], WEIGHTS))
-    return CHECK[total % 11] == text[17].upper()
-
-
-def mask_id(text: str) -> str:
-    return text[:6] + "*" * 8 + text[-4:]
-
-
-def mask_mobile(digits: str) -> str:
-    return digits[:3] + "****" + digits[-4:]
-
-
-_CANDIDATE = re.compile(r"\d{3}[- ]?\d{4}")  # every ID and mobile starts like this: a cheap first look
-
-
-def find(text: str) -> list[tuple[int, str, str]]:
-    """(offset, kind, masked) for each unmasked resident ID or mobile number in text."""
-    out: list[tuple[int, str, str]] = []
-    if not _CANDIDATE.search(text):
-        return out
-    taken: list[range] = []
-    for m in ID_RE.finditer(text):
-        if valid_resident_id(m.group(1)):
-            out.append((m.start(1), "id", mask_id(m.group(1))))
-            taken.append(range(m.start(1), m.end(1)))
-    for m in MOBILE_RE.finditer(text):
-        if any(m.start() in r for r in taken):
-            continue
-        out.append((m.start(), "mobile", mask_mobile("".join(m.groups()))))
-    return sorted(out)
 
 
 def _locate(text: str, offset: int, loc: tuple[int, int]) -> tuple[int, int]:
