@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gongkai import catalog
-from gongkai.model import Plan, PlanItem, Unit
+from gongkai.model import Event, Plan, PlanItem, Project, Record, Unit
 
 LOCAL_PREFIX = "local/"
 
@@ -43,3 +43,21 @@ def effective_schedule(info: ItemInfo, plan_item: PlanItem | None, unit: Unit | 
     if info.monthly_when_busy and unit is not None and unit.finance_monthly:
         return "monthly"
     return info.schedule
+
+
+PHASE_ZH = {"before": "事前", "during": "事中", "after": "事后"}
+
+
+def default_title(record: Record, info: ItemInfo | None, event: Event | None = None,
+                  project: Project | None = None) -> str:
+    """A record's title when it gives none (SPEC: derived from item and period): 2024年第一季度村级财务收支情况,
+    村道硬化工程（事中公开，2024年第二季度）, or the event's title."""
+    item_title = info.title if info else (record.item or record.id)
+    if project is not None and record.phase:
+        when = f"（{PHASE_ZH.get(record.phase, '')}公开{'，' + record.period.label_zh if record.period else ''}）"
+        return (project.title or "") + when
+    if record.period is not None:
+        return record.period.label_zh + item_title
+    if event is not None and event.title:
+        return event.title
+    return item_title

@@ -18,7 +18,6 @@ from gongkai.repo import Repository, UnitData
 
 KINDS = ("record", "plan", "plan-publication", "feedback", "inspection", "fix")
 FEEDBACK_ZH = {"inquiry": "质询/意见", "complaint": "投诉", "access": "查阅复印申请"}
-PHASE_ZH = {"before": "事前", "during": "事中", "after": "事后"}
 
 
 @dataclass

@@ -29,7 +29,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from gongkai import catalog
-from gongkai.items import ItemInfo, effective_schedule, resolve
+from gongkai.items import PHASE_ZH, ItemInfo, default_title, effective_schedule, resolve
 from gongkai.model import Plan, PlanItem, Record, Statement, Table
 from gongkai.personal import mask
 from gongkai.render import markdown as md
@@ -41,7 +41,6 @@ CATEGORY_ORDER = ("system", "affairs", "finance", "other")
 CATEGORY_TITLE = {**catalog.CATEGORY_ZH, "other": "其他事项"}
 CHANNEL_ZH = {"board": "公开栏", "screen": "电子显示屏", "wechat_group": "微信群", "wechat_official": "微信公众号",
               "website": "政务网站专栏"}
-PHASE_ZH = {"before": "事前", "during": "事中", "after": "事后"}
 CN_NUMERAL = "〇一二三四五六七八九十"
 SHORT_CELL = 12
 
@@ -370,11 +369,11 @@ class Builder:
         else:
             tail = info.id.rsplit("/", 1)[-1]
             item_label = f"{catalog.CATEGORY_ZH.get(category, '')}第{tail}项"
-        title = _m(r.title) or self._default_title(r, info, event, project)
+        title = _m(r.title) or _m(default_title(r, info, event, project))
         correction = None
         if r.supersedes and r.supersedes in live:
             old = live[r.supersedes]
-            correction = CorrectionView(mask(r.supersedes), _m(old.title) or self._default_title(old, info, None, None),
+            correction = CorrectionView(mask(r.supersedes), _m(old.title) or _m(default_title(old, info, None, None)),
                                         iso(old.published), date_zh(old.published))
         boards = {b.id: b.location for b in (u.unit.boards if u.unit else [])}
         quarter = quarter_of(r.period.start) if r.period else (quarter_of(r.published) if r.published else None)
@@ -402,18 +401,6 @@ class Builder:
             order=(CATEGORY_ORDER.index(category), info is None or info.local, number, r.item or "",
                    str(r.period or ""), published, r.id))
 
-    @staticmethod
-    def _default_title(r: Record, info: ItemInfo | None, event, project) -> str:  # type: ignore[no-untyped-def]
-        """SPEC: 'a default is derived from item and period'."""
-        item_title = info.title if info else (r.item or r.id)
-        if project is not None and r.phase:
-            when = f"（{PHASE_ZH.get(r.phase, '')}公开{'，' + r.period.label_zh if r.period else ''}）"
-            return _m((project.title or "") + when)
-        if r.period is not None:
-            return _m(r.period.label_zh + item_title)
-        if event is not None and event.title:
-            return _m(event.title)
-        return _m(item_title)
 
     # -------------------------------------------------------------- sheets
 
