@@ -14,7 +14,7 @@ from gongkai.problem import LANGS, Msg, msg
 EXIT_OK, EXIT_FOUND, EXIT_CANNOT_RUN, EXIT_NOT_DELIVERED = 0, 1, 2, 3
 
 PATH_ARG = typer.Argument(Path("."), help="仓库或单位所在的文件夹（默认：当前文件夹） / repository or unit folder", show_default=False)
-AS_OF = typer.Option(None, "--as-of", help="按哪一天检查，如 2024-07-15（默认：今天） / check as of this date (default: today)")
+AS_OF = typer.Option(None, "--as-of", help="按哪一天计算，如 2024-07-15（默认：今天） / the date to judge by (default: today)")
 LANG = typer.Option(None, "--lang", envvar="GONGKAI_LANG", help="zh（默认）或 en / message language")
 
 

@@ -28,7 +28,7 @@ from gongkai.render.money import amount, daxie
 from gongkai.render.views import Public, cn_ordinal, date_zh, url_path
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-# every template a town may override, with what it is for (README: docs/render.md)
+# every template a town may override, with what it is for (README, "自定义模板 / Templates")
 TEMPLATE_NAMES = (
     "base.html", "style.css", "sheet.html", "record.html", "_record.html", "unit_index.html", "town_index.html",
     "sheet.md", "record.md", "_record.md", "unit_index.md", "town_index.md",
