@@ -1,9 +1,10 @@
-"""A per-repository cache of loaded files, so that re-checking a county re-reads only what changed.
+"""A cache of loaded files, so that re-checking a county re-reads only what changed.
 
 Each file's result (object and problems) depends on its bytes alone, so it is keyed by the file's
 stat (mtime, ctime, size, inode); any change reloads it. The cache lives outside the repository
-(`$GONGKAI_CACHE_DIR`, else `$XDG_CACHE_HOME/gongkai`, else `~/.cache/gongkai`), one file per
-repository, written atomically; a missing, stale or unreadable cache is simply rebuilt.
+(`$GONGKAI_CACHE_DIR`, else `$XDG_CACHE_HOME/gongkai`, else `~/.cache/gongkai`), one file per unit
+(a shard), so that units load and check independently, in parallel; each is written atomically, and
+a missing, stale or unreadable one is simply rebuilt.
 Set `GONGKAI_NO_CACHE=1` (or pass `--no-cache`) to bypass it.
 """
 
@@ -21,7 +22,7 @@ from typing import Any
 
 from gongkai import __version__
 
-FORMAT = 1
+FORMAT = 2
 
 
 @contextlib.contextmanager
@@ -49,9 +50,12 @@ def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
 
 
 class FileCache:
-    def __init__(self, root: Path) -> None:
-        key = hashlib.sha256(f"{Path(root).resolve()}|{__version__}|{FORMAT}".encode()).hexdigest()[:20]
-        self.path = cache_dir() / f"{key}.pickle"
+    """The cached files of one unit (`shard`, its folder relative to the repository root) of one repository."""
+
+    def __init__(self, root: Path, shard: str = ".") -> None:
+        repo = hashlib.sha256(f"{Path(root).resolve()}|{__version__}|{FORMAT}".encode()).hexdigest()[:20]
+        unit = hashlib.sha256(shard.encode()).hexdigest()[:20]
+        self.path = cache_dir() / repo / f"{unit}.pickle"
         self.entries: dict[str, tuple[tuple, Any]] = {}
         self.used: set[str] = set()
         self.dirty = False
@@ -89,3 +93,7 @@ class FileCache:
             os.replace(tmp, self.path)
         except OSError:
             pass  # a read-only home or full disk only costs speed
+
+
+def enabled(use_cache: bool) -> bool:
+    return use_cache and not os.environ.get("GONGKAI_NO_CACHE")

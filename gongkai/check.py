@@ -1,52 +1,115 @@
-"""`gongkai check` as a function: load, compute obligations once, run every rule, collect problems."""
+"""`gongkai check` as a function: load, compute obligations once, run every rule, collect problems.
+
+A unit is checked on its own (its files, its obligations, its rules), so a large repository is checked
+unit by unit in worker processes (`jobs`), each with its unit's cache shard, and only the problems come back.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai import basis as B
 from gongkai.cache import gc_paused
-from gongkai.obligations import UnitObligations, compute
+from gongkai.obligations import UnitObligations, compute_unit
 from gongkai.problem import Problem, msg, problem, sort_problems
-from gongkai.repo import Repository
+from gongkai.repo import Layout, Repository, UnitData, discover, load_layout, load_unit
 from gongkai.rules import RULES, RuleContext
+
+PARALLEL_FROM = 16  # units; below this, starting workers costs more than it saves
+
+
+@dataclass
+class UnitSummary:
+    id: str
+    name: str
 
 
 @dataclass
 class CheckResult:
     as_of: dt.date
-    repo: Repository
-    obligations: list[UnitObligations]
+    units: list[UnitSummary]
     problems: list[Problem]
+    obligations: list[UnitObligations] = field(default_factory=list)  # filled by run(), not by the parallel path
 
 
 def run(repo: Repository, as_of: dt.date) -> CheckResult:
+    """Check a loaded repository in this process; the result keeps every unit's obligations."""
     with gc_paused():  # rules make no reference cycles; a collector pass over a county's objects is pure cost
-        return _run(repo, as_of)
+        problems: list[Problem] = list(repo.problems)
+        obligations = []
+        for unit in repo.units:
+            uo, found = check_unit(repo.root, unit, as_of)
+            obligations.append(uo)
+            problems.extend(found)
+    return CheckResult(as_of, [UnitSummary(u.id, u.name) for u in repo.units], sort_problems(problems), obligations)
 
 
-def _run(repo: Repository, as_of: dt.date) -> CheckResult:
-    obligations = compute(repo, as_of)
-    problems: list[Problem] = list(repo.problems)
-    hashes: dict[Path, str] = {}
-    realdirs: dict[str, str] = {}
-    for uo in obligations:
-        unit = uo.unit
-        problems.extend(p.stamped(unit.id) for p in unit.problems)
-        ctx = RuleContext(repo, unit, uo, as_of, hashes, realdirs)
-        for rule in RULES:
-            try:
-                problems.extend(rule(ctx))
-            except Exception as exc:  # noqa: BLE001 - a crashing rule is reported, the others still run
-                where = traceback.extract_tb(exc.__traceback__)[-1]
-                problems.append(problem("internal", "error", unit.unit_path, None, msg(
-                    "检查规则 {r} 出错（{e}，{f}:{n}）：这是 gongkai 的缺陷，请报告；其他规则的结果不受影响",
-                    "rule {r} failed ({e}, {f}:{n}): this is a bug in gongkai, please report it; other rules still ran",
-                    r=rule.__module__.rsplit(".", 1)[-1], e=type(exc).__name__, f=Path(where.filename).name, n=where.lineno),
-                    B.FORMAT, unit=unit.id))
-    if repo.cache is not None:
-        repo.cache.save()
-    return CheckResult(as_of, repo, obligations, sort_problems(problems))
+def check_unit(root: Path, unit: UnitData, as_of: dt.date) -> tuple[UnitObligations, list[Problem]]:
+    """One unit's obligations and problems: its load problems, then every rule; a crashing rule is reported."""
+    uo = compute_unit(unit, as_of)
+    problems = [p.stamped(unit.id) for p in unit.problems]
+    ctx = RuleContext(root, unit, uo, as_of)
+    for rule in RULES:
+        try:
+            problems.extend(rule(ctx))
+        except Exception as exc:  # noqa: BLE001 - a crashing rule is reported, the others still run
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            problems.append(problem("internal", "error", unit.unit_path, None, msg(
+                "检查规则 {r} 出错（{e}，{f}:{n}）：这是 gongkai 的缺陷，请报告；其他规则的结果不受影响",
+                "rule {r} failed ({e}, {f}:{n}): this is a bug in gongkai, please report it; other rules still ran",
+                r=rule.__module__.rsplit(".", 1)[-1], e=type(exc).__name__, f=Path(where.filename).name, n=where.lineno),
+                B.FORMAT, unit=unit.id))
+    if unit.cache is not None:
+        unit.cache.save()
+    return uo, problems
+
+
+def check_path(root: Path, as_of: dt.date, use_cache: bool = True, jobs: int | None = None) -> CheckResult:
+    return check_layout(discover(root), as_of, use_cache, jobs)
+
+
+def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: int | None = None) -> CheckResult:
+    """Check a repository, unit by unit, in `jobs` worker processes (default: one per CPU, when there are
+    enough units to pay for them). Only problems and unit names come back from the workers."""
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if jobs > 1 and len(layout.unit_dirs) >= PARALLEL_FROM:
+        try:
+            return _parallel(layout, as_of, use_cache, jobs)
+        except Exception:  # noqa: BLE001 - no worker processes here (sandbox, no fork): check in this process
+            pass
+    return run(load_layout(layout, use_cache), as_of)
+
+
+_WORK: tuple[Layout, dt.date, bool] | None = None  # set in the parent before forking; read by the workers
+
+
+def _check_dir(unit_dir: Path) -> tuple[UnitSummary, list[Problem]]:
+    assert _WORK is not None
+    layout, as_of, use_cache = _WORK
+    with gc_paused():
+        unit = load_unit(layout.root, unit_dir, set(layout.unit_dirs), layout.timing, use_cache)
+        _, problems = check_unit(layout.root, unit, as_of)
+    return UnitSummary(unit.id, unit.name), problems
+
+
+def _parallel(layout: Layout, as_of: dt.date, use_cache: bool, jobs: int) -> CheckResult:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORK
+    _WORK = (layout, as_of, use_cache)
+    try:
+        context = multiprocessing.get_context("fork")
+        chunk = max(1, len(layout.unit_dirs) // (jobs * 8))
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            results = list(pool.map(_check_dir, layout.unit_dirs, chunksize=chunk))
+    finally:
+        _WORK = None
+    problems = list(layout.problems)
+    for _, found in results:
+        problems.extend(found)
+    return CheckResult(as_of, [s for s, _ in results], sort_problems(problems))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import basis as B
-from gongkai.cache import FileCache, gc_paused, stamp
+from gongkai.cache import FileCache, enabled, gc_paused, stamp
 from gongkai.load.nodes import decode, parse, scan_slips
 from gongkai.load.schema import INVALID, Ctx, convert
 from gongkai.model import Event, Feedback, Inspection, Plan, Project, Record, Rules, Settings, Unit
@@ -71,6 +71,7 @@ class UnitData:
     feedback: dict[str, Feedback] = field(default_factory=dict)
     inspections: dict[str, Inspection] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    cache: FileCache | None = None  # where this unit's files (and evidence digests) are cached
 
     @property
     def kind(self) -> str | None:
@@ -94,7 +95,6 @@ class Repository:
     settings_path: str | None
     units: list[UnitData]
     problems: list[Problem]  # repository-level: gongkai.yaml
-    cache: FileCache | None = None
 
     @property
     def name(self) -> str:
@@ -193,34 +193,58 @@ def find_settings(root: Path) -> Path | None:
         here = here.parent
 
 
-def load_repository(root: Path, use_cache: bool = False) -> Repository:
-    """Load every unit under root. With use_cache, unchanged files come from the cache (see gongkai.cache)."""
+@dataclass
+class Layout:
+    """What is found before any unit is read: the settings, the effective default timing and the unit folders."""
+
+    root: Path
+    settings: Settings | None
+    settings_path: str | None
+    problems: list[Problem]
+    timing: Timing
+    unit_dirs: list[Path]
+
+    def repository(self, units: list[UnitData]) -> Repository:
+        return Repository(root=self.root, settings=self.settings, settings_path=self.settings_path, units=units,
+                          problems=self.problems)
+
+
+def discover(root: Path) -> Layout:
     root = Path(root)
-    cache = FileCache(root) if use_cache and not os.environ.get("GONGKAI_NO_CACHE") else None
     problems: list[Problem] = []
     settings = None
     settings_file = find_settings(root)
     settings_path = rel(settings_file, root.resolve()) if settings_file else None
     if settings_file is not None:
-        settings, found = load_cached(settings_file, settings_path or SETTINGS_FILE, Settings, cache)
+        settings, found = load_file(settings_file, settings_path or SETTINGS_FILE, Settings)
         problems.extend(found)
     base = Timing().override(settings.rules if settings else None)
-    unit_dirs = find_units(root)
-    unit_set = set(unit_dirs)
+    return Layout(root, settings, settings_path, problems, base, find_units(root))
+
+
+def load_repository(root: Path, use_cache: bool = False) -> Repository:
+    """Load every unit under root. With use_cache, unchanged files come from the cache (see gongkai.cache)."""
+    return load_layout(discover(root), use_cache)
+
+
+def load_layout(layout: Layout, use_cache: bool = False) -> Repository:
+    unit_set = set(layout.unit_dirs)
     with gc_paused():
-        units = [load_unit(root, d, unit_set, base, cache) for d in unit_dirs]
-    return Repository(root=root, settings=settings, settings_path=settings_path, units=units, problems=problems,
-                      cache=cache)
+        units = [load_unit(layout.root, d, unit_set, layout.timing, use_cache) for d in layout.unit_dirs]
+    return layout.repository(units)
 
 
-def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, cache: FileCache | None = None) -> UnitData:
+def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, use_cache: bool = False) -> UnitData:
+    """One unit, every file on its own; with use_cache, unchanged files come from the unit's cache shard."""
     uid = rel(unit_dir, root)
+    cache = FileCache(root, uid) if enabled(use_cache) else None
 
     def shown(p: Path) -> str:
         return rel(p, root)
 
     unit, problems = load_cached(unit_dir / UNIT_FILE, shown(unit_dir / UNIT_FILE), Unit, cache)
-    data = UnitData(id=uid, dir=unit_dir, unit_path=shown(unit_dir / UNIT_FILE), unit=unit, problems=list(problems))
+    data = UnitData(id=uid, dir=unit_dir, unit_path=shown(unit_dir / UNIT_FILE), unit=unit, problems=list(problems),
+                    cache=cache)
     data.timing = base.override(unit.rules if unit else None)
     for section, (cls, recursive) in SECTIONS.items():
         for path in _section_files(unit_dir, section, recursive, unit_dirs):

@@ -25,7 +25,7 @@ def test_cached_equals_fresh(tmp_path: Path, monkeypatch) -> None:  # type: igno
     monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
     fresh = signature(EXAMPLE, False)
     assert signature(EXAMPLE, True) == fresh    # cold: fills the cache
-    assert list((tmp_path / "cache").glob("*.pickle"))
+    assert list((tmp_path / "cache").glob("*/*.pickle"))  # one shard per unit
     assert signature(EXAMPLE, True) == fresh    # warm: served from it
 
 
@@ -41,7 +41,7 @@ def test_changes_and_deletions_are_seen(tmp_path: Path, monkeypatch) -> None:  #
     assert [s[3] for s in signature(root, True)] == ["date"]
     rec.unlink()
     assert signature(root, True) == []
-    cache = FileCache(root)
+    cache = FileCache(root, ".")
     assert not any("a.yaml" in k for k in cache.entries)
 
 
@@ -50,6 +50,21 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path, monkeypatch) -> None:  # type:
     root = write(tmp_path / "repo", {"unit.yaml": UNIT, "plans/2024.yaml": plan_yaml([]),
                                      "inspections/2024.yaml": "date: 2024-06-01\n"})
     signature(root, True)
-    FileCache(root).path.write_bytes(b"not a pickle")
+    FileCache(root, ".").path.write_bytes(b"not a pickle")
     assert signature(root, True) == []
-    assert isinstance(pickle.loads(FileCache(root).path.read_bytes()), dict)
+    assert isinstance(pickle.loads(FileCache(root, ".").path.read_bytes()), dict)
+
+
+def test_parallel_equals_serial(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Checking unit by unit in worker processes gives exactly the serial result, cache or not."""
+    from gongkai import check
+
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(check, "PARALLEL_FROM", 1)
+    day = dt.date(2024, 12, 31)
+    serial = check.check_path(EXAMPLE, day, use_cache=False, jobs=1)
+    for use_cache in (False, True, True):
+        parallel = check.check_path(EXAMPLE, day, use_cache=use_cache, jobs=2)
+        assert parallel.problems == serial.problems
+        assert [(u.id, u.name) for u in parallel.units] == [(u.id, u.name) for u in serial.units]
+    assert not parallel.obligations and serial.obligations

@@ -18,8 +18,8 @@ from gongkai.cli.common import (
     PATH_ARG,
     as_of_date,
     command,
+    discover_units,
     lang_of,
-    load_repository,
 )
 
 
@@ -36,15 +36,18 @@ def check(
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", help="text（默认）或 json"),
     strict: bool = typer.Option(False, "--strict", help="有警告也算失败 / fail on warnings too"),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用缓存，重新读取每个文件 / re-read every file"),
+    jobs: int = typer.Option(None, "--jobs", "-j", min=1,
+                             help="同时检查几个单位（默认：CPU 核数，单位较多时）/ units checked in parallel (default: CPUs)"),
     lang: str = LANG,
 ) -> None:
     """检查所有文件：格式、目录、时限、财务、证据、隐私。Check every file against the catalogs and timing rules."""
-    from gongkai.check import run
+    from gongkai.check import check_layout
     from gongkai.report import check as report
 
     language = lang_of(lang)
-    repo = load_repository(path, use_cache=not no_cache)
-    result = run(repo, as_of_date(as_of, repo.settings.timezone if repo.settings else None))
+    layout = discover_units(path)
+    day = as_of_date(as_of, layout.settings.timezone if layout.settings else None)
+    result = check_layout(layout, day, use_cache=not no_cache, jobs=jobs)
     if format is CheckFormat.json:
         sys.stdout.write(report.as_json(result, language))
     else:

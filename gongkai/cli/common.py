@@ -47,22 +47,29 @@ def as_of_date(value: str | None, timezone: str | None) -> dt.date:
     return day
 
 
-def load_repository(path: Path, use_cache: bool = False):  # type: ignore[no-untyped-def]
-    """Load PATH (unchanged files from the cache, see gongkai.cache), or explain why it holds no unit (exit 2)."""
-    from gongkai.repo import load_repository as load
+def discover_units(path: Path):  # type: ignore[no-untyped-def]
+    """The layout of PATH (settings and unit folders), or why it holds no unit (exit 2)."""
+    from gongkai.repo import discover
 
     if not path.exists():
         raise CannotRun(msg("找不到文件夹“{p}”", "folder '{p}' does not exist", p=path))
     if not path.is_dir():
         raise CannotRun(msg("“{p}”不是文件夹：请给出仓库或单位所在的文件夹", "'{p}' is not a folder: give the repository or unit folder", p=path))
-    repo = load(path, use_cache=use_cache)
-    if not repo.units:
+    layout = discover(path)
+    if not layout.unit_dirs:
         raise CannotRun(msg(
             "“{p}”下没有找到任何单位。一个单位（村或社区）是含有 unit.yaml 的文件夹；"
             "用 gongkai init 文件夹 --name 东庄村 --kind village 新建一个",
             "no unit found under '{p}'. A unit (village or community) is a folder holding unit.yaml; "
             "create one with: gongkai init DIR --name NAME --kind village", p=path))
-    return repo
+    return layout
+
+
+def load_repository(path: Path, use_cache: bool = False):  # type: ignore[no-untyped-def]
+    """Load PATH (unchanged files from the cache with use_cache, see gongkai.cache), or explain why it holds no unit."""
+    from gongkai.repo import load_layout
+
+    return load_layout(discover_units(path), use_cache)
 
 
 def fail(message: Msg, lang: str, code: int = EXIT_CANNOT_RUN) -> typer.Exit:

@@ -46,13 +46,12 @@ def text(result: CheckResult, lang: str = "zh", color: bool = False) -> str:
     if repo_level:
         label = "仓库设置 gongkai.yaml" if lang == "zh" else "repository settings gongkai.yaml"
         out.append(f"  {label}: {_counts(count(repo_level), lang)}")
-    for uo in result.obligations:
-        unit = uo.unit
+    for unit in result.units:
         mine = [p for p in result.problems if p.unit == unit.id]
         out.append(f"  {unit.id}（{unit.name}）: {_counts(count(mine), lang)}" if lang == "zh"
                    else f"  {unit.id} ({unit.name}): {_counts(count(mine), lang)}")
     total = count(result.problems)
-    n = len(result.obligations)
+    n = len(result.units)
     out.append(f"共 {n} 个单位：{_counts(total, lang)}" if lang == "zh"
                else f"{n} unit{'s' if n != 1 else ''}: {_counts(total, lang)}")
     return "\n".join(out) + "\n"

@@ -9,17 +9,17 @@ from pathlib import Path
 from gongkai.model import Record
 from gongkai.obligations import UnitObligations
 from gongkai.problem import Msg, Problem, problem
-from gongkai.repo import Repository, UnitData
+from gongkai.repo import UnitData
 
 
 @dataclass
 class RuleContext:
-    repo: Repository
+    root: Path  # the repository root (evidence must stay inside it)
     unit: UnitData
     obligations: UnitObligations
     as_of: dt.date
-    hashes: dict[Path, str] = field(default_factory=dict)  # evidence content, shared across units
-    realdirs: dict[str, str] = field(default_factory=dict)  # resolved evidence folders, shared across units
+    hashes: dict[Path, str] = field(default_factory=dict)  # evidence content by real path
+    realdirs: dict[str, str] = field(default_factory=dict)  # resolved evidence folders
 
     def problem(self, code: str, severity: str, path: str, loc: tuple[int, int] | None, message: Msg,
                 basis: Msg) -> Problem:

@@ -44,7 +44,7 @@ def _digest(path: Path, stat: os.stat_result, seen: dict[Path, str], cache: File
 
 def check(ctx: RuleContext) -> Iterator[Problem]:
     unit = ctx.unit
-    root = os.path.realpath(ctx.repo.root)
+    root = os.path.realpath(ctx.root)
     owners: dict[str, tuple] = {}
     for rid, rec in sorted(unit.records.items()):
         for entry, loc in zip(rec.evidence, getattr(rec.evidence, "locs", [])):
@@ -53,7 +53,7 @@ def check(ctx: RuleContext) -> Iterator[Problem]:
                 yield found
                 continue
             real, st = found
-            digest = _digest(real, st, ctx.hashes, ctx.repo.cache)
+            digest = _digest(real, st, ctx.hashes, ctx.unit.cache)
             if digest is None:
                 continue
             mine = (rec.item, str(rec.period) if rec.period else rec.event or rec.project or rid)
