@@ -213,6 +213,8 @@ def _plan_items(out: UnitObligations, unit: UnitData, plan: Plan, pub: _Publishe
             in_force = [pub.root(r) for r in pub.heads if r.item == info.id and (r.until is None or r.until > as_of)]
             if in_force:
                 _meet(ob, min(in_force, key=lambda r: (r.published, r.id)))
+            else:
+                _meet(ob, next((r for r in pub.undated if r.item == info.id), None))
             out.obligations.append(ob)
         elif sched in ("quarterly", "monthly"):
             periods = S.quarters(year) if sched == "quarterly" else S.months(year)

@@ -139,3 +139,8 @@ def test_unreadable_record_date_is_not_echoed_as_overdue(unit) -> None:
     root = unit({"records/q1.yaml": "item: village/finance/4\nperiod: 2024-Q1\npublished: 2024-02-30\n"
                                     "reviewed: {by: 赵六, date: 2024-01-01}\n"}, items=["village/finance/4"])
     assert findings(root, "2024-05-01") == [("records/q1.yaml", 3, "date", "error")]
+
+
+def test_unreadable_standing_record_date_is_not_echoed_either(unit) -> None:
+    root = unit({"records/s.yaml": "item: village/system/1\npublished: 2024/13/01\n"}, items=["village/system/1"])
+    assert findings(root, "2024-05-01") == [("records/s.yaml", 2, "date", "error")]
