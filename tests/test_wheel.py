@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -42,10 +43,16 @@ def test_wheel_contains_catalogs(wheel: Path) -> None:
 
 def test_installed_wheel_runs_catalog(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
-    # system site packages provide the dependencies (no network needed); gongkai itself comes from the wheel
-    venv.EnvBuilder(with_pip=True, system_site_packages=True).create(env_dir)
+    venv.EnvBuilder(with_pip=True).create(env_dir)
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     py = bindir / "python"
+    # the dependencies come from the environment running the tests (no network needed): its site-packages
+    # folders are added by a .pth file, which does not run the .pth files inside them, so an editable
+    # install of gongkai there stays invisible; gongkai itself comes from the wheel
+    inner = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    Path(inner, "zz_outer_site.pth").write_text("\n".join(sorted(outer)) + "\n", encoding="utf-8")
     r = subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
