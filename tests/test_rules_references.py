@@ -61,3 +61,22 @@ def test_event_and_project_ids(unit) -> None:
     root = unit({"events/2024/a.yaml": ev, "events/b.yaml": "id: 2024/a\n" + ev,
                  "records/r.yaml": "item: village/affairs/7\npublished: 2024-03-06\nevent: 2024/a\n"})
     assert findings(root, "2024-04-01") == [("events/b.yaml", 1, "duplicate", "error")]
+
+
+def test_periodic_records_need_the_right_period(unit) -> None:
+    from conftest import UNIT
+
+    rec = "item: village/finance/4\npublished: 2024-04-05\nreviewed: {by: 赵六, date: 2024-04-04}\n"
+    root = unit({"records/a.yaml": rec}, items=["village/finance/4"])
+    got = problems(root, "2024-04-08")
+    assert [(p.path, p.line, p.code) for p in got] == [("plans/2024.yaml", 11, "due-soon"), ("records/a.yaml", 1, "schema")]
+    assert "period" in got[1].message.zh and "2024-Q1" in got[1].message.zh
+    busy = UNIT.replace("since: 2024-01-01", "since: 2024-01-01\nfinance_monthly: true")
+    q = "item: village/finance/1\nperiod: 2024-Q1\npublished: 2024-04-05\nreviewed: {by: 赵六, date: 2024-04-04}\n"
+    root = unit({"records/q.yaml": q}, items=["village/finance/1"], unit_yaml=busy)
+    got = [p for p in problems(root, "2024-02-05") if p.code == "schema"]
+    assert [(p.line, p.code) for p in got] == [(2, "schema")]
+    assert "每月公开" in got[0].message.zh and "2024-01" in got[0].message.zh
+    # an item the plan does not list that year owes nothing: any period is accepted
+    root = unit({"records/a.yaml": rec})
+    assert findings(root, "2024-04-08") == []

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from gongkai import basis as B
 from gongkai import catalog
-from gongkai.items import LOCAL_PREFIX, resolve
+from gongkai.items import LOCAL_PREFIX, effective_schedule, resolve
 from gongkai.model import Record
 from gongkai.problem import Problem, msg
 from gongkai.rules.base import RuleContext, chain
@@ -21,7 +21,44 @@ from gongkai.rules.base import RuleContext, chain
 def check(ctx: RuleContext) -> Iterator[Problem]:
     yield from _items(ctx)
     yield from _references(ctx)
+    yield from _periods(ctx)
     yield from _duplicates(ctx)
+
+
+def _periods(ctx: RuleContext) -> Iterator[Problem]:
+    """A record of a quarterly or monthly item needs a period, and a monthly item a month: otherwise it meets no
+    obligation and the clerk would only see `overdue` without knowing why."""
+    unit = ctx.unit
+    for _rid, rec in sorted(unit.records.items()):
+        if not rec.item or rec.event or rec.project or "period" in rec.src.invalid or rec.published is None:
+            continue
+        info = resolve(rec.item, unit.unit, unit.plans)
+        if info is None:
+            continue
+        year = rec.period.year if rec.period else rec.published.year
+        plan = unit.plan(year)
+        plan_item = next((pi for pi in plan.items if pi.item == rec.item), None) if plan else None
+        if plan is not None and plan_item is None:
+            continue  # not planned that year: nothing is owed, any period is fine
+        sched = effective_schedule(info, plan_item, unit.unit)
+        want = {"quarterly": "Q", "monthly": "M"}.get(sched or "")
+        if want is None:
+            continue
+        example = f"{year}-Q1" if want == "Q" else f"{year}-01"
+        how_zh = "每季度" if want == "Q" else "每月"
+        how_en = "quarterly" if want == "Q" else "monthly"
+        if rec.period is None:
+            yield ctx.problem("schema", "error", rec.src.path, rec.at("item"), msg(
+                "{i} 是{h}公开的事项，记录要写 period（如 {e}），否则对不上任何一期",
+                "{i} is disclosed {he}: the record needs a period such as {e}, or it meets no obligation",
+                i=rec.item, h=how_zh, he=how_en, e=example), B.FORMAT)
+        elif want == "M" and rec.period.kind == "Q":  # monthly for a quarterly item is more, not less: fine
+            why = "（本单位财务往来较多，收支每月公开）" if want == "M" and unit.unit and unit.unit.finance_monthly else ""
+            yield ctx.problem("schema", "error", rec.src.path, rec.at("period"), msg(
+                "{i} 在 {y} 年是{h}公开{w}：period 应写成 {e} 这样的{k}，而不是 {p}",
+                "{i} is disclosed {he} in {y}: write the period like {e}, not {p}",
+                i=rec.item, y=year, h=how_zh, w=why, he=how_en, e=example, k="季度" if want == "Q" else "月份",
+                p=rec.period), B.FORMAT)
 
 
 def _unknown(ctx: RuleContext, item: str, path: str, loc: tuple[int, int]) -> Iterator[Problem]:
