@@ -28,3 +28,14 @@ def test_command_documented(name: str, cmd) -> None:  # type: ignore[no-untyped-
 
 def test_all_commands_present() -> None:
     assert {n for n, _ in COMMANDS} >= {"check", "overdue", "render", "catalog", "init"}
+
+
+def test_pre_commit_hook_runs_a_real_command() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    (hook,) = hooks
+    assert hook["id"] == "gongkai-check" and hook["language"] == "python" and hook["pass_filenames"] is False
+    program, command = hook["entry"].split()
+    assert program == "gongkai" and command in dict(COMMANDS)
+    assert hook["id"] in README
