@@ -193,69 +193,75 @@ def _refuse_tag(ev: Any) -> None:
             "不支持 YAML 标签 {t}：请删掉它", "YAML tag {t} is not accepted: remove it", t=tag)))
 
 
+_SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
 def _build(text: str) -> Node | None:
+    """Events → nodes, iteratively. The loop dispatches on the event's exact type, most frequent first:
+    it runs once per value of every file, so it is written for speed."""
     parser = _Parser(text)
     try:
         root: Node | None = None
-        stack: list[list] = []  # [container, pending_key]
+        stack: list[list] = []  # [container, pending_key, is_sequence]
         documents = 0
         nodes = 0
         while True:
             ev: Any = parser.get_event()
-            if isinstance(ev, yaml.StreamEndEvent):
-                return root
-            if isinstance(ev, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    m: Any = ev.start_mark
-                    raise _Stop(Slip("syntax", m.line + 1, m.column + 1, msg(
-                        "一个文件只能写一份内容：删掉第二个“---”，或把它拆成两个文件",
-                        "one document per file: remove the second '---' or split the file")))
-                continue
-            if isinstance(ev, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
-                continue
-            if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            kind = type(ev)
+            if kind is _SCALAR or kind is _MAP_START or kind is _SEQ_START:
+                if ev.anchor is not None:
+                    _refuse_anchor(ev)
+                if ev.tag is not None:
+                    _refuse_tag(ev)
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise _Stop(Slip("syntax", ev.start_mark.line + 1, 1, msg(
+                        "文件内容过多（超过 {n} 个值）", "too many values in one file (over {n})", n=MAX_NODES)))
+                m: Any = ev.start_mark
+                node: Node
+                if kind is _SCALAR:
+                    node = Scalar(ev.value, ev.style or None, m.line + 1, m.column + 1)
+                elif kind is _MAP_START:
+                    node = Mapping(m.line + 1, m.column + 1)
+                else:
+                    node = Sequence(m.line + 1, m.column + 1)
+                if stack:
+                    top = stack[-1]
+                    if top[2]:
+                        top[0].items.append(node)
+                    elif top[1] is None:
+                        if kind is _SCALAR and not node.style and node.value == "<<":  # type: ignore[union-attr]
+                            raise _Stop(Slip("syntax", node.line, node.col, msg(
+                                "不支持 YAML 合并键（<<）：请把内容直接写出来",
+                                "YAML merge keys (<<) are not accepted: write the content out")))
+                        top[1] = node
+                    else:
+                        top[0].items.append((top[1], node))
+                        top[1] = None
+                if kind is _SCALAR:
+                    if not stack:
+                        root = node
+                else:
+                    if len(stack) >= MAX_DEPTH:
+                        raise _Stop(Slip("syntax", node.line, node.col, msg(
+                            "嵌套层数过多（超过 {n} 层）", "nested too deeply (over {n} levels)", n=MAX_DEPTH)))
+                    stack.append([node, None, kind is _SEQ_START])
+            elif kind in _END:
                 done = stack.pop()[0]
                 if not stack:
                     root = done
-                continue
-            if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
+            elif kind is yaml.AliasEvent:
                 _refuse_anchor(ev)
-            _refuse_tag(ev)
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise _Stop(Slip("syntax", ev.start_mark.line + 1, 1, msg(
-                    "文件内容过多（超过 {n} 个值）", "too many values in one file (over {n})", n=MAX_NODES)))
-            m = ev.start_mark
-            node: Node
-            if isinstance(ev, yaml.ScalarEvent):
-                node = Scalar(ev.value, ev.style or None, m.line + 1, m.column + 1)
-            elif isinstance(ev, yaml.MappingStartEvent):
-                node = Mapping(m.line + 1, m.column + 1)
-            else:
-                node = Sequence(m.line + 1, m.column + 1)
-            if stack:
-                top = stack[-1]
-                container = top[0]
-                if isinstance(container, Sequence):
-                    container.items.append(node)
-                elif top[1] is None:
-                    if isinstance(node, Scalar) and not node.style and node.value == "<<":
-                        raise _Stop(Slip("syntax", node.line, node.col, msg(
-                            "不支持 YAML 合并键（<<）：请把内容直接写出来",
-                            "YAML merge keys (<<) are not accepted: write the content out")))
-                    top[1] = node
-                else:
-                    container.items.append((top[1], node))
-                    top[1] = None
-            if isinstance(node, Scalar):
-                if not stack:
-                    root = node
-            else:
-                if len(stack) >= MAX_DEPTH:
-                    raise _Stop(Slip("syntax", node.line, node.col, msg(
-                        "嵌套层数过多（超过 {n} 层）", "nested too deeply (over {n} levels)", n=MAX_DEPTH)))
-                stack.append([node, None])
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    m = ev.start_mark
+                    raise _Stop(Slip("syntax", m.line + 1, m.column + 1, msg(
+                        "一个文件只能写一份内容：删掉第二个“---”，或把它拆成两个文件",
+                        "one document per file: remove the second '---' or split the file")))
+            elif kind is yaml.StreamEndEvent:
+                return root
     finally:
         parser.dispose()
 
