@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from gongkai.model import PASSWORD_REFUSED, Email
 from gongkai.overdue import Report
-from gongkai.problem import Msg, msg
+from gongkai.problem import GongkaiError, Msg, msg
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -31,20 +31,12 @@ DEFAULT_TIMEOUT = 30
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
-class MailConfigError(Exception):
+class MailConfigError(GongkaiError):
     """The mail settings cannot work (missing sender, no recipients, password not in the environment)."""
 
-    def __init__(self, message: Msg) -> None:
-        super().__init__(message.en)
-        self.message = message
 
-
-class MailError(Exception):
+class MailError(GongkaiError):
     """Nothing could be delivered: one line naming the server and the reason."""
-
-    def __init__(self, message: Msg) -> None:
-        super().__init__(message.en)
-        self.message = message
 
 
 @dataclass(frozen=True)

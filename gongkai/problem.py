@@ -25,6 +25,15 @@ def msg(zh: str, en: str, **params: object) -> Msg:
     return Msg(zh.format(**params), en.format(**params))
 
 
+class GongkaiError(Exception):
+    """The family of errors that stop a command, each carrying a message for people in both languages.
+    The CLI turns each kind into its exit code and one line on stderr, never a traceback."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One finding: where, how bad, which code, what to do, and the clause it enforces.

@@ -127,3 +127,18 @@ def test_init_creates_a_checkable_unit_and_refuses_to_overwrite(tmp_path: Path) 
     assert r.exit_code == 2 and "不会覆盖" in r.stderr
     assert (target / "unit.yaml").read_text(encoding="utf-8") == "name: 改过的\n"
     assert invoke("init", str(tmp_path / "x"), "--name", "甲", "--kind", "town").exit_code == 2
+
+
+def test_unexpected_failure_is_one_line_not_a_traceback(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import gongkai.check
+
+    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(gongkai.check, "check_layout", boom)
+    r = invoke("check", str(clean(tmp_path)))
+    assert r.exit_code == 2
+    assert "内部错误" in r.stderr and "disk on fire" in r.stderr and "Traceback" not in r.stderr
+    monkeypatch.setenv("GONGKAI_DEBUG", "1")
+    r = invoke("check", str(clean(tmp_path)))
+    assert isinstance(r.exception, RuntimeError)

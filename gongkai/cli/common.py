@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from gongkai.problem import LANGS, Msg, msg
+from gongkai.problem import LANGS, GongkaiError, Msg, msg
 
 EXIT_OK, EXIT_FOUND, EXIT_CANNOT_RUN, EXIT_NOT_DELIVERED = 0, 1, 2, 3
 
@@ -18,12 +18,8 @@ AS_OF = typer.Option(None, "--as-of", help="按哪一天计算，如 2024-07-15�
 LANG = typer.Option(None, "--lang", envvar="GONGKAI_LANG", help="zh（默认）或 en / message language")
 
 
-class CannotRun(Exception):
+class CannotRun(GongkaiError):
     """The command cannot run at all (bad option, no unit under PATH): exit 2 with this message."""
-
-    def __init__(self, message: Msg) -> None:
-        super().__init__(message.en)
-        self.message = message
 
 
 def lang_of(value: str | None) -> str:
@@ -78,18 +74,27 @@ def fail(message: Msg, lang: str, code: int = EXIT_CANNOT_RUN) -> typer.Exit:
 
 
 def command(fn):  # type: ignore[no-untyped-def]
-    """Wrap a command so that CannotRun becomes one clear line on stderr and exit 2, never a traceback."""
+    """Wrap a command so that a GongkaiError not handled by the command becomes one clear line on stderr and
+    exit 2, and so does an unexpected failure (a bug), with how to see the details: never a bare traceback."""
     import functools
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
         try:
+            lang = lang_of(kwargs.get("lang"))
+        except CannotRun:
+            lang = "zh"
+        try:
             return fn(*args, **kwargs)
-        except CannotRun as e:
-            try:
-                lang = lang_of(kwargs.get("lang"))
-            except CannotRun:
-                lang = "zh"
+        except GongkaiError as e:
             raise fail(e.message, lang) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as e:
+            if os.environ.get("GONGKAI_DEBUG"):
+                raise
+            raise fail(msg("内部错误（{e}：{d}）：这是 gongkai 的缺陷，请报告；设置环境变量 GONGKAI_DEBUG=1 可看到详细信息",
+                           "internal error ({e}: {d}): this is a bug in gongkai, please report it; set GONGKAI_DEBUG=1 "
+                           "for the details", e=type(e).__name__, d=e), lang) from None
 
     return wrapper

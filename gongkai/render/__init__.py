@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gongkai.problem import Msg, msg
+from gongkai.problem import GongkaiError, Msg, msg
 from gongkai.repo import Repository
 from gongkai.schedule import Period
 
@@ -30,12 +30,8 @@ FORMATS = ("html", "md")
 PAPERS = ("a4", "a3")
 
 
-class RenderError(Exception):
+class RenderError(GongkaiError):
     """Rendering cannot start or cannot finish (bad option, broken town template, unsafe --out)."""
-
-    def __init__(self, message: Msg) -> None:
-        super().__init__(message.en)
-        self.message = message
 
 
 @dataclass(frozen=True)
