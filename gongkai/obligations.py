@@ -210,7 +210,11 @@ def _plan_items(out: UnitObligations, unit: UnitData, plan: Plan, pub: _Publishe
             due = S.first_standing_due(year, since if since and since.year == year else None, t.quarterly_days)
             ob = _new(unit, kind="record", rule="standing", title=info.title, period=str(year), due=due,
                       basis=B.STANDING, **where)
-            in_force = [pub.root(r) for r in pub.heads if r.item == info.id and (r.until is None or r.until > as_of)]
+            # in force on the as-of date; for a past plan year, at the end of that year (a later replacement
+            # of the sheet must not make last year's posting look late)
+            day = min(as_of, dt.date(year, 12, 31))
+            in_force = [pub.root(r) for r in pub.heads if r.item == info.id and r.published <= day  # type: ignore[operator]
+                        and (r.until is None or r.until > day)]
             if in_force:
                 _meet(ob, min(in_force, key=lambda r: (r.published, r.id)))
             else:

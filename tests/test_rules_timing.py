@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import ADOPTION, UNIT, findings, problems
+from conftest import ADOPTION, UNIT, findings, plan_yaml, problems
 
 FIN = "village/finance/1"
 
@@ -188,3 +188,12 @@ def test_future_events_owe_nothing_yet(unit) -> None:
     root = unit({"events/e.yaml": event})
     assert findings(root, "2024-03-04") == []
     assert findings(root, "2024-03-05") == [("events/e.yaml", 1, "due-soon", "info")]
+
+
+def test_standing_item_of_a_past_year_is_judged_at_that_years_end(unit) -> None:
+    std = "village/system/1"
+    plan_2025 = plan_yaml([std], year=2025, adoption=ADOPTION.replace("2024", "2025"))
+    root = unit({"plans/2025.yaml": plan_2025, "inspections/2025.yaml": "date: 2025-06-01\n",
+                 "records/old.yaml": f"item: {std}\npublished: 2024-01-20\nuntil: 2025-03-01\n",
+                 "records/new.yaml": f"item: {std}\npublished: 2025-03-01\n"}, items=[std])
+    assert findings(root, "2025-07-01") == []  # 2024: the old sheet was up all year; 2025: the new one is up
