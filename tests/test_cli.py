@@ -142,3 +142,12 @@ def test_unexpected_failure_is_one_line_not_a_traceback(tmp_path: Path, monkeypa
     monkeypatch.setenv("GONGKAI_DEBUG", "1")
     r = invoke("check", str(clean(tmp_path)))
     assert isinstance(r.exception, RuntimeError)
+
+
+def test_version_and_help() -> None:
+    from gongkai import __version__
+
+    r = invoke("--version")
+    assert r.exit_code == 0 and r.stdout == f"gongkai {__version__}\n"
+    r = invoke("--help")
+    assert r.exit_code == 0 and all(c in r.stdout for c in ("check", "overdue", "render", "catalog", "init"))
