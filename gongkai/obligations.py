@@ -14,7 +14,7 @@ from gongkai import schedule as S
 from gongkai.items import ItemInfo, effective_schedule, resolve
 from gongkai.model import Event, Plan, Record
 from gongkai.problem import Msg
-from gongkai.repo import Repository, UnitData
+from gongkai.repo import Repository, UnitData, corrected, superseded
 
 KINDS = ("record", "plan", "plan-publication", "feedback", "inspection", "fix")
 FEEDBACK_ZH = {"inquiry": "质询/意见", "complaint": "投诉", "access": "查阅复印申请"}
@@ -72,16 +72,14 @@ class _Published:
         # a record whose date could not be read (reported as `date`) was published at an unknown time:
         # it neither meets nor leaves its obligation overdue, so the date error is not echoed as `overdue`
         self.undated = [r for r in unit.records.values() if r.published is None and "published" in r.src.invalid]
-        superseded = {r.supersedes for r in live.values() if r.supersedes in live and r.supersedes != r.id}
-        self.heads = [r for rid, r in sorted(live.items()) if rid not in superseded]
+        gone = superseded(live)
+        self.heads = [r for rid, r in sorted(live.items()) if rid not in gone]
         self.live = live
 
     def root(self, record: Record) -> Record:
-        seen = {record.id}
-        while record.supersedes in self.live and record.supersedes not in seen:
-            record = self.live[record.supersedes]
-            seen.add(record.id)
-        return record
+        """The first record of the correction chain: its publication date is the one that counts."""
+        chain = corrected(self.live, record)
+        return self.live[chain[-1]] if chain else record
 
     def first(self, match) -> Record | None:  # type: ignore[no-untyped-def]
         """The matching record published first (by the date its correction chain started)."""

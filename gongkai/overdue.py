@@ -160,9 +160,3 @@ def build(repo: Repository, as_of: dt.date, within: int | None = None, units: li
                                 due_soon_days=u.timing.due_soon_days))
     town = repo.settings.name if repo.settings and repo.settings.name else None
     return Report(as_of=as_of, town=town, within=within, sections=tuple(sections))
-
-
-def load_problems(repo: Repository) -> int:
-    """How many files failed to load or have errors: the report may then be incomplete."""
-    problems = list(repo.problems) + [p for u in repo.units for p in u.problems]
-    return len({p.path for p in problems if p.severity == "error"})

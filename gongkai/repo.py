@@ -102,6 +102,34 @@ class Repository:
             return self.settings.name
         return self.root.name
 
+    @property
+    def settings_dir(self) -> Path:
+        """The folder of gongkai.yaml: relative paths written in it (templates, smtp.cafile) start there."""
+        if self.settings_path is None:
+            return self.root
+        return (self.root / self.settings_path).parent
+
+    def files_with_errors(self) -> int:
+        """How many files have errors (failed to load, or wrong values): what other commands read may be incomplete."""
+        problems = list(self.problems) + [p for u in self.units for p in u.problems]
+        return len({p.path for p in problems if p.severity == "error"})
+
+
+def superseded(records: dict[str, Record]) -> set[str]:
+    """Ids of the records that a correction among `records` replaces."""
+    return {r.supersedes for r in records.values() if r.supersedes and r.supersedes in records and r.supersedes != r.id}
+
+
+def corrected(records: dict[str, Record], record: Record) -> list[str]:
+    """The ids a record replaces among `records`, directly or through earlier corrections, nearest first."""
+    out: list[str] = []
+    seen = {record.id}
+    while record.supersedes in records and record.supersedes not in seen:
+        out.append(record.supersedes)
+        seen.add(record.supersedes)
+        record = records[record.supersedes]
+    return out
+
 
 def rel(path: Path, root: Path) -> str:
     """path relative to root, with '/'. Paths found by walking root share its prefix: slice it, don't relpath."""
@@ -252,11 +280,11 @@ def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, us
             data.problems.extend(found)
             if obj is None:
                 continue
-            _file_id(data, section, obj, path, unit_dir, found)
+            _file_id(data, section, obj, path, unit_dir)
     return data
 
 
-def _file_id(data: UnitData, section: str, obj: Any, path: Path, unit_dir: Path, found: list[Problem]) -> None:
+def _file_id(data: UnitData, section: str, obj: Any, path: Path, unit_dir: Path) -> None:
     in_unit = rel(path, unit_dir)[: -len(".yaml")]
     if section == "plans":
         stem = path.stem

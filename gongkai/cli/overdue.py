@@ -56,7 +56,7 @@ def overdue(
 ) -> None:
     """逾期和即将到期的公开事项（按单位分组）；--send 发送邮件。Overdue and due-soon obligations; --send mails them."""
     from gongkai import mail
-    from gongkai.overdue import UnknownUnit, build, load_problems
+    from gongkai.overdue import UnknownUnit, build
     from gongkai.report.overdue_formats import render
 
     lg = lang_of(lang)
@@ -80,7 +80,7 @@ def overdue(
     except UnknownUnit as e:
         raise CannotRun(e.message) from None
 
-    broken = load_problems(repo)
+    broken = repo.files_with_errors()
     if broken and not quiet:
         _say(msg("注意：有 {n} 个文件有错误，其中的事项可能没有算进来；运行 gongkai check 查看",
                  "note: {n} files have errors and what they hold may be missing here; run gongkai check", n=broken), lg)
@@ -97,7 +97,7 @@ def overdue(
                 config = mail.configure(email_settings, settings.timezone if settings else None,
                                         need_password=send and not dry_run, need_sender=send and not dry_run,
                                         settings_problems=settings_errors,
-                                        base=_settings_dir(repo))
+                                        base=repo.settings_dir)
             except mail.MailConfigError as e:
                 raise CannotRun(e.message) from None
         if send and not mail.has_recipients(report, config.town_to, override):
@@ -227,9 +227,3 @@ def _say(message: Msg, lang: str) -> None:
     sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + message.get(lang) + "\n")
     sys.stderr.flush()
 
-
-def _settings_dir(repo):  # type: ignore[no-untyped-def]
-    """The folder holding gongkai.yaml: relative paths in it (smtp.cafile) are read from there."""
-    if repo.settings_path is None:
-        return repo.root
-    return (repo.root / repo.settings_path).parent

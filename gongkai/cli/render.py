@@ -63,8 +63,7 @@ def render(
         raise CannotRun(e.message) from None
     for w in result.warnings:
         sys.stderr.write("gongkai：" + w.get(language) + "\n" if language == "zh" else "gongkai: " + w.get(language) + "\n")
-    errors = sum(1 for u in repo.units for p in u.problems if p.severity == "error") + \
-        sum(1 for p in repo.problems if p.severity == "error")
+    errors = repo.files_with_errors()
     if errors:
         note = msg("注意：有 {n} 个文件错误，相关内容可能不全；请先运行 gongkai check",
                    "note: {n} file errors; some content may be missing. Run gongkai check first", n=errors)

@@ -81,8 +81,7 @@ def template_folder(repo: Repository) -> Path | None:
     settings = repo.settings
     if settings is None or not settings.templates:
         return None
-    base = (repo.root.resolve() / (repo.settings_path or "gongkai.yaml")).parent
-    folder = (base / settings.templates).resolve()
+    folder = (repo.settings_dir.resolve() / settings.templates).resolve()
     if not folder.is_dir():
         raise RenderError(msg("gongkai.yaml 的 templates: 指向的文件夹“{p}”不存在",
                               "the templates: folder '{p}' named in gongkai.yaml does not exist", p=settings.templates))

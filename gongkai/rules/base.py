@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai.model import Record
 from gongkai.obligations import UnitObligations
 from gongkai.problem import Msg, Problem, problem
 from gongkai.repo import UnitData
@@ -24,19 +23,3 @@ class RuleContext:
     def problem(self, code: str, severity: str, path: str, loc: tuple[int, int] | None, message: Msg,
                 basis: Msg) -> Problem:
         return problem(code, severity, path, loc, message, basis, unit=self.unit.id)
-
-
-def superseded(unit: UnitData) -> set[str]:
-    """Ids of records that a correction in the unit replaces."""
-    return {r.supersedes for r in unit.records.values() if r.supersedes and r.supersedes in unit.records
-            and r.supersedes != r.id}
-
-
-def chain(unit: UnitData, record: Record) -> list[str]:
-    """The ids a record replaces, directly or through earlier corrections."""
-    out: list[str] = []
-    while record.supersedes and record.supersedes in unit.records and record.supersedes not in out \
-            and record.supersedes != record.id:
-        out.append(record.supersedes)
-        record = unit.records[record.supersedes]
-    return out

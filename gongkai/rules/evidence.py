@@ -17,7 +17,8 @@ from pathlib import Path
 from gongkai import basis as B
 from gongkai.cache import FileCache, stamp
 from gongkai.problem import Problem, msg
-from gongkai.rules.base import RuleContext, chain
+from gongkai.repo import corrected
+from gongkai.rules.base import RuleContext
 
 
 def _digest(path: Path, stat: os.stat_result, seen: dict[Path, str], cache: FileCache | None) -> str | None:
@@ -58,7 +59,7 @@ def check(ctx: RuleContext) -> Iterator[Problem]:
                 continue
             mine = (rec.item, str(rec.period) if rec.period else rec.event or rec.project or rid)
             first = owners.setdefault(digest, (mine, rid, entry))
-            if first[0] != mine and first[1] not in chain(unit, rec):
+            if first[0] != mine and first[1] not in corrected(unit.records, rec):
                 yield ctx.problem("evidence-reused", "warning", rec.src.path, loc, msg(
                     "照片 {e} 与 {o} 的照片 {oe} 内容相同，但那是另一事项或另一期间：每次公开应留存当次的照片",
                     "photo {e} has the same content as {oe} of {o}, a different item or period: keep a photo of each posting",

@@ -17,7 +17,8 @@ from gongkai import basis as B
 from gongkai.items import resolve
 from gongkai.model import Record, Statement
 from gongkai.problem import Problem, msg
-from gongkai.rules.base import RuleContext, superseded
+from gongkai.repo import superseded
+from gongkai.rules.base import RuleContext
 
 
 def yuan(value: Decimal) -> str:
@@ -63,7 +64,7 @@ def _balance(ctx: RuleContext) -> Iterator[Problem]:
 
 def _continuity(ctx: RuleContext) -> Iterator[Problem]:
     unit = ctx.unit
-    gone = superseded(unit)
+    gone = superseded(unit.records)
     by_end: dict[tuple[str, str, dt.date], Record] = {}
     chains: dict[tuple[str, str], list[Record]] = defaultdict(list)
     for rid, rec in sorted(unit.records.items()):

@@ -15,7 +15,8 @@ from gongkai import catalog
 from gongkai.items import LOCAL_PREFIX, effective_schedule, resolve
 from gongkai.model import Record
 from gongkai.problem import Problem, msg
-from gongkai.rules.base import RuleContext, chain
+from gongkai.repo import corrected
+from gongkai.rules.base import RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Problem]:
@@ -162,7 +163,7 @@ def _duplicates(ctx: RuleContext) -> Iterator[Problem]:
         recs.sort(key=lambda r: r.id)
         for i, later in enumerate(recs):
             for earlier in recs[:i]:
-                if earlier.id in chain(unit, later) or later.id in chain(unit, earlier):
+                if earlier.id in corrected(unit.records, later) or later.id in corrected(unit.records, earlier):
                     continue
                 yield ctx.problem("duplicate", "error", later.src.path, later.at("period"), msg(
                     "与 {o} 重复（同一事项 {i}、同一期间 {p}）：如果这是更正，请写 supersedes: {o}",

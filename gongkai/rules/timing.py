@@ -11,18 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gongkai import basis as B
+from gongkai.load.scalars import parse_period
 from gongkai.obligations import Obligation
 from gongkai.problem import Msg, Problem, msg
 from gongkai.rules.base import RuleContext
-from gongkai.schedule import Period
 
 
 def what(ob: Obligation) -> Msg:
     """The obligation in a few words: “村级财务收支情况”（2024年第二季度）."""
     if ob.rule in ("quarterly", "monthly"):
-        y, rest = ob.period.split("-")
-        p = Period(int(y), "Q", int(rest[1])) if rest.startswith("Q") else Period(int(y), "M", int(rest))
-        return Msg(f"“{ob.title}”（{p.label_zh}）", f"'{ob.item}' for {ob.period}")
+        period, _ = parse_period(ob.period)
+        label = period.label_zh if period else ob.period
+        return Msg(f"“{ob.title}”（{label}）", f"'{ob.item}' for {ob.period}")
     if ob.rule == "standing":
         return Msg(f"长期公开事项“{ob.title}”", f"standing item '{ob.item}'")
     if ob.rule == "immediate":
