@@ -54,8 +54,9 @@ def _balance(ctx: RuleContext) -> Iterator[Problem]:
         expected = st.opening_balance.value + income - expense
         if expected != st.closing_balance.value:
             yield ctx.problem("balance", "error", rec.src.path, st.at("closing_balance"), msg(
-                "收支不平：期初 {o} + 收入 {i} − 支出 {e} = {x}，但期末余额写的是 {c}（{more}{d}）",
-                "does not balance: opening {o} + income {i} − expense {e} = {x}, but closing_balance is {c} ({d} {more_en})",
+                "收支不平：期初 {o} + 收入 {i} − 支出 {e} = {x}，但期末余额写的是 {c}（{more}{d}）：请对照凭证核对各项金额和期末余额",
+                "does not balance: opening {o} + income {i} − expense {e} = {x}, but closing_balance is {c} ({d} {more_en}): "
+                "check the amounts and the closing balance against the vouchers",
                 o=yuan(st.opening_balance.value), i=yuan(income), e=yuan(expense), x=yuan(expected),
                 c=yuan(st.closing_balance.value), d=yuan(abs(st.closing_balance.value - expected)),
                 more="多 " if st.closing_balance.value > expected else "少 ",
@@ -81,8 +82,9 @@ def _continuity(ctx: RuleContext) -> Iterator[Problem]:
                 continue
             if st.opening_balance.value != pst.closing_balance.value:
                 yield ctx.problem("continuity", "error", rec.src.path, st.at("opening_balance"), msg(
-                    "期初余额 {o} 与上一期（{p}，{f}）的期末余额 {c} 不一致",
-                    "opening_balance {o} differs from the closing balance {c} of the previous period ({p}, {f})",
+                    "期初余额 {o} 与上一期（{p}，{f}）的期末余额 {c} 不一致：期初余额应等于上期期末余额，请核对两份收支表",
+                    "opening_balance {o} differs from the closing balance {c} of the previous period ({p}, {f}): "
+                    "it should equal it; check both statements",
                     o=yuan(st.opening_balance.value), c=yuan(pst.closing_balance.value), p=prev.period, f=prev.id),
                     B.ACCURACY)
 

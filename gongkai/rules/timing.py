@@ -32,6 +32,11 @@ def what(ob: Obligation) -> Msg:
     return Msg(f"“{ob.title}”", f"'{ob.title}'")
 
 
+# the verb of each kind of obligation in messages ("应于 … 前公开"); a feedback title already says 答复…
+VERB = {"record": Msg("公开", "published"), "feedback": Msg("完成", "answered"), "fix": Msg("整改", "put right"),
+        "inspection": Msg("完成检查", "done"), "plan-publication": Msg("公布", "published"), "plan": Msg("公布", "published")}
+
+
 def _todo(ob: Obligation) -> Msg:
     if ob.kind == "record":
         if ob.rule in ("quarterly", "monthly"):
@@ -73,11 +78,12 @@ def _judge(ctx: RuleContext, ob: Obligation) -> Iterator[Problem]:
                 y=ob.period, d=ob.due, n=ob.days, t=todo.zh, te=todo.en), ob.basis)
             return
         yield ctx.problem("overdue", "error", ob.path, ob.loc, msg(
-            "{w}应于 {d} 前完成，已逾期 {n} 天：{t}", "{we} was due by {d} and is {n} days overdue: {te}",
-            w=w.zh, we=w.en, d=ob.due, n=ob.days, t=todo.zh, te=todo.en), ob.basis)
+            "{w}应于 {d} 前{v}，已逾期 {n} 天：{t}", "{we} was due by {d} and is {n} days overdue: {te}",
+            w=w.zh, we=w.en, d=ob.due, v=VERB[ob.kind].zh, n=ob.days, t=todo.zh, te=todo.en), ob.basis)
     elif ob.status == "due-soon":
         yield ctx.problem("due-soon", "info", ob.path, ob.loc, msg(
-            "{w}应于 {d} 前完成，还剩 {n} 天", "{we} is due by {d}, {n} days left", w=w.zh, we=w.en, d=ob.due, n=ob.days),
+            "{w}应于 {d} 前{v}，还剩 {n} 天", "{we} is due by {d}, {n} days left", w=w.zh, we=w.en, d=ob.due,
+            v=VERB[ob.kind].zh, n=ob.days),
             ob.basis)
     elif ob.status == "late":
         if ob.kind == "plan-publication":
@@ -87,8 +93,8 @@ def _judge(ctx: RuleContext, ob: Obligation) -> Iterator[Problem]:
                 k=ctx.unit.timing.plan_publish_days), ob.basis)
             return
         yield ctx.problem("late", "warning", ob.met_path or ob.path, ob.met_loc or ob.loc, msg(
-            "{w}于 {m} 完成，晚于期限 {d} 共 {n} 天", "{we} was done on {m}, {n} days after the deadline {d}",
-            w=w.zh, we=w.en, m=ob.met, d=ob.due, n=ob.days), ob.basis)
+            "{w}于 {m} {v}，晚于期限 {d} 共 {n} 天", "{we} was {ve} on {m}, {n} days after the deadline {d}",
+            w=w.zh, we=w.en, m=ob.met, v=VERB[ob.kind].zh, ve=VERB[ob.kind].en, d=ob.due, n=ob.days), ob.basis)
     elif ob.status == "early":
         yield ctx.problem("early", "warning", ob.met_path or ob.path, ob.met_loc or ob.loc, msg(
             "{w}于 {m} 公开，早于期间结束：应在 {o} 至 {d} 之间公开（期间结束后才有完整数据）",
