@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai import basis as B
 from gongkai.cache import gc_paused
 from gongkai.obligations import UnitObligations, compute_unit
-from gongkai.problem import Problem, msg, problem, sort_problems
+from gongkai.problem import Problem, sort_problems
 from gongkai.repo import Layout, Repository, UnitData, discover, load_layout, load_unit
 from gongkai.rules import RULES, RuleContext
+from gongkai.rules.base import internal
 
 PARALLEL_FROM = 16  # units; below this, starting workers costs more than it saves
 
@@ -54,15 +53,13 @@ def check_unit(root: Path, unit: UnitData, as_of: dt.date) -> tuple[UnitObligati
     problems = [p.stamped(unit.id) for p in unit.problems]
     ctx = RuleContext(root, unit, uo, as_of)
     for rule in RULES:
+        ctx.rule = rule.__module__.rsplit(".", 1)[-1]
         try:
             problems.extend(rule(ctx))
-        except Exception as exc:  # noqa: BLE001 - a crashing rule is reported, the others still run
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            problems.append(problem("internal", "error", unit.unit_path, None, msg(
-                "检查规则 {r} 出错（{e}，{f}:{n}）：这是 gongkai 的缺陷，请报告；其他规则的结果不受影响",
-                "rule {r} failed ({e}, {f}:{n}): this is a bug in gongkai, please report it; other rules still ran",
-                r=rule.__module__.rsplit(".", 1)[-1], e=type(exc).__name__, f=Path(where.filename).name, n=where.lineno),
-                B.FORMAT, unit=unit.id))
+        except Exception as exc:  # noqa: BLE001 - a crash outside any file's guard: reported, the other rules run
+            problems.append(internal(ctx.rule, exc, unit.unit_path, None, unit.id))
+        problems.extend(ctx.failures)
+        ctx.failures.clear()
     if unit.cache is not None:
         unit.cache.save()
     return uo, problems

@@ -29,27 +29,55 @@ def write_atomic(path: Path, text: str, *, exclusive: bool = True) -> None:
         raise
 
 
-def unit_yaml(name: str, kind: str, year: int, town: str | None, finance_monthly: bool) -> str:
+# characters a YAML double-quoted scalar cannot hold as they are: line breaks, controls, the BOM
+_ESCAPE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+PLACEHOLDER_TOWN = "某某镇"
+PLACEHOLDER_CLERK = "某某"
+PLACEHOLDER_PHONE = "0000-00000000"
+
+
+def quote(value: str) -> str:
+    """`value` as a YAML double-quoted scalar that reads back exactly as typed, whatever it holds
+    (`NO`, `: x`, `#村`, `'`, a line break, a leading `@`, `0371…`)."""
+    out = []
+    for ch in value:
+        o = ord(ch)
+        if ch in _ESCAPE:
+            out.append(_ESCAPE[ch])
+        elif o < 0x20 or 0x7F <= o < 0xA0 or o in (0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF):
+            out.append(f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def unit_yaml(name: str, kind: str, year: int, town: str | None, finance_monthly: bool, *,
+              villagers: int | None = None, representatives: int | None = None, clerk: str | None = None,
+              phone: str | None = None) -> str:
+    """unit.yaml with every value the user typed quoted; what was not given is a placeholder that
+    `gongkai check` flags until it is filled in."""
     people = "村民" if kind == "village" else "居民"
     return f"""# 单位基本信息（gongkai 用它确定目录和时限）
-name: {name}                     # 必填：村（社区）名称
+name: {quote(name)}                     # 必填：村（社区）名称
 kind: {kind}                   # 必填：village（村）或 community（社区），决定使用哪个参考目录
-town: {town or "某某镇"}                  # 所属乡镇
+town: {quote(town or PLACEHOLDER_TOWN)}                  # 所属乡镇
 # code: "410122101201"          # 统计用区划代码（写成带引号的文字）
-villagers: 0                    # 登记{people}人数：联名要求达到十分之一以上须即时公开
-representatives: 0              # {people}代表人数：联名达到五分之一以上须即时公开
+villagers: {villagers or 0}                    # 登记{people}人数：联名要求达到十分之一以上须即时公开
+representatives: {representatives or 0}              # {people}代表人数：联名达到五分之一以上须即时公开
 finance_monthly: {"true" if finance_monthly else "false"}         # 财务往来较多的，收支情况每月公开一次
 since: {year}-01-01               # 从这一天起检查（之前结束的期间不检查）
 boards:                         # 固定公开栏
   - {{id: main, location: 党群服务中心门前}}
 contacts:
-  clerk: 某某                     # 文书（逾期提醒里的默认责任人）
-  supervision_phone: 0000-00000000  # 监督电话，印在每张公开栏版面上
+  clerk: {quote(clerk or PLACEHOLDER_CLERK)}                     # 文书（逾期提醒里的默认责任人）
+  supervision_phone: {quote(phone or PLACEHOLDER_PHONE)}  # 监督电话，印在每张公开栏版面上
 # email: [someone@example.org]  # 本单位的逾期提醒收件人
 """
 
 
 def plan_yaml(kind: str, year: int, finance_monthly: bool) -> str:
+    """The year's plan listing every catalog item. No `schedule:` is written: each item follows the catalog's
+    default, so a unit that turns on `finance_monthly` later discloses income and expenditure monthly."""
     cat = catalog.load(kind)
     lines = [
         f"# {year} 年度{catalog.DISCLOSURE_ZH[kind]}工作方案（实施方案 二（二））",
@@ -62,15 +90,17 @@ def plan_yaml(kind: str, year: int, finance_monthly: bool) -> str:
         f"  # approved: {{date: {year}-01-15, by: representatives}}              # 4. 村（居）民会议或代表会议审定",
         f"  # published: {year}-01-16                                          # 5. 公布：审定后两日内",
         "  # complaints: 村务监督委员会 某某 0000-00000000                     # 受理投诉、问询的人和电话",
-        "items:                             # 本年度公开的事项；schedule 为参考目录的默认公开时间",
+        "items:                             # 本年度公开的事项；不写 schedule 即按参考目录的默认公开时间",
+        "                                   # （可加 schedule: monthly 更频繁公开；财务类不能少于目录默认）",
     ]
     for category in catalog.CATEGORIES:
         lines.append(f"  # —— {catalog.CATEGORY_ZH[category]} ——")
         for item in (i for i in cat.items if i.category == category):
-            schedule = "monthly" if item.monthly_when_busy and finance_monthly else item.schedule
             prefix = "  # " if item.optional else "  "
-            lines.append(f"{prefix}- item: {item.id}    # {item.title}")
-            lines.append(f"{prefix}  schedule: {schedule}    # {catalog.SCHEDULE_ZH[schedule]}")
+            when = catalog.SCHEDULE_ZH[item.schedule]
+            if item.monthly_when_busy:
+                when += "；unit.yaml 写 finance_monthly: true 时每月" + ("（本单位即是）" if finance_monthly else "")
+            lines.append(f"{prefix}- item: {item.id}    # {item.title}（默认：{when}）")
             lines.append(f"{prefix}  channels: [board, wechat_group]")
     lines += [
         "not_applicable: []                 # 本年度不适用的事项，写明理由，如：",
@@ -81,10 +111,12 @@ def plan_yaml(kind: str, year: int, finance_monthly: bool) -> str:
 
 
 def write_unit(directory: Path, *, name: str, kind: str, year: int, town: str | None,
-               finance_monthly: bool) -> list[Path]:
+               finance_monthly: bool, villagers: int | None = None, representatives: int | None = None,
+               clerk: str | None = None, phone: str | None = None) -> list[Path]:
     written = []
     unit = directory / "unit.yaml"
-    write_atomic(unit, unit_yaml(name, kind, year, town, finance_monthly))
+    write_atomic(unit, unit_yaml(name, kind, year, town, finance_monthly, villagers=villagers,
+                                 representatives=representatives, clerk=clerk, phone=phone))
     written.append(unit)
     plan = directory / "plans" / f"{year}.yaml"
     if not plan.exists():

@@ -245,6 +245,12 @@ class Cell(Type):
         return "" if node.is_null else node.value
 
 
+class PosDict(dict):
+    """A loaded mapping that also knows where each of its values stands."""
+
+    locs: dict[str, tuple[int, int]]
+
+
 class Dict(Type):
     """A mapping of free keys to scalar values (contacts)."""
 
@@ -256,7 +262,8 @@ class Dict(Type):
     def convert(self, node: Node, ctx: Ctx) -> Any:
         if not isinstance(node, Mapping):
             return self.expect(node, ctx)
-        out: dict[str, Any] = {}
+        out = PosDict()
+        out.locs = {}
         for k, v in node.items:
             if not isinstance(k, Scalar):
                 self.expect(k, ctx)
@@ -266,6 +273,7 @@ class Dict(Type):
             value = self.value.convert(v, ctx)
             if value is not INVALID:
                 out[k.value] = value
+                out.locs[k.value] = (v.line, v.col)
         return out
 
 

@@ -1,14 +1,35 @@
-"""What a rule sees: one unit, its obligations, and the as-of date."""
+"""What a rule sees: one unit, its obligations, and the as-of date.
+
+Rules wrap the work for each file (record, plan, obligation) in `with ctx.guard(path):`, so that a defect
+in gongkai that crashes on one file is reported as `internal` at that file and the same rule still
+reports every other file.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gongkai import basis as B
 from gongkai.obligations import UnitObligations
-from gongkai.problem import Msg, Problem, problem
+from gongkai.problem import Msg, Problem, msg, problem
 from gongkai.repo import UnitData
+
+
+def internal(rule: str, exc: BaseException, path: str, loc: tuple[int, int] | None, unit: str) -> Problem:
+    """The `internal` problem for a rule that crashed at `path`: where in gongkai, so it can be reported."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = frames[-1] if frames else None
+    return problem("internal", "error", path, loc, msg(
+        "检查规则 {r} 在这个文件上出错（{e}，{f}:{n}）：这是 gongkai 的缺陷，请报告；其他文件和其他规则的结果不受影响",
+        "rule {r} failed on this file ({e}, {f}:{n}): this is a bug in gongkai, please report it; "
+        "other files and rules were still checked",
+        r=rule, e=type(exc).__name__, f=Path(where.filename).name if where else "?", n=where.lineno if where else 0),
+        B.FORMAT, unit=unit)
 
 
 @dataclass
@@ -19,7 +40,17 @@ class RuleContext:
     as_of: dt.date
     hashes: dict[Path, str] = field(default_factory=dict)  # evidence content by real path
     realdirs: dict[str, str] = field(default_factory=dict)  # resolved evidence folders
+    rule: str = ""  # the running rule family, set by the runner
+    failures: list[Problem] = field(default_factory=list)  # `internal` problems caught by guard()
 
     def problem(self, code: str, severity: str, path: str, loc: tuple[int, int] | None, message: Msg,
                 basis: Msg) -> Problem:
         return problem(code, severity, path, loc, message, basis, unit=self.unit.id)
+
+    @contextmanager
+    def guard(self, path: str, loc: tuple[int, int] | None = None) -> Iterator[None]:
+        """Run one file's part of a rule: an exception becomes `internal` at that file, and the rule goes on."""
+        try:
+            yield
+        except Exception as exc:  # noqa: BLE001 - a defect on one file must not hide the others' findings
+            self.failures.append(internal(self.rule, exc, path, loc, self.unit.id))

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from gongkai import basis as B
 from gongkai import catalog
+from gongkai.basis import fmt
 from gongkai.items import LOCAL_PREFIX
 from gongkai.model import ADOPTION_LABEL, ADOPTION_STEPS, Plan
 from gongkai.problem import Problem, msg
@@ -29,8 +30,10 @@ def check(ctx: RuleContext) -> Iterator[Problem]:
                 y=plan.year, p=years[plan.year].src.path), B.PLAN_PROCEDURE)
             continue
         years[plan.year] = plan
-        yield from _order(ctx, plan)
-        yield from _items(ctx, plan)
+        with ctx.guard(plan.src.path, plan.at()):
+            yield from _order(ctx, plan)
+            yield from _items(ctx, plan)
+            yield from _schedules(ctx, plan)
 
 
 def _order(ctx: RuleContext, plan: Plan) -> Iterator[Problem]:
@@ -85,3 +88,48 @@ def _items(ctx: RuleContext, plan: Plan) -> Iterator[Problem]:
             "目录事项 {i}“{t}”既不在 items 里，也不在 not_applicable 里：列入方案，或写明不适用的理由",
             "catalog item {i} ('{t}') is neither in items nor in not_applicable: plan it or say why it does not apply",
             i=ci.id, t=ci.title), B.CATALOG_OF.get(unit.kind or '', B.CATALOG))
+
+
+# how often each schedule discloses a periodic item, from most to least: the seed's floor for finances is quarterly
+FREQUENCY = {"monthly": 3, "quarterly": 2}
+
+
+def _schedules(ctx: RuleContext, plan: Plan) -> Iterator[Problem]:
+    """A plan may disclose an item more often than the catalog says, never less often for finances: the seed's
+    floor (二（三）4) is at least quarterly, and monthly income and expenditure for units with busy finances."""
+    unit = ctx.unit
+    if unit.unit is None or unit.kind is None:
+        return
+    for pi in plan.items:
+        if not pi.item or not pi.schedule or pi.item.startswith(LOCAL_PREFIX):
+            continue
+        ci = catalog.load(unit.kind).get(pi.item)
+        if ci is None or ci.category != "finance":
+            continue
+        busy = ci.monthly_when_busy and bool(unit.unit.finance_monthly)
+        floor = "monthly" if busy else ci.schedule
+        if pi.schedule == floor or FREQUENCY.get(pi.schedule, 0) >= FREQUENCY.get(floor, 99):
+            continue
+        zh, en = catalog.SCHEDULE_ZH[pi.schedule], pi.schedule
+        if busy:
+            yield ctx.problem("plan-schedule", "warning", plan.src.path, pi.at("schedule"), msg(
+                "{i}（{t}）写的是 {s}（{z}），但本单位 unit.yaml 写了 finance_monthly: true（财务往来较多），"
+                "收支情况应当每月公开：改为 schedule: monthly，或删掉 schedule 行按默认",
+                "{i} ('{t}') is planned {s}, but unit.yaml says finance_monthly: true: income and expenditure are "
+                "disclosed monthly; write schedule: monthly or remove the line",
+                i=pi.item, t=ci.title, s=en, z=zh), fmt(B.MONTHLY, days=unit.timing.monthly_days))
+        elif ci.schedule == "immediate":
+            yield ctx.problem("plan-schedule", "warning", plan.src.path, pi.at("schedule"), msg(
+                "{i}（{t}）在参考目录里是即时公开（事后{d}日内），方案改为 {s}（{z}）会推迟公开：删掉 schedule 行按默认",
+                "{i} ('{t}') is disclosed at once after each event in the catalog (within {d} days); planning it "
+                "{s} delays it: remove the schedule line",
+                i=pi.item, t=ci.title, s=en, z=zh, d=unit.timing.immediate_days),
+                fmt(B.IMMEDIATE, days=unit.timing.immediate_days))
+        else:
+            yield ctx.problem("plan-schedule", "warning", plan.src.path, pi.at("schedule"), msg(
+                "{i}（{t}）是财务类事项，至少每季度公开一次，方案写的 {s}（{z}）低于这个要求："
+                "改为 quarterly 或 monthly，或删掉 schedule 行按默认（{c}）",
+                "{i} ('{t}') is a finance item, disclosed at least quarterly; {s} is less: write quarterly or "
+                "monthly, or remove the line for the default ({c})",
+                i=pi.item, t=ci.title, s=en, z=zh, c=ci.schedule),
+                fmt(B.FINANCE_QUARTERLY, days=unit.timing.quarterly_days))

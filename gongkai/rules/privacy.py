@@ -48,15 +48,20 @@ WHERE_EN = {"title": "title", "content": "content", "table": "table", "finance":
 
 def check(ctx: RuleContext) -> Iterator[Problem]:
     for _rid, rec in sorted(ctx.unit.records.items()):
-        for text, loc, where in _texts(rec):
-            # block scalars may be indented beyond our estimate; precise enough to find the line
-            for offset, kind, masked in find(text):
-                if kind == "id":
-                    m = msg("{w}里有未遮盖的身份证号码（{x}）：公开时只保留前 6 位和后 4 位，如 {x}",
-                            "unmasked resident ID ({x}) in the {we}: publish only the first 6 and last 4 digits, as {x}",
-                            w=WHERE_ZH[where], we=WHERE_EN[where], x=masked)
-                else:
-                    m = msg("{w}里有未遮盖的手机号码（{x}）：公开时把中间四位换成 ****，如 {x}",
-                            "unmasked mobile number ({x}) in the {we}: hide the middle four digits, as {x}",
-                            w=WHERE_ZH[where], we=WHERE_EN[where], x=masked)
-                yield ctx.problem("privacy", "error", rec.src.path, _locate(text, offset, loc), m, B.PRIVACY)
+        with ctx.guard(rec.src.path, rec.at()):
+            yield from _record(ctx, rec)
+
+
+def _record(ctx: RuleContext, rec) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+    for text, loc, where in _texts(rec):
+        # block scalars may be indented beyond our estimate; precise enough to find the line
+        for offset, kind, masked in find(text):
+            if kind == "id":
+                m = msg("{w}里有未遮盖的身份证号码（{x}）：公开时只保留前 6 位和后 4 位，如 {x}",
+                        "unmasked resident ID ({x}) in the {we}: publish only the first 6 and last 4 digits, as {x}",
+                        w=WHERE_ZH[where], we=WHERE_EN[where], x=masked)
+            else:
+                m = msg("{w}里有未遮盖的手机号码（{x}）：公开时把中间四位换成 ****，如 {x}",
+                        "unmasked mobile number ({x}) in the {we}: hide the middle four digits, as {x}",
+                        w=WHERE_ZH[where], we=WHERE_EN[where], x=masked)
+            yield ctx.problem("privacy", "error", rec.src.path, _locate(text, offset, loc), m, B.PRIVACY)

@@ -15,7 +15,7 @@ from gongkai import catalog
 from gongkai.items import LOCAL_PREFIX, effective_schedule, resolve
 from gongkai.model import Record
 from gongkai.problem import Problem, msg
-from gongkai.repo import corrected
+from gongkai.repo import Corrections
 from gongkai.rules.base import RuleContext
 
 
@@ -29,37 +29,42 @@ def check(ctx: RuleContext) -> Iterator[Problem]:
 def _periods(ctx: RuleContext) -> Iterator[Problem]:
     """A record of a quarterly or monthly item needs a period, and a monthly item a month: otherwise it meets no
     obligation and the clerk would only see `overdue` without knowing why."""
+    for _rid, rec in sorted(ctx.unit.records.items()):
+        with ctx.guard(rec.src.path, rec.at()):
+            yield from _period(ctx, rec)
+
+
+def _period(ctx: RuleContext, rec: Record) -> Iterator[Problem]:
     unit = ctx.unit
-    for _rid, rec in sorted(unit.records.items()):
-        if not rec.item or rec.event or rec.project or "period" in rec.src.invalid or rec.published is None:
-            continue
-        info = resolve(rec.item, unit.unit, unit.plans)
-        if info is None:
-            continue
-        year = rec.period.year if rec.period else rec.published.year
-        plan = unit.plan(year)
-        plan_item = next((pi for pi in plan.items if pi.item == rec.item), None) if plan else None
-        if plan is not None and plan_item is None:
-            continue  # not planned that year: nothing is owed, any period is fine
-        sched = effective_schedule(info, plan_item, unit.unit)
-        want = {"quarterly": "Q", "monthly": "M"}.get(sched or "")
-        if want is None:
-            continue
-        example = f"{year}-Q1" if want == "Q" else f"{year}-01"
-        how_zh = "每季度" if want == "Q" else "每月"
-        how_en = "quarterly" if want == "Q" else "monthly"
-        if rec.period is None:
-            yield ctx.problem("schema", "error", rec.src.path, rec.at("item"), msg(
-                "{i} 是{h}公开的事项，记录要写 period（如 {e}），否则对不上任何一期",
-                "{i} is disclosed {he}: the record needs a period such as {e}, or it meets no obligation",
-                i=rec.item, h=how_zh, he=how_en, e=example), B.FORMAT)
-        elif want == "M" and rec.period.kind == "Q":  # monthly for a quarterly item is more, not less: fine
-            why = "（本单位财务往来较多，收支每月公开）" if want == "M" and unit.unit and unit.unit.finance_monthly else ""
-            yield ctx.problem("schema", "error", rec.src.path, rec.at("period"), msg(
-                "{i} 在 {y} 年是{h}公开{w}：period 应写成 {e} 这样的{k}，而不是 {p}",
-                "{i} is disclosed {he} in {y}: write the period like {e}, not {p}",
-                i=rec.item, y=year, h=how_zh, w=why, he=how_en, e=example, k="季度" if want == "Q" else "月份",
-                p=rec.period), B.FORMAT)
+    if not rec.item or rec.event or rec.project or "period" in rec.src.invalid or rec.published is None:
+        return
+    info = resolve(rec.item, unit.unit, unit.plans)
+    if info is None:
+        return
+    year = rec.period.year if rec.period else rec.published.year
+    plan = unit.plan(year)
+    plan_item = next((pi for pi in plan.items if pi.item == rec.item), None) if plan else None
+    if plan is not None and plan_item is None:
+        return  # not planned that year: nothing is owed, any period is fine
+    sched = effective_schedule(info, plan_item, unit.unit)
+    want = {"quarterly": "Q", "monthly": "M"}.get(sched or "")
+    if want is None:
+        return
+    example = f"{year}-Q1" if want == "Q" else f"{year}-01"
+    how_zh = "每季度" if want == "Q" else "每月"
+    how_en = "quarterly" if want == "Q" else "monthly"
+    if rec.period is None:
+        yield ctx.problem("schema", "error", rec.src.path, rec.at("item"), msg(
+            "{i} 是{h}公开的事项，记录要写 period（如 {e}），否则对不上任何一期",
+            "{i} is disclosed {he}: the record needs a period such as {e}, or it meets no obligation",
+            i=rec.item, h=how_zh, he=how_en, e=example), B.FORMAT)
+    elif want == "M" and rec.period.kind == "Q":  # monthly for a quarterly item is more, not less: fine
+        why = "（本单位财务往来较多，收支每月公开）" if want == "M" and unit.unit and unit.unit.finance_monthly else ""
+        yield ctx.problem("schema", "error", rec.src.path, rec.at("period"), msg(
+            "{i} 在 {y} 年是{h}公开{w}：period 应写成 {e} 这样的{k}，而不是 {p}",
+            "{i} is disclosed {he} in {y}: write the period like {e}, not {p}",
+            i=rec.item, y=year, h=how_zh, w=why, he=how_en, e=example, k="季度" if want == "Q" else "月份",
+            p=rec.period), B.FORMAT)
 
 
 def _unknown(ctx: RuleContext, item: str, path: str, loc: tuple[int, int]) -> Iterator[Problem]:
@@ -92,11 +97,13 @@ def _items(ctx: RuleContext) -> Iterator[Problem]:
     for plan in unit.plans:
         for entry in list(plan.items) + list(plan.not_applicable):
             if entry.item:
-                yield from _unknown(ctx, entry.item, plan.src.path, entry.at("item"))
+                with ctx.guard(plan.src.path, entry.at("item")):
+                    yield from _unknown(ctx, entry.item, plan.src.path, entry.at("item"))
     for group in (unit.records, unit.events, unit.projects):
         for obj in group.values():  # type: ignore[attr-defined]
             if obj.item:
-                yield from _unknown(ctx, obj.item, obj.src.path, obj.at("item"))
+                with ctx.guard(obj.src.path, obj.at("item")):
+                    yield from _unknown(ctx, obj.item, obj.src.path, obj.at("item"))
 
 
 def _ref(ctx: RuleContext, obj, key: str, target: str, what_zh: str, what_en: str, known) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
@@ -113,38 +120,47 @@ def _references(ctx: RuleContext) -> Iterator[Problem]:
     boards = {b.id for b in unit.unit.boards if b.id} if unit.unit else None  # None: unit.yaml is broken
     targets = set(unit.records) | set(unit.feedback)
     for rid, rec in sorted(unit.records.items()):
-        if rec.event:
-            yield from _ref(ctx, rec, "event", rec.event, "事件（events/）", "event", unit.events)
-        if rec.project:
-            yield from _ref(ctx, rec, "project", rec.project, "项目（projects/）", "project", unit.projects)
-            if rec.phase is None and "phase" not in rec.src.invalid:
-                yield ctx.problem("schema", "error", rec.src.path, rec.at("project"), msg(
-                    "写了 project 就要写 phase：before（事前）、during（事中）或 after（事后）",
-                    "a record naming a project needs phase: before, during or after"), B.PHASED)
-            elif rec.phase == "during" and rec.period is None and "period" not in rec.src.invalid:
-                yield ctx.problem("schema", "error", rec.src.path, rec.at("phase"), msg(
-                    "事中公开（during）要写 period，如 2024-Q2", "a 'during' record needs a period such as 2024-Q2"), B.PHASED)
-        if rec.supersedes:
-            if rec.supersedes == rid:
-                yield ctx.problem("reference", "error", rec.src.path, rec.at("supersedes"), msg(
-                    "记录不能更正它自己", "a record cannot supersede itself"), B.FORMAT)
-            else:
-                yield from _ref(ctx, rec, "supersedes", rec.supersedes, "记录（records/）", "record", unit.records)
-        for board, loc in zip(rec.boards, getattr(rec.boards, "locs", [])):
-            if boards is not None and board not in boards:
-                yield _board(ctx, rec.src.path, loc, board, boards)
+        with ctx.guard(rec.src.path, rec.at()):
+            yield from _record_refs(ctx, rid, rec, boards)
     for fb in unit.feedback.values():
         if fb.about:
-            yield from _ref(ctx, fb, "about", fb.about, "记录（records/ 或 feedback/）", "record or feedback", targets)
+            with ctx.guard(fb.src.path, fb.at("about")):
+                yield from _ref(ctx, fb, "about", fb.about, "记录（records/ 或 feedback/）", "record or feedback", targets)
     for plan in unit.plans:
-        for pi in plan.items:
-            for board, loc in zip(pi.boards, getattr(pi.boards, "locs", [])):
-                if boards is not None and board not in boards:
-                    yield _board(ctx, plan.src.path, loc, board, boards)
+        with ctx.guard(plan.src.path, plan.at()):
+            for pi in plan.items:
+                for board, loc in zip(pi.boards, getattr(pi.boards, "locs", [])):
+                    if boards is not None and board not in boards:
+                        yield _board(ctx, plan.src.path, loc, board, boards)
     for insp in unit.inspections.values():
-        for finding in insp.findings:
-            if boards is not None and finding.board and finding.board not in boards:
-                yield _board(ctx, insp.src.path, finding.at("board"), finding.board, boards)
+        with ctx.guard(insp.src.path, insp.at()):
+            for finding in insp.findings:
+                if boards is not None and finding.board and finding.board not in boards:
+                    yield _board(ctx, insp.src.path, finding.at("board"), finding.board, boards)
+
+
+def _record_refs(ctx: RuleContext, rid: str, rec: Record, boards: set[str] | None) -> Iterator[Problem]:
+    unit = ctx.unit
+    if rec.event:
+        yield from _ref(ctx, rec, "event", rec.event, "事件（events/）", "event", unit.events)
+    if rec.project:
+        yield from _ref(ctx, rec, "project", rec.project, "项目（projects/）", "project", unit.projects)
+        if rec.phase is None and "phase" not in rec.src.invalid:
+            yield ctx.problem("schema", "error", rec.src.path, rec.at("project"), msg(
+                "写了 project 就要写 phase：before（事前）、during（事中）或 after（事后）",
+                "a record naming a project needs phase: before, during or after"), B.PHASED)
+        elif rec.phase == "during" and rec.period is None and "period" not in rec.src.invalid:
+            yield ctx.problem("schema", "error", rec.src.path, rec.at("phase"), msg(
+                "事中公开（during）要写 period，如 2024-Q2", "a 'during' record needs a period such as 2024-Q2"), B.PHASED)
+    if rec.supersedes:
+        if rec.supersedes == rid:
+            yield ctx.problem("reference", "error", rec.src.path, rec.at("supersedes"), msg(
+                "记录不能更正它自己", "a record cannot supersede itself"), B.FORMAT)
+        else:
+            yield from _ref(ctx, rec, "supersedes", rec.supersedes, "记录（records/）", "record", unit.records)
+    for board, loc in zip(rec.boards, getattr(rec.boards, "locs", [])):
+        if boards is not None and board not in boards:
+            yield _board(ctx, rec.src.path, loc, board, boards)
 
 
 def _board(ctx: RuleContext, path: str, loc: tuple[int, int], board: str, boards: set[str]) -> Problem:
@@ -155,18 +171,37 @@ def _board(ctx: RuleContext, path: str, loc: tuple[int, int], board: str, boards
 
 def _duplicates(ctx: RuleContext) -> Iterator[Problem]:
     unit = ctx.unit
+    fixes = Corrections(unit.records)
+    for cycle in fixes.cycles:
+        shown = cycle if len(cycle) <= 6 else [*cycle[:3], f"…({len(cycle)})"]
+        for rid in cycle:
+            rec = unit.records[rid]
+            yield ctx.problem("reference", "error", rec.src.path, rec.at("supersedes"), msg(
+                "更正关系绕成了圈（{c} → {f}）：最早的那份记录不应写 supersedes，请删掉它的 supersedes",
+                "the corrections go round in a circle ({c} → {f}): the first record must not supersede anything; "
+                "remove its supersedes", c=" → ".join(shown), f=cycle[0]), B.FORMAT)
     groups: dict[tuple, list[Record]] = defaultdict(list)
     for rec in unit.records.values():
         if rec.item and rec.period is not None:
             groups[(rec.item, rec.period, rec.project or "", rec.phase or "")].append(rec)
     for (item, period, _project, _phase), recs in sorted(groups.items(), key=lambda kv: str(kv[0])):
         recs.sort(key=lambda r: r.id)
+        if len(recs) > 1 and _one_chain(fixes, recs):
+            continue  # every record corrects the ones before it: nothing is duplicated (checked in n log n)
         for i, later in enumerate(recs):
-            for earlier in recs[:i]:
-                if earlier.id in corrected(unit.records, later) or later.id in corrected(unit.records, earlier):
-                    continue
-                yield ctx.problem("duplicate", "error", later.src.path, later.at("period"), msg(
-                    "与 {o} 重复（同一事项 {i}、同一期间 {p}）：如果这是更正，请写 supersedes: {o}",
-                    "duplicates {o} (same item {i} and period {p}): if it corrects it, add supersedes: {o}",
-                    o=earlier.id, i=item, p=period), B.ACCURACY)
-                break
+            with ctx.guard(later.src.path, later.at("period")):
+                for earlier in recs[:i]:
+                    if fixes.related(later.id, earlier.id):
+                        continue
+                    yield ctx.problem("duplicate", "error", later.src.path, later.at("period"), msg(
+                        "与 {o} 重复（同一事项 {i}、同一期间 {p}）：如果这是更正，请写 supersedes: {o}",
+                        "duplicates {o} (same item {i} and period {p}): if it corrects it, add supersedes: {o}",
+                        o=earlier.id, i=item, p=period), B.ACCURACY)
+                    break
+
+
+def _one_chain(fixes: Corrections, recs: list[Record]) -> bool:
+    """Do the records form one line of corrections (each pair related)? Ancestry is transitive, so ordering
+    them along the chain and checking neighbours is enough."""
+    order = sorted(recs, key=lambda r: fixes.tin.get(fixes.node.get(r.id, ""), -1))
+    return all(fixes.related(a.id, b.id) for a, b in zip(order, order[1:]))

@@ -63,7 +63,8 @@ def _todo(ob: Obligation) -> Msg:
 
 def check(ctx: RuleContext) -> Iterator[Problem]:
     for ob in ctx.obligations.obligations:
-        yield from _judge(ctx, ob)
+        with ctx.guard(ob.met_path or ob.path, ob.met_loc or ob.loc):
+            yield from _judge(ctx, ob)
     for notice in ctx.obligations.notices:
         yield ctx.problem("threshold", "info", notice.path, notice.loc, notice.message, B.JOINT)
 
