@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import ADOPTION, findings, plan_yaml, problems
+from clirun import check
+from conftest import ADOPTION, UNIT, findings, plan_yaml, problems
 
 
 def test_clean_plan(unit) -> None:
@@ -58,3 +59,53 @@ def test_unknown_items_in_plan(unit) -> None:
     assert [(p.line, p.code) for p in got] == [(11, "unknown-item"), (12, "unknown-item")]
     assert "village/finance/1" in got[0].message.zh and "社区" in got[0].message.zh
     assert "是否应为 village/finance/1" in got[1].message.zh or "village/finance" in got[1].message.zh
+
+
+def test_plan_cannot_lower_the_finance_floor(unit) -> None:
+    extra = """\
+    - item: village/finance/1
+      schedule: standing
+    - item: village/finance/2
+      schedule: monthly
+    - item: village/finance/3
+      schedule: quarterly
+    - item: village/finance/4
+      schedule: immediate
+    - item: village/finance/5
+      schedule: quarterly
+    - item: village/finance/6
+    """
+    root = unit(extra_items=extra)
+    got = [p for p in problems(root, "2024-02-01") if p.code == "plan-schedule"]
+    # the lines of the schedule: keys of finance/1, finance/4 and finance/5 (more often, or the default, is fine)
+    assert [(p.path, p.line, p.column, p.severity) for p in got] == [
+        ("plans/2024.yaml", 12, 15, "warning"), ("plans/2024.yaml", 18, 15, "warning"),
+        ("plans/2024.yaml", 20, 15, "warning")]
+    assert "village/finance/1" in got[0].message.zh and "至少每季度" in got[0].message.zh
+    assert "standing" in got[0].message.zh and "二（三）4" in got[0].basis.zh
+    assert "village/finance/4" in got[1].message.zh and "quarterly 或 monthly" in got[1].message.zh
+    assert "即时公开" in got[2].message.zh and "二（三）5" in got[2].basis.zh
+    code, lines = check(root, "2024-02-01")
+    assert code == 0 and lines[0].startswith("plans/2024.yaml:12:15: warning[plan-schedule] village/finance/1")
+    assert check(root, "2024-02-01", "--strict")[0] == 1
+
+
+def test_busy_finances_keep_income_and_expenditure_monthly(unit) -> None:
+    busy = UNIT.replace("since: 2024-01-01", "since: 2024-01-01\nfinance_monthly: true")
+    root = unit(unit_yaml=busy, extra_items="- {item: village/finance/1, schedule: quarterly}\n")
+    got = [p for p in problems(root, "2024-02-01") if p.code == "plan-schedule"]
+    assert [(p.path, p.line, p.column) for p in got] == [("plans/2024.yaml", 11, 41)]
+    assert "finance_monthly: true" in got[0].message.zh and "schedule: monthly" in got[0].message.zh
+    assert "每月公开一次" in got[0].basis.zh
+    # the same plan for a unit without busy finances, and monthly or no schedule for a busy one, are fine
+    assert not [p for p in problems(unit(extra_items="- {item: village/finance/1, schedule: quarterly}\n"),
+                                    "2024-02-01") if p.code == "plan-schedule"]
+    for fine in ("- {item: village/finance/1, schedule: monthly}\n", "- {item: village/finance/1}\n"):
+        assert not [p for p in problems(unit(unit_yaml=busy, extra_items=fine), "2024-02-01")
+                    if p.code == "plan-schedule"]
+    # community income and expenditure is finance/3
+    croot = unit({"unit.yaml": busy.replace("kind: village", "kind: community"),
+                  "plans/2024.yaml": plan_yaml([], kind="community",
+                                               extra_items="- {item: community/finance/3, schedule: quarterly}\n")})
+    got = [p for p in problems(croot, "2024-02-01") if p.code == "plan-schedule"]
+    assert [(p.line, p.message.zh.split("（")[0]) for p in got] == [(11, "community/finance/3")]

@@ -91,20 +91,21 @@ def check(ctx: RuleContext) -> Iterator[Problem]:
 
 
 def _reused(ctx: RuleContext, fixes: Corrections, use: _Use, group: list[_Use]) -> Iterator[Problem]:
-    day = use.rec.published
-    if day is None:
+    """The photo belongs to the posting of the first day it appears; a record of a later day may show it only
+    when it corrects, or publishes the same item and period as, a record of that day."""
+    day, first_day = use.rec.published, group[0].rec.published
+    if day is None or first_day is None or day == first_day:
         return  # an unreadable date is reported as `date`: which posting it belongs to cannot be told
-    for first in group:
-        if first.rec.published is None or first.rec.published >= day:
-            return
-        if first.what != use.what and not fixes.related(use.rid, first.rid):
-            yield ctx.problem("evidence-reused", "warning", use.rec.src.path, use.loc, msg(
-                "照片 {e} 与 {o}（{od} 公开）的照片 {oe} 内容相同，但本记录 {d} 才公开、是另一事项或期间："
-                "同一天张贴的记录可共用一张照片，每次张贴应留存当次的照片",
-                "photo {e} has the same content as {oe} of {o} (published {od}), but this record, of another item or "
-                "period, went up on {d}: records posted the same day may share a photo, each posting needs its own",
-                e=use.entry, o=first.rid, oe=first.entry, od=first.rec.published, d=day), B.ARCHIVE)
-            return
+    originals = [u for u in group if u.rec.published == first_day]
+    if any(o.what == use.what or fixes.related(use.rid, o.rid) for o in originals):
+        return
+    first = originals[0]
+    yield ctx.problem("evidence-reused", "warning", use.rec.src.path, use.loc, msg(
+        "照片 {e} 与 {o}（{od} 公开）的照片 {oe} 内容相同，但本记录 {d} 才公开、是另一事项或期间："
+        "同一天张贴的记录可共用一张照片，每次张贴应留存当次的照片",
+        "photo {e} has the same content as {oe} of {o} (published {od}), but this record, of another item or "
+        "period, went up on {d}: records posted the same day may share a photo, each posting needs its own",
+        e=use.entry, o=first.rid, oe=first.entry, od=first_day, d=day), B.ARCHIVE)
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
