@@ -180,10 +180,12 @@ class Corrections:
         # entry and exit times of a depth-first walk, iterative (chains may be thousands long)
         self.tin: dict[str, int] = {}
         self.tout: dict[str, int] = {}
+        self.tree: dict[str, str] = {}  # node → the root of its tree: records in different trees never relate
         clock = 0
         for root in sorted(set(node.values()) - set(up)):
             stack: list[tuple[str, int]] = [(root, 0)]
             self.tin[root] = clock
+            self.tree[root] = root
             clock += 1
             while stack:
                 here, i = stack[-1]
@@ -192,12 +194,17 @@ class Corrections:
                     stack[-1] = (here, i + 1)
                     child = kids[i]
                     self.tin[child] = clock
+                    self.tree[child] = root
                     clock += 1
                     stack.append((child, 0))
                 else:
                     self.tout[here] = clock
                     clock += 1
                     stack.pop()
+
+    def component(self, rid: str) -> str:
+        """The root of the record's correction tree (itself when it corrects nothing and nothing corrects it)."""
+        return self.tree.get(self.node.get(rid, rid), rid)
 
     def replaces(self, later: str, earlier: str) -> bool:
         """Does `later` replace `earlier`, directly or through a chain of corrections?"""

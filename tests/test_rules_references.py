@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from clirun import check
 from conftest import findings, problems
 
 REC = "item: village/system/1\npublished: 2024-01-20\n"
@@ -80,3 +83,30 @@ def test_periodic_records_need_the_right_period(unit) -> None:
     # an item the plan does not list that year owes nothing: any period is accepted
     root = unit({"records/a.yaml": rec})
     assert findings(root, "2024-04-08") == []
+
+
+def test_long_correction_chains_and_cycles_in_linear_time(unit) -> None:
+    """2000 corrections in a row, and 2000 going round in a circle, are checked in seconds (a walk along the
+    chain for every pair of records would take hours)."""
+    rec = "item: village/affairs/{n}\nperiod: 2024-Q1\npublished: 2024-04-05\nsupersedes: records/{d}/{s}\n"
+    files: dict[str, str | bytes] = {"records/chain/r0000.yaml": "item: village/affairs/5\nperiod: 2024-Q1\n"
+                                                                  "published: 2024-04-05\n"}
+    for i in range(1, 2000):
+        files[f"records/chain/r{i:04d}.yaml"] = rec.format(n=5, d="chain", s=f"r{i - 1:04d}")
+    for i in range(2000):
+        files[f"records/cycle/c{i:04d}.yaml"] = rec.format(n=14, d="cycle", s=f"c{(i - 1) % 2000:04d}")
+    files["records/dup.yaml"] = "item: village/affairs/5\nperiod: 2024-Q1\npublished: 2024-04-06\n"
+    root = unit(files, items=["village/affairs/5", "village/affairs/14"])
+    started = time.perf_counter()
+    got = problems(root, "2024-04-20")
+    assert time.perf_counter() - started < 60
+    dups = [(p.path, p.line, p.column, p.message.zh) for p in got if p.code == "duplicate"]
+    assert dups == [("records/dup.yaml", 2, 9, "与 records/chain/r0000 重复（同一事项 village/affairs/5、同一期间 2024-Q1）："
+                                                  "如果这是更正，请写 supersedes: records/chain/r0000")]
+    circle = [p for p in got if p.code == "reference"]
+    assert len(circle) == 2000 and {(p.line, p.column) for p in circle} == {(4, 13)}
+    assert circle[0].path == "records/cycle/c0000.yaml"
+    assert circle[0].message.zh.startswith("更正关系绕成了圈（records/cycle/c0000 → records/cycle/c1999 → "
+                                           "records/cycle/c1998 → …(2000) → records/cycle/c0000）")
+    code, lines = check(root, "2024-04-20")
+    assert code == 1 and "records/cycle/c0000.yaml:4:13: error[reference] 更正关系绕成了圈" in "\n".join(lines)

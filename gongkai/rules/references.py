@@ -186,18 +186,29 @@ def _duplicates(ctx: RuleContext) -> Iterator[Problem]:
             groups[(rec.item, rec.period, rec.project or "", rec.phase or "")].append(rec)
     for (item, period, _project, _phase), recs in sorted(groups.items(), key=lambda kv: str(kv[0])):
         recs.sort(key=lambda r: r.id)
-        if len(recs) > 1 and _one_chain(fixes, recs):
-            continue  # every record corrects the ones before it: nothing is duplicated (checked in n log n)
-        for i, later in enumerate(recs):
+        if len(recs) < 2:
+            continue
+        # records of different correction trees never correct each other; inside one tree, a line of corrections
+        # (the usual case, however long) relates every pair: only a branching tree needs pairs compared
+        trees: dict[str, list[Record]] = defaultdict(list)
+        for rec in recs:
+            trees[fixes.component(rec.id)].append(rec)
+        lines = {tree for tree, members in trees.items() if _one_chain(fixes, members)}
+        firsts = [members[0] for members in sorted(trees.values(), key=lambda m: m[0].id)]
+        for later in recs:
             with ctx.guard(later.src.path, later.at("period")):
-                for earlier in recs[:i]:
-                    if fixes.related(later.id, earlier.id):
-                        continue
+                tree = fixes.component(later.id)
+                other = next((f for f in firsts[:2] if fixes.component(f.id) != tree), None)
+                found = [other] if other is not None and other.id < later.id else []
+                if tree not in lines:
+                    mine = next((e for e in trees[tree] if e.id < later.id and not fixes.related(later.id, e.id)), None)
+                    found += [mine] if mine is not None else []
+                if found:
+                    earlier = min(found, key=lambda r: r.id)
                     yield ctx.problem("duplicate", "error", later.src.path, later.at("period"), msg(
                         "与 {o} 重复（同一事项 {i}、同一期间 {p}）：如果这是更正，请写 supersedes: {o}",
                         "duplicates {o} (same item {i} and period {p}): if it corrects it, add supersedes: {o}",
                         o=earlier.id, i=item, p=period), B.ACCURACY)
-                    break
 
 
 def _one_chain(fixes: Corrections, recs: list[Record]) -> bool:
