@@ -15,14 +15,14 @@ from collections.abc import Iterator
 from gongkai import basis as B
 from gongkai.problem import Msg, Problem, msg
 from gongkai.rules.base import RuleContext
+from gongkai.scaffold import PLACEHOLDER_CLERK, PLACEHOLDER_PHONE
 
-PLACEHOLDER_NAME = "某某"
-PLACEHOLDER_PHONE = re.compile(r"^[0０]+(?:[-－ ][0０]+)*$")
+ZEROS = re.compile(r"^[0０]+(?:[-－ ][0０]+)*$")  # 0000-00000000 and the like: no real phone
 CONTACT_ZH = {"clerk": "文书姓名", "supervision_phone": "监督电话"}
 
 
 def _placeholder(value: str) -> bool:
-    return PLACEHOLDER_NAME in value or bool(PLACEHOLDER_PHONE.match(value.strip())) or "0000-00000000" in value
+    return PLACEHOLDER_CLERK in value or bool(ZEROS.match(value.strip())) or PLACEHOLDER_PHONE in value
 
 
 def check(ctx: RuleContext) -> Iterator[Problem]:
