@@ -178,13 +178,16 @@ def split_addresses(values: list[str] | None) -> list[str]:
 
 
 def subject(report: Report, lang: str, prefix: str = "", unit_name: str | None = None) -> str:
-    """`村务公开逾期提醒（截至2024-07-15）：3项逾期，5项即将到期`."""
-    from gongkai.report.overdue_formats import counts_text
+    """`村务公开逾期提醒（截至2024-07-15）：3项逾期，5项即将到期`; names masked and shown escaped (one line)."""
+    from gongkai.report.overdue_formats import counts_text, public
+    from gongkai.report.safe import shown
 
+    report = public(report)
     what = report.disclosure.get(lang)
     counts = counts_text(report.overdue, report.due_soon, lang)
     day = report.as_of.isoformat()
-    who = unit_name or report.town or ""
+    who = shown(unit_name) or report.town or ""
+    prefix = shown(prefix)
     if lang == "en":
         text = f"{who + ': ' if who else ''}{what} overdue report (as of {day}): {counts}"
     else:
