@@ -26,6 +26,7 @@ from gongkai.cli.common import (
     load_repository,
 )
 from gongkai.problem import Msg, msg
+from gongkai.report.safe import shown, visible
 
 FORMATS = ("table", "md", "html", "json", "csv", "email")
 
@@ -165,7 +166,8 @@ def overdue(
         raise typer.Exit(EXIT_NOT_DELIVERED)
     if not quiet:
         for o in outgoing:
-            part = Msg("全部单位", "all units") if o.unit is None else Msg(o.report.sections[0].name, o.report.sections[0].name)
+            name = shown(o.report.sections[0].name) if o.unit is not None else ""
+            part = Msg("全部单位", "all units") if o.unit is None else Msg(name, name)
             _say(msg("已发送给 {a}（{p}）", "sent to {a} ({p})", a=", ".join(o.recipients), p=part.get(lg)), lg)
     raise typer.Exit(exit_code)
 
@@ -196,13 +198,14 @@ def _nothing_to_send(report) -> Msg:  # type: ignore[no-untyped-def]
 def _dry(out, n: int, total: int, lang: str) -> str:  # type: ignore[no-untyped-def]
     from gongkai import mail
 
-    who = ", ".join(out.recipients)
-    part = ("全部单位" if lang != "en" else "all units") if out.unit is None else out.report.sections[0].name
+    who = visible(", ".join(out.recipients))
+    part = ("全部单位" if lang != "en" else "all units") if out.unit is None else shown(out.report.sections[0].name)
+    subject = visible(out.subject)
     if lang == "en":
-        head = f"----- mail {n}/{total} (not sent) · to {who} ({part}) · subject: {out.subject} -----"
+        head = f"----- mail {n}/{total} (not sent) · to {who} ({part}) · subject: {subject} -----"
     else:
-        head = f"----- 邮件 {n}/{total}（未发送）· 收件人 {who}（{part}）· 主题：{out.subject} -----"
-    return head + "\n" + mail.as_text(out.message) + "\n"
+        head = f"----- 邮件 {n}/{total}（未发送）· 收件人 {who}（{part}）· 主题：{subject} -----"
+    return head + "\n" + mail.preview(out.message, lang) + "\n"
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -224,6 +227,7 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def _say(message: Msg, lang: str) -> None:
-    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + message.get(lang) + "\n")
+    # a server's answer or a name can hold anything: one line, no sequences
+    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + visible(message.get(lang)) + "\n")
     sys.stderr.flush()
 
