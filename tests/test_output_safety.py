@@ -419,3 +419,18 @@ def test_any_row_kind_is_masked_and_escaped() -> None:
     assert "\x1b" not in f.plain(report, "zh") and "\\x1b[2J\\n" in f.plain(report, "zh")
     assert f.public(f.public(report)) == f.public(report)
     assert f.public(report).sections[0].emails == ("13800000011@qq.example",)  # where the mail goes: untouched
+
+
+@pytest.mark.skipif(sys.platform == "darwin" or os.name == "nt", reason="the file system refuses non-UTF-8 names")
+def test_non_utf8_unit_folder_never_crashes(tmp_path: Path) -> None:
+    root = town(tmp_path)
+    (root / "dongzhuang").rename(root / os.fsdecode(b"dong\xffzhuang\x1b[31m"))
+    text = check(root)
+    assert text.exit_code == 1 and "  dong\\xffzhuang\\x1b[31m（东庄村）: 3 个错误" in text.stdout
+    no_controls(text.stdout)
+    data = json.loads(check(root, "--format", "json").stdout)
+    assert "dong\\xffzhuang\x1b[31m" in {p["unit"] for p in data["problems"]}
+    for fmt in ("table", "md", "html", "csv", "email"):
+        out = overdue(root, "-f", fmt).stdout
+        no_controls(out, allowed="\r\n")
+        assert "dong\\xffzhuang\\x1b[31m" in out.replace("<wbr>", "") or "dong\\\\xffzhuang\\\\x1b\\[31m" in out, fmt
