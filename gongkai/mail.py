@@ -114,6 +114,13 @@ def configure(email: Email | None, timezone: str | None = None, *, need_password
     if cafile and base is not None and not os.path.isabs(cafile):
         cafile = str(base / cafile)  # relative to the folder holding gongkai.yaml
     sender = email.from_ or ""
+    if not _header_safe(sender):
+        from gongkai.report.safe import visible
+
+        raise MailConfigError(msg("gongkai.yaml 的 email.from“{v}”含有换行或控制字符，不能作为发件人：改成一行，如 "
+                                  "from: 花园口镇民政办 <gongkai@huayuankou.example>",
+                                  "gongkai.yaml email.from '{v}' holds a line break or a control character: write it on "
+                                  "one line", v=visible(sender)))
     if need_sender and not sender:
         raise MailConfigError(Msg("gongkai.yaml 的 email 缺少 from（发件人地址），如 from: gongkai@huayuankou.example",
                                   "gongkai.yaml email has no 'from' (the sender address)"))
@@ -145,13 +152,13 @@ def addressees(report: Report, town_to: tuple[str, ...] | list[str], override: l
     An address that is on the town list already gets the whole report and is not sent the unit part too.
     """
     if override:
-        return [Outgoing(_unique(override), report, None)] if (always or not report.empty) else []
+        return [Outgoing(unique(override), report, None)] if (always or not report.empty) else []
     out = []
     if town_to and (always or not report.empty):
-        out.append(Outgoing(_unique(town_to), report, None))
+        out.append(Outgoing(unique(town_to), report, None))
     whole = {a.lower() for a in town_to}
     for s in report.sections:
-        own = tuple(a for a in _unique(s.emails) if a.lower() not in whole)
+        own = tuple(a for a in unique(s.emails) if a.lower() not in whole)
         if own and (always or s.rows):
             out.append(Outgoing(own, report.only(s.unit), s.unit))
     return out
@@ -161,11 +168,34 @@ def has_recipients(report: Report, town_to: tuple[str, ...] | list[str], overrid
     return bool(override or town_to or any(s.emails for s in report.sections))
 
 
-def _unique(addresses: Any) -> tuple[str, ...]:
+def _header_safe(text: str) -> bool:
+    """Nothing that could end a header line or hide in one (CR, LF, other controls, bidi, undecodable bytes)."""
+    from gongkai.report.safe import visible
+
+    return visible(text) == text
+
+
+def address_ok(address: str) -> bool:
+    a = address.strip()
+    return "@" in a and _header_safe(a) and not any(c.isspace() for c in a)
+
+
+def bad_addresses(report: Report, town_to: tuple[str, ...] | list[str], override: list[str] | None) -> list[tuple[str, str]]:
+    """(where it is written, address) of each address that cannot be a recipient (a line break, a control
+    character, a space, no @): it is left out of every mail, and the caller says so."""
+    if override:
+        return [("--to", a) for a in override if not address_ok(a)]
+    out = [("gongkai.yaml email.to", a) for a in town_to if not address_ok(a)]
+    for s in report.sections:
+        out += [(f"{s.unit}/unit.yaml email", a) for a in s.emails if not address_ok(a)]
+    return out
+
+
+def unique(addresses: Any) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for a in addresses:
         a = a.strip()
-        if a and a.lower() not in seen:
+        if a and address_ok(a) and a.lower() not in seen:
             seen[a.lower()] = a
     return tuple(seen.values())
 

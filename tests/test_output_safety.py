@@ -434,3 +434,28 @@ def test_non_utf8_unit_folder_never_crashes(tmp_path: Path) -> None:
         out = overdue(root, "-f", fmt).stdout
         no_controls(out, allowed="\r\n")
         assert "dong\\xffzhuang\\x1b[31m" in out.replace("<wbr>", "") or "dong\\\\xffzhuang\\\\x1b\\[31m" in out, fmt
+
+
+def test_a_bad_address_is_left_out_and_the_others_get_their_mail(tmp_path: Path, smtp_server: Server) -> None:  # noqa: F811
+    root = town(tmp_path, smtp_server.yaml())
+    unit_yaml = root / "dongzhuang/unit.yaml"
+    unit_yaml.write_text(unit_yaml.read_text(encoding="utf-8").replace(
+        "email: [dongzhuang@huayuankou.example]", 'email: ["dong@x.example\\nBcc: evil@x.example"]'), encoding="utf-8")
+    for args in (["-f", "email"], ["--dry-run"]):
+        result = runner_invoke(str(root), "--as-of", AS_OF, *args)
+        assert result.exit_code == 1 and "internal error" not in result.output and "内部错误" not in result.output
+        assert "Bcc" not in result.stdout and "evil" not in result.stdout
+        assert "邮件地址“dong@x.example\\nBcc: evil@x.example”（dongzhuang/unit.yaml email）无效" in result.stderr
+    sent = runner_invoke(str(root), "--as-of", AS_OF, "--send", "--quiet")
+    assert sent.exit_code == 3, sent.output
+    assert sorted(tuple(r.rcpt_tos) for r in smtp_server.received) == [("minzhengban@huayuankou.example",),
+                                                                       ("xincun@huayuankou.example",)]
+    assert all("evil" not in r.content.decode() for r in smtp_server.received)
+    assert "dongzhuang/unit.yaml email" in sent.stderr and sent.stdout.startswith("花园口镇")  # --quiet, yet not lost
+
+
+def test_a_sender_with_a_line_break_cannot_run(tmp_path: Path) -> None:
+    email = 'email:\n  from: "gongkai@huayuankou.example\\nBcc: evil@x.example"\n  to: [a@huayuankou.example]\n'
+    result = runner_invoke(str(town(tmp_path, email)), "--as-of", AS_OF, "--dry-run")
+    assert result.exit_code == 2 and "email.from“gongkai@huayuankou.example\\nBcc: evil@x.example”含有换行" in result.stderr
+    assert "internal error" not in result.output and "内部错误" not in result.output

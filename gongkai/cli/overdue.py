@@ -106,9 +106,17 @@ def overdue(
                 "没有收件人：在 gongkai.yaml 的 email.to 写镇里的收件人，或在各单位 unit.yaml 的 email 写本单位的收件人，或用 --to",
                 "no recipients: set email.to in gongkai.yaml, email in a unit.yaml, or use --to"))
 
+    # an address that cannot be a recipient is left out and named, even with --quiet: someone misses the mail
+    skipped = mail.bad_addresses(report, config.town_to, override) if config is not None else []
+    if skipped:
+        for where, address in skipped:
+            _say(msg("邮件地址“{a}”（{w}）无效（含换行、控制字符或空格，或没有 @），不发给它",
+                     "the mail address '{a}' ({w}) is not valid (a line break, a control character or a space, or no @): "
+                     "nothing is sent to it", a=address, w=where), lg)
+
     if fmt == "email":
         assert config is not None
-        whole = mail.Outgoing(tuple(override or config.town_to), report, None)
+        whole = mail.Outgoing(mail.unique(override or config.town_to), report, None)
         text = mail.as_text(mail.compose(whole, config.sender, lg, prefix=config.subject_prefix,
                                          timezone=config.timezone))
         if not whole.recipients:
@@ -130,7 +138,7 @@ def overdue(
     if dry_run:
         if output is not None:
             _write(text, output)
-        if not outgoing:
+        if not outgoing and not skipped:
             _say(_nothing_to_send(report), lg)
         _write("".join(_dry(out, n, len(outgoing), lg) for n, out in enumerate(outgoing, 1)), None)
         raise typer.Exit(exit_code)
@@ -138,6 +146,10 @@ def overdue(
     if not quiet or output is not None:
         _write(text, output)
     if not outgoing:
+        if skipped:
+            if quiet and output is None:
+                _write(text, None)
+            raise typer.Exit(EXIT_NOT_DELIVERED)
         if not quiet:
             _say(_nothing_to_send(report), lg)
         raise typer.Exit(exit_code)
@@ -169,6 +181,10 @@ def overdue(
             name = shown(o.report.sections[0].name) if o.unit is not None else ""
             part = Msg("全部单位", "all units") if o.unit is None else Msg(name, name)
             _say(msg("已发送给 {a}（{p}）", "sent to {a} ({p})", a=", ".join(o.recipients), p=part.get(lg)), lg)
+    if skipped:
+        if quiet and output is None:
+            _write(text, None)
+        raise typer.Exit(EXIT_NOT_DELIVERED)  # someone who should have had the mail did not get it
     raise typer.Exit(exit_code)
 
 
