@@ -459,3 +459,9 @@ def test_a_sender_with_a_line_break_cannot_run(tmp_path: Path) -> None:
     result = runner_invoke(str(town(tmp_path, email)), "--as-of", AS_OF, "--dry-run")
     assert result.exit_code == 2 and "email.from“gongkai@huayuankou.example\\nBcc: evil@x.example”含有换行" in result.stderr
     assert "internal error" not in result.output and "内部错误" not in result.output
+
+
+def test_cannot_run_messages_are_one_line_without_sequences(tmp_path: Path) -> None:
+    result = runner_invoke(str(town(tmp_path)), "--as-of", AS_OF, "--unit", "dong\x1b[31m\nzhuang")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "\x1b" not in result.stderr
+    assert "没有单位“dong\\x1b[31m\\nzhuang”" in result.stderr
