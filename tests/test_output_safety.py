@@ -465,3 +465,22 @@ def test_cannot_run_messages_are_one_line_without_sequences(tmp_path: Path) -> N
     result = runner_invoke(str(town(tmp_path)), "--as-of", AS_OF, "--unit", "dong\x1b[31m\nzhuang")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "\x1b" not in result.stderr
     assert "没有单位“dong\\x1b[31m\\nzhuang”" in result.stderr
+
+
+@pytest.mark.parametrize(("written", "masked"), FORMS)
+def test_mail_subject_masks_every_form(written: str, masked: str) -> None:
+    import datetime as dt
+
+    from gongkai import mail
+    from gongkai.overdue import Report, Section
+    from gongkai.report import overdue_formats as f
+
+    report = Report(as_of=dt.date(2024, 7, 15), town=f"花园口镇{written}", within=None,
+                    sections=(Section(unit="u", name=f"东庄村{written}", kind="village", emails=(), rows=(), due_soon_days=14),))
+    assert mail.subject(report, "zh") == f"花园口镇{masked}村务公开逾期提醒（截至2024-07-15）：没有逾期或即将到期的事项"
+    assert mail.subject(report, "zh", prefix=f"[{written}]", unit_name=f"东庄村{written}\n") == \
+        f"[{masked}] 东庄村{masked}\\n村务公开逾期提醒（截至2024-07-15）：没有逾期或即将到期的事项"
+    m = mail.compose(mail.Outgoing(("a@b.example",), report, None), "gongkai@b.example", "zh",
+                     now=dt.datetime(2024, 7, 15, tzinfo=dt.timezone.utc))
+    assert written not in mail.preview(m, "zh") and masked in str(m["Subject"])
+    assert f.title(f.public(report), "zh") == f"花园口镇{masked}村务公开逾期提醒（截至2024-07-15）"
