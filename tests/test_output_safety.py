@@ -484,3 +484,34 @@ def test_mail_subject_masks_every_form(written: str, masked: str) -> None:
                      now=dt.datetime(2024, 7, 15, tzinfo=dt.timezone.utc))
     assert written not in mail.preview(m, "zh") and masked in str(m["Subject"])
     assert f.title(f.public(report), "zh") == f"花园口镇{masked}村务公开逾期提醒（截至2024-07-15）"
+
+
+def test_record_file_named_with_esc_and_newline(tmp_path: Path) -> None:
+    """A record file named with ESC and a newline, whose title holds `\\x1b[31m` and a mobile; an event whose
+    title holds them too (its title reaches check's messages and every overdue row)."""
+    root = town(tmp_path)
+    write(root, {
+        "dongzhuang/records/2024/q2-\x1b[31m\nforged.yaml":
+            'item: village/finance/1\nperiod: 2024-Q2\npublished: 2024-07-08\ntitle: "通知\\e[31m 13800000013"\n'
+            "reviewed: {by: 赵六, date: 2024-07-08}\n",
+        "dongzhuang/events/2024-07-14-\x1b[2Jmeeting.yaml":
+            'date: 2024-07-14\ntype: meeting\ntitle: "会议\\e[31m决定\\r\\n伪造 138-0000-0011"\nitem: village/affairs/7\n',
+    })
+    result = check(root)
+    out = result.stdout
+    no_controls(out)
+    name = "dongzhuang/records/2024/q2-\\x1b[31m\\nforged.yaml"
+    privacy = [ln for ln in out.splitlines() if "error[privacy]" in ln]
+    assert privacy and all(ln.startswith(f"{name}:4:") for ln in privacy)
+    assert all("13800000013" not in ln for ln in privacy) and any("138****0013" in ln for ln in privacy)
+    assert "dongzhuang/events/2024-07-14-\\x1b[2Jmeeting.yaml:1:7: info[due-soon]" in out
+    assert "会议\\x1b[31m决定\\r\\n伪造 138-****-0011" in out and "138-0000-0011" not in out
+    data = json.loads(check(root, "--format", "json").stdout)
+    assert any(p["path"] == "dongzhuang/records/2024/q2-\x1b[31m\nforged.yaml" for p in data["problems"])
+    for fmt in ("table", "md", "html", "csv", "email", "json"):
+        got = overdue(root, "-f", fmt).stdout
+        no_controls(got, allowed="\r\n")
+        no_raw(got)
+        if fmt in ("table", "csv"):
+            assert "会议\\x1b[31m决定\\r\\n伪造 138-****-0011" in got
+            assert "2024-07-14-\\x1b[2Jmeeting" in got
