@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from conftest import problems, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from smtp_fixtures import Server, smtp_server  # noqa: F401 - fixtures
 from test_overdue import AS_OF, runner_invoke, town
 from typer.testing import CliRunner
@@ -515,3 +517,22 @@ def test_record_file_named_with_esc_and_newline(tmp_path: Path) -> None:
         if fmt in ("table", "csv"):
             assert "会议\\x1b[31m决定\\r\\n伪造 138-****-0011" in got
             assert "2024-07-14-\\x1b[2Jmeeting" in got
+
+
+DIGITS_AND_SEPARATORS = "0123456789013813X ．.-－　a+86\n\x1b１３８０"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(list(DIGITS_AND_SEPARATORS)), max_size=40).map("".join))
+def test_masked_text_holds_nothing_to_flag(text: str) -> None:
+    """What `check` flags, masking hides: after mask() the privacy rule finds nothing."""
+    assert find(mask(text)) == [], (text, mask(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_shown_text_is_one_printable_line(text: str) -> None:
+    s = shown(text)
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029\u202e" for c in s)
+    assert visible(s) == s
+    s.encode("utf-8")  # no lone surrogate
