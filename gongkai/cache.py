@@ -53,8 +53,8 @@ class FileCache:
     """The cached files of one unit (`shard`, its folder relative to the repository root) of one repository."""
 
     def __init__(self, root: Path, shard: str = ".") -> None:
-        repo = hashlib.sha256(f"{Path(root).resolve()}|{__version__}|{FORMAT}".encode()).hexdigest()[:20]
-        unit = hashlib.sha256(shard.encode()).hexdigest()[:20]
+        repo = hashlib.sha256(f"{Path(root).resolve()}|{__version__}|{FORMAT}".encode("utf-8", "surrogateescape")).hexdigest()[:20]
+        unit = hashlib.sha256(shard.encode("utf-8", "surrogateescape")).hexdigest()[:20]
         self.path = cache_dir() / repo / f"{unit}.pickle"
         self.entries: dict[str, tuple[tuple, Any]] = {}
         self.used: set[str] = set()

@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -110,6 +114,13 @@ def configure(email: Email | None, timezone: str | None = None, *, need_password
     if cafile and base is not None and not os.path.isabs(cafile):
         cafile = str(base / cafile)  # relative to the folder holding gongkai.yaml
     sender = email.from_ or ""
+    if not _header_safe(sender):
+        from gongkai.report.safe import visible
+
+        raise MailConfigError(msg("gongkai.yaml 的 email.from“{v}”含有换行或控制字符，不能作为发件人：改成一行，如 "
+                                  "from: 花园口镇民政办 <gongkai@huayuankou.example>",
+                                  "gongkai.yaml email.from '{v}' holds a line break or a control character: write it on "
+                                  "one line", v=visible(sender)))
     if need_sender and not sender:
         raise MailConfigError(Msg("gongkai.yaml 的 email 缺少 from（发件人地址），如 from: gongkai@huayuankou.example",
                                   "gongkai.yaml email has no 'from' (the sender address)"))
@@ -141,13 +152,13 @@ def addressees(report: Report, town_to: tuple[str, ...] | list[str], override: l
     An address that is on the town list already gets the whole report and is not sent the unit part too.
     """
     if override:
-        return [Outgoing(_unique(override), report, None)] if (always or not report.empty) else []
+        return [Outgoing(unique(override), report, None)] if (always or not report.empty) else []
     out = []
     if town_to and (always or not report.empty):
-        out.append(Outgoing(_unique(town_to), report, None))
+        out.append(Outgoing(unique(town_to), report, None))
     whole = {a.lower() for a in town_to}
     for s in report.sections:
-        own = tuple(a for a in _unique(s.emails) if a.lower() not in whole)
+        own = tuple(a for a in unique(s.emails) if a.lower() not in whole)
         if own and (always or s.rows):
             out.append(Outgoing(own, report.only(s.unit), s.unit))
     return out
@@ -157,11 +168,34 @@ def has_recipients(report: Report, town_to: tuple[str, ...] | list[str], overrid
     return bool(override or town_to or any(s.emails for s in report.sections))
 
 
-def _unique(addresses: Any) -> tuple[str, ...]:
+def _header_safe(text: str) -> bool:
+    """Nothing that could end a header line or hide in one (CR, LF, other controls, bidi, undecodable bytes)."""
+    from gongkai.report.safe import visible
+
+    return visible(text) == text
+
+
+def address_ok(address: str) -> bool:
+    a = address.strip()
+    return "@" in a and _header_safe(a) and not any(c.isspace() for c in a)
+
+
+def bad_addresses(report: Report, town_to: tuple[str, ...] | list[str], override: list[str] | None) -> list[tuple[str, str]]:
+    """(where it is written, address) of each address that cannot be a recipient (a line break, a control
+    character, a space, no @): it is left out of every mail, and the caller says so."""
+    if override:
+        return [("--to", a) for a in override if not address_ok(a)]
+    out = [("gongkai.yaml email.to", a) for a in town_to if not address_ok(a)]
+    for s in report.sections:
+        out += [(f"{s.unit}/unit.yaml email", a) for a in s.emails if not address_ok(a)]
+    return out
+
+
+def unique(addresses: Any) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for a in addresses:
         a = a.strip()
-        if a and a.lower() not in seen:
+        if a and address_ok(a) and a.lower() not in seen:
             seen[a.lower()] = a
     return tuple(seen.values())
 
@@ -178,13 +212,16 @@ def split_addresses(values: list[str] | None) -> list[str]:
 
 
 def subject(report: Report, lang: str, prefix: str = "", unit_name: str | None = None) -> str:
-    """`村务公开逾期提醒（截至2024-07-15）：3项逾期，5项即将到期`."""
-    from gongkai.report.overdue_formats import counts_text
+    """`村务公开逾期提醒（截至2024-07-15）：3项逾期，5项即将到期`; names masked and shown escaped (one line)."""
+    from gongkai.report.overdue_formats import counts_text, public
+    from gongkai.report.safe import shown
 
+    report = public(report)
     what = report.disclosure.get(lang)
     counts = counts_text(report.overdue, report.due_soon, lang)
     day = report.as_of.isoformat()
-    who = unit_name or report.town or ""
+    who = shown(unit_name) or report.town or ""
+    prefix = shown(prefix)
     if lang == "en":
         text = f"{who + ': ' if who else ''}{what} overdue report (as of {day}): {counts}"
     else:
@@ -255,6 +292,25 @@ def as_text(message: EmailMessage) -> str:
     return message.as_string(maxheaderlen=78)
 
 
+def preview(message: EmailMessage, lang: str) -> str:
+    """The message as its reader sees it, for `--dry-run`: the headers decoded (a readable Chinese subject, not
+    RFC 2047), the plain-text part as text (not base64), and a line naming the HTML part. `-f email` prints
+    the encoded message itself."""
+    from gongkai.report.safe import visible
+
+    skip = {"mime-version", "content-type", "content-transfer-encoding"}
+    lines = [f"{name}: {visible(str(value))}" for name, value in message.items() if name.lower() not in skip]
+    plain = message.get_body(("plain",))
+    body = plain.get_content() if plain is not None else ""
+    page = message.get_body(("html",))
+    if page is not None:
+        size = len(page.get_content().encode("utf-8"))
+        note = (f"[another part: the same report as HTML (the --format html table), {size} bytes; -f email prints the raw message]"
+                if lang == "en" else f"［另附 HTML 版本：与 --format html 相同的表格，{size} 字节；要看原始邮件用 -f email］")
+        body = body.rstrip("\n") + "\n\n" + note + "\n"
+    return "\n".join(lines) + "\n\n" + body
+
+
 # ---------------------------------------------------------------- deliver
 
 
@@ -281,16 +337,12 @@ def deliver(config: Config, outgoing: list[Outgoing]) -> list[Outgoing]:
             f"the server does not offer STARTTLS ({e}): use security ssl or none, or another port"))) from None
     except smtplib.SMTPResponseException as e:
         raise MailError(_fail(server, Msg(f"服务器回应错误：{_smtp_text(e)}", f"the server answered {_smtp_text(e)}"))) from None
-    except (smtplib.SMTPServerDisconnected, ConnectionResetError) as e:
-        if not isinstance(e.__context__, TimeoutError):
-            raise MailError(_fail(server, Msg(f"服务器断开了连接（{e or '无说明'}）",
-                                              f"the server closed the connection ({e or 'no reason given'})"))) from None
-        # smtplib reports a greeting that never comes as a disconnection caused by the timeout
-        raise MailError(_fail(server, msg("{t} 秒内没有响应（超时）", "no answer within {t} seconds (timed out)",
-                                          t=_secs(config.timeout)))) from None
-    except TimeoutError:
-        raise MailError(_fail(server, msg("{t} 秒内没有响应（超时）", "no answer within {t} seconds (timed out)",
-                                          t=_secs(config.timeout)))) from None
+    except (smtplib.SMTPServerDisconnected, ConnectionResetError, TimeoutError, _TooLong) as e:
+        # smtplib reports a greeting that never comes (or never ends) as a disconnection caused by the timeout
+        why = _cut_off(e, config)
+        if why is None:
+            why = Msg(f"服务器断开了连接（{e or '无说明'}）", f"the server closed the connection ({e or 'no reason given'})")
+        raise MailError(_fail(server, why)) from None
     except socket.gaierror as e:
         raise MailError(_fail(server, msg("找不到主机“{h}”（{e}）", "cannot resolve host '{h}' ({e})",
                                           h=config.host, e=e.strerror or e))) from None
@@ -322,12 +374,13 @@ def deliver(config: Config, outgoing: list[Outgoing]) -> list[Outgoing]:
                 refused = {a: str(e) for a in out.recipients}
             except (smtplib.SMTPServerDisconnected, OSError) as e:
                 # the connection went away half-way: what was not yet accepted is not delivered
-                reason = str(e) or "connection lost"
+                why = _cut_off(e, config)
+                reason = (why.en if why else str(e)) or "connection lost"
                 for rest in outgoing[i:]:
                     rest.refused = {a: reason for a in rest.recipients}
                 if i == 0:
-                    raise MailError(_fail(server, msg("发送时连接中断（{e}）", "the connection broke while sending ({e})",
-                                                      e=reason))) from None
+                    raise MailError(_fail(server, why or msg("发送时连接中断（{e}）", "the connection broke while sending ({e})",
+                                                             e=reason))) from None
                 return outgoing
             out.refused = {a: _smtp_text(v) if isinstance(v, tuple) else str(v) for a, v in refused.items()}
             out.delivered = [a for a in out.recipients if a not in out.refused]
@@ -339,14 +392,133 @@ def deliver(config: Config, outgoing: list[Outgoing]) -> list[Outgoing]:
     return outgoing
 
 
+MAX_REPLY = 1 << 20  # bytes of one server reply: SMTP replies are a few hundred bytes; a megabyte is no mail server
+
+
+class _Expired(TimeoutError):
+    """One exchange with the server did not finish within the timeout; `partial`: the server did send something."""
+
+    def __init__(self, partial: bool) -> None:
+        super().__init__("timed out")
+        self.partial = partial
+
+
+class _TooLong(OSError):
+    """A server reply of more than MAX_REPLY bytes."""
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The client's socket as a file whose every read waits at most until the exchange's deadline: a server
+    that trickles one byte a second, or sends `220-` lines without end, runs into it like a silent one."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        c = self.client
+        remaining = c.deadline - time.monotonic()
+        if remaining <= 0:
+            raise _Expired(c.received > 0)
+        c.sock.settimeout(remaining)
+        try:
+            n = int(c.sock.recv_into(buffer))
+        except TimeoutError:
+            raise _Expired(c.received > 0) from None
+        c.received += n
+        if c.received > MAX_REPLY:
+            raise _TooLong(f"the server's reply exceeds {MAX_REPLY} bytes")
+        return n
+
+
+@contextmanager
+def _watchdog(sock: Any, seconds: float) -> Iterator[None]:
+    """Shut the connection down when a TLS handshake is not over in `seconds` (its reads are not ours to bound)."""
+    import socket
+    import threading
+
+    fired = threading.Event()
+
+    def fire() -> None:
+        fired.set()
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except Exception:
+        if fired.is_set():
+            raise _Expired(True) from None
+        raise
+    finally:
+        timer.cancel()
+    if fired.is_set():
+        raise _Expired(True)
+
+
+def _bounded(base: Any) -> Any:
+    """`base` (smtplib.SMTP or SMTP_SSL) where every exchange has an overall deadline of `step` seconds: the
+    connection and the greeting, each reply of the server (however many continuation lines), each piece of a
+    message sent, and a TLS handshake. smtplib's own timeout bounds only each single read."""
+    import smtplib
+
+    tls_first = issubclass(base, smtplib.SMTP_SSL)
+
+    class Bounded(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, step: float, **kw: Any) -> None:
+            self.step = step
+            self.deadline = time.monotonic() + step
+            self.received = 0
+            super().__init__(*args, **kw)
+
+        def getreply(self) -> Any:
+            self.deadline = time.monotonic() + self.step
+            self.received = 0
+            if getattr(self, "file", None) is None and self.sock is not None:
+                self.file = io.BufferedReader(_DeadlineReader(self))
+            return super().getreply()
+
+        def send(self, s: Any) -> None:
+            if self.sock is not None:
+                self.sock.settimeout(self.step)  # sendall: the timeout is the whole call's (Python >= 3.5)
+            super().send(s)
+
+        def starttls(self, *args: Any, **kw: Any) -> Any:
+            with _watchdog(self.sock, self.step):
+                return super().starttls(*args, **kw)
+
+        def _get_socket(self, host: str, port: int, timeout: float) -> Any:
+            if tls_first:
+                import socket
+
+                raw = socket.create_connection((host, port), timeout, self.source_address)
+                try:
+                    with _watchdog(raw, self.step):
+                        return self.context.wrap_socket(raw, server_hostname=self._host)
+                except BaseException:
+                    raw.close()
+                    raise
+            return super()._get_socket(host, port, timeout)
+
+    return Bounded
+
+
 def _connect(config: Config) -> Any:
     import smtplib
 
     client: smtplib.SMTP
     if config.security == "ssl":
-        client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=_tls_context(config.cafile))
+        client = _bounded(smtplib.SMTP_SSL)(config.host, config.port, timeout=config.timeout,
+                                             context=_tls_context(config.cafile), step=config.timeout)
     else:
-        client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+        client = _bounded(smtplib.SMTP)(config.host, config.port, timeout=config.timeout, step=config.timeout)
     try:
         client.ehlo_or_helo_if_needed()
         if config.security == "starttls":
@@ -356,6 +528,22 @@ def _connect(config: Config) -> Any:
         client.close()
         raise
     return client
+
+
+def _cut_off(e: BaseException, config: Config) -> Msg | None:
+    """Why the connection ended, when our own deadline or reply limit ended it (None: the server did)."""
+    cause = e if isinstance(e, (TimeoutError, _TooLong)) else e.__context__
+    if isinstance(cause, _Expired) and cause.partial:
+        return msg("{t} 秒内没有说完一个回应（服务器一直在发送却不结束，或发得极慢），已断开",
+                   "did not finish an answer within {t} seconds (it kept sending without end, or very slowly): "
+                   "disconnected", t=_secs(config.timeout))
+    if isinstance(cause, TimeoutError):
+        return msg("{t} 秒内没有响应（超时）", "no answer within {t} seconds (timed out)", t=_secs(config.timeout))
+    if isinstance(cause, _TooLong):
+        return msg("的回应超过 {n} 字节仍没有结束，不像邮件服务器：请检查 host 和 port",
+                   "sent an answer of more than {n} bytes without end, not what a mail server does: check host and port",
+                   n=MAX_REPLY)
+    return None
 
 
 def _login(client: Any, config: Config) -> None:
@@ -368,6 +556,9 @@ def _login(client: Any, config: Config) -> None:
             client.login(user, password)
         else:
             _login_utf8(client, user, password)
+    except smtplib.SMTPServerDisconnected as e:
+        why = _cut_off(e, config) or msg("登录时断开了连接（{e}）", "closed the connection at login ({e})", e=e)
+        raise MailError(_fail(server, why)) from None
     except smtplib.SMTPAuthenticationError as e:
         raise MailError(_fail(server, msg("拒绝登录（用户 {u}）：{r}。检查 username 和环境变量中的密码",
                                           "login rejected for user {u}: {r}. Check username and the password in the environment",

@@ -198,6 +198,9 @@ def test_dry_run_prints_and_sends_nothing(tmp_path: Path, smtp_server: Server) -
     assert [m["To"] for m in messages] == [TOWN, DONG, XIN]
     assert messages[0]["Subject"] == WHOLE_SUBJECT
     assert f"主题：{WHOLE_SUBJECT}" in result.stdout
+    # decoded for reading: the subject and the plain text as they will show, not RFC 2047 / base64
+    assert f"Subject: {WHOLE_SUBJECT}\n" in result.stdout and "=?utf-8?" not in result.stdout.lower()
+    assert "Content-Transfer-Encoding" not in result.stdout and "【东庄村（dongzhuang）：3项逾期，1项即将到期】" in result.stdout
 
 
 def test_format_email_for_sendmail(tmp_path: Path, smtp_server: Server, monkeypatch: pytest.MonkeyPatch) -> None:

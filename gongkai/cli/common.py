@@ -69,7 +69,9 @@ def load_repository(path: Path, use_cache: bool = False):  # type: ignore[no-unt
 
 
 def fail(message: Msg, lang: str, code: int = EXIT_CANNOT_RUN) -> typer.Exit:
-    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + message.get(lang) + "\n")
+    from gongkai.report.safe import visible  # a path or a name in the message: one line, no terminal sequence
+
+    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + visible(message.get(lang)) + "\n")
     return typer.Exit(code)
 
 

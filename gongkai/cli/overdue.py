@@ -26,6 +26,7 @@ from gongkai.cli.common import (
     load_repository,
 )
 from gongkai.problem import Msg, msg
+from gongkai.report.safe import shown, visible
 
 FORMATS = ("table", "md", "html", "json", "csv", "email")
 
@@ -105,9 +106,17 @@ def overdue(
                 "没有收件人：在 gongkai.yaml 的 email.to 写镇里的收件人，或在各单位 unit.yaml 的 email 写本单位的收件人，或用 --to",
                 "no recipients: set email.to in gongkai.yaml, email in a unit.yaml, or use --to"))
 
+    # an address that cannot be a recipient is left out and named, even with --quiet: someone misses the mail
+    skipped = mail.bad_addresses(report, config.town_to, override) if config is not None else []
+    if skipped:
+        for where, address in skipped:
+            _say(msg("邮件地址“{a}”（{w}）无效（含换行、控制字符或空格，或没有 @），不发给它",
+                     "the mail address '{a}' ({w}) is not valid (a line break, a control character or a space, or no @): "
+                     "nothing is sent to it", a=address, w=where), lg)
+
     if fmt == "email":
         assert config is not None
-        whole = mail.Outgoing(tuple(override or config.town_to), report, None)
+        whole = mail.Outgoing(mail.unique(override or config.town_to), report, None)
         text = mail.as_text(mail.compose(whole, config.sender, lg, prefix=config.subject_prefix,
                                          timezone=config.timezone))
         if not whole.recipients:
@@ -129,7 +138,7 @@ def overdue(
     if dry_run:
         if output is not None:
             _write(text, output)
-        if not outgoing:
+        if not outgoing and not skipped:
             _say(_nothing_to_send(report), lg)
         _write("".join(_dry(out, n, len(outgoing), lg) for n, out in enumerate(outgoing, 1)), None)
         raise typer.Exit(exit_code)
@@ -137,6 +146,10 @@ def overdue(
     if not quiet or output is not None:
         _write(text, output)
     if not outgoing:
+        if skipped:
+            if quiet and output is None:
+                _write(text, None)
+            raise typer.Exit(EXIT_NOT_DELIVERED)
         if not quiet:
             _say(_nothing_to_send(report), lg)
         raise typer.Exit(exit_code)
@@ -165,8 +178,13 @@ def overdue(
         raise typer.Exit(EXIT_NOT_DELIVERED)
     if not quiet:
         for o in outgoing:
-            part = Msg("全部单位", "all units") if o.unit is None else Msg(o.report.sections[0].name, o.report.sections[0].name)
+            name = shown(o.report.sections[0].name) if o.unit is not None else ""
+            part = Msg("全部单位", "all units") if o.unit is None else Msg(name, name)
             _say(msg("已发送给 {a}（{p}）", "sent to {a} ({p})", a=", ".join(o.recipients), p=part.get(lg)), lg)
+    if skipped:
+        if quiet and output is None:
+            _write(text, None)
+        raise typer.Exit(EXIT_NOT_DELIVERED)  # someone who should have had the mail did not get it
     raise typer.Exit(exit_code)
 
 
@@ -196,13 +214,14 @@ def _nothing_to_send(report) -> Msg:  # type: ignore[no-untyped-def]
 def _dry(out, n: int, total: int, lang: str) -> str:  # type: ignore[no-untyped-def]
     from gongkai import mail
 
-    who = ", ".join(out.recipients)
-    part = ("全部单位" if lang != "en" else "all units") if out.unit is None else out.report.sections[0].name
+    who = visible(", ".join(out.recipients))
+    part = ("全部单位" if lang != "en" else "all units") if out.unit is None else shown(out.report.sections[0].name)
+    subject = visible(out.subject)
     if lang == "en":
-        head = f"----- mail {n}/{total} (not sent) · to {who} ({part}) · subject: {out.subject} -----"
+        head = f"----- mail {n}/{total} (not sent) · to {who} ({part}) · subject: {subject} -----"
     else:
-        head = f"----- 邮件 {n}/{total}（未发送）· 收件人 {who}（{part}）· 主题：{out.subject} -----"
-    return head + "\n" + mail.as_text(out.message) + "\n"
+        head = f"----- 邮件 {n}/{total}（未发送）· 收件人 {who}（{part}）· 主题：{subject} -----"
+    return head + "\n" + mail.preview(out.message, lang) + "\n"
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -224,6 +243,7 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def _say(message: Msg, lang: str) -> None:
-    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + message.get(lang) + "\n")
+    # a server's answer or a name can hold anything: one line, no sequences
+    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + visible(message.get(lang)) + "\n")
     sys.stderr.flush()
 

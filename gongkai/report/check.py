@@ -1,11 +1,19 @@
-"""`check` output: one line per problem, then a summary per unit and in total; or the JSON of SPEC."""
+"""`check` output: one line per problem, then a summary per unit and in total; or the JSON of SPEC.
+
+Messages echo what the clerk wrote (a title, a name): resident IDs and mobile numbers in them are masked as
+`render` masks them. File names are printed as they are (the clerk must find the file), but in the text
+output every control character of a path or a message is shown escaped (`\\x1b`, `\\n`: gongkai.report.safe),
+so that no value can forge an output line or run a terminal sequence; the JSON output is valid UTF-8 JSON.
+"""
 
 from __future__ import annotations
 
 import json
 
 from gongkai.check import CheckResult
+from gongkai.personal import mask
 from gongkai.problem import SEVERITIES, Problem, count
+from gongkai.report.safe import json_safe, shown, visible
 
 COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 RESET, DIM = "\x1b[0m", "\x1b[2m"
@@ -15,19 +23,19 @@ NOUN_EN = {"error": ("error", "errors"), "warning": ("warning", "warnings"), "in
 
 def location(p: Problem) -> str:
     if p.line is None:
-        return p.path
-    return f"{p.path}:{p.line}:{p.column or 1}"
+        return visible(p.path)
+    return f"{visible(p.path)}:{p.line}:{p.column or 1}"
 
 
 def line(p: Problem, lang: str, color: bool = False) -> str:
     sev = f"{p.severity}[{p.code}]"
     if color:
         sev = f"{COLORS[p.severity]}{sev}{RESET}"
-    basis = p.basis.get(lang)
+    basis = visible(p.basis.get(lang))
     tail = f"（依据：{basis}）" if lang == "zh" else f" (basis: {basis})"
     if color:
         tail = f"{DIM}{tail}{RESET}"
-    return f"{location(p)}: {sev} {p.message.get(lang)}{tail}"
+    return f"{location(p)}: {sev} {shown(p.message.get(lang))}{tail}"
 
 
 def _counts(c: dict[str, int], lang: str) -> str:
@@ -48,8 +56,9 @@ def text(result: CheckResult, lang: str = "zh", color: bool = False) -> str:
         out.append(f"  {label}: {_counts(count(repo_level), lang)}")
     for unit in result.units:
         mine = [p for p in result.problems if p.unit == unit.id]
-        out.append(f"  {unit.id}（{unit.name}）: {_counts(count(mine), lang)}" if lang == "zh"
-                   else f"  {unit.id} ({unit.name}): {_counts(count(mine), lang)}")
+        uid, name = visible(unit.id), shown(unit.name)
+        out.append(f"  {uid}（{name}）: {_counts(count(mine), lang)}" if lang == "zh"
+                   else f"  {uid} ({name}): {_counts(count(mine), lang)}")
     total = count(result.problems)
     n = len(result.units)
     out.append(f"共 {n} 个单位：{_counts(total, lang)}" if lang == "zh"
@@ -62,9 +71,9 @@ def as_json(result: CheckResult, lang: str = "zh") -> str:
         "as_of": result.as_of.isoformat(),
         "problems": [
             {"path": p.path, "line": p.line, "column": p.column, "severity": p.severity, "code": p.code,
-             "unit": p.unit or None, "message": p.message.get(lang), "basis": p.basis.get(lang)}
+             "unit": p.unit or None, "message": mask(p.message.get(lang)), "basis": p.basis.get(lang)}
             for p in result.problems
         ],
         "summary": count(result.problems),
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"

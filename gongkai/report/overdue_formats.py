@@ -1,15 +1,26 @@
 """The overdue report as text: table (terminal), md, html (one self-contained page), json (SPEC), csv (Excel).
 
 Every function here is a pure function of the report and the language: the same repository and
-`--as-of` give byte-identical output. The mail (gongkai.mail) reuses `table` and `html` for its parts.
+`--as-of` give byte-identical output. The mail (gongkai.mail) reuses `plain` and `html` for its parts.
+
+Every value read from the repository (titles, names, periods, file names, whatever a row holds) goes
+through `public` first: resident IDs and mobile numbers masked exactly as `render` masks them
+(gongkai.personal), and, in the formats people read (table, plain text, md, html, csv), control, bidi and
+undecodable characters shown escaped (`\\x1b`, `\\n`, gongkai.report.safe) so that no value forges a line
+or runs a terminal sequence. JSON keeps the values (masked) and escapes the rest as JSON does.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from dataclasses import fields, replace
+from typing import Any
 
 from gongkai.overdue import DUE_SOON, OVERDUE, Report, Row, Section
+from gongkai.personal import mask
 from gongkai.problem import Msg
+from gongkai.report.safe import json_safe, shown
 
 FORMATS = ("table", "md", "html", "json", "csv", "email")
 
@@ -39,6 +50,38 @@ TABLE_COLUMNS = ("due", "status", "period", "item", "responsible", "path", "titl
 PAGE_COLUMNS = ("due", "status", "title", "period", "item", "responsible", "path")
 
 
+# ---------------------------------------------------------------- what may be printed
+
+_KEEP_ROW = frozenset({"status"})  # words of gongkai's own, compared against OVERDUE / DUE_SOON
+_KEEP_SECTION = frozenset({"kind", "emails"})  # the addresses are where the mail goes, not what it says
+
+
+def _each(value: Any, fn: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, Msg):
+        return Msg(fn(value.zh), fn(value.en))
+    if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+        return tuple(fn(v) for v in value)
+    return value
+
+
+def public(report: Report, readable: bool = True) -> Report:
+    """The report with every text field of every row and section (whatever rows there are, of whatever
+    kind) masked, and with `readable` also shown escaped; idempotent, so formatters may call it again."""
+    fn = shown if readable else mask
+
+    def row(r: Row) -> Row:
+        return replace(r, **{f.name: _each(getattr(r, f.name), fn) for f in fields(r) if f.name not in _KEEP_ROW})
+
+    def section(s: Section) -> Section:
+        changed = {f.name: _each(getattr(s, f.name), fn) for f in fields(s) if f.name not in _KEEP_SECTION | {"rows"}}
+        return replace(s, rows=tuple(row(r) for r in s.rows), **changed)
+
+    return replace(report, town=fn(report.town) if report.town else report.town,
+                   sections=tuple(section(s) for s in report.sections))
+
+
 # ---------------------------------------------------------------- words shared by every format
 
 
@@ -64,7 +107,7 @@ def counts_text(overdue: int, due_soon: int, lang: str) -> str:
 def title(report: Report, lang: str, unit_name: str | None = None) -> str:
     """`花园口镇村（居）务公开逾期提醒（截至2024-07-15）`; a unit's own part names the unit."""
     only = report.sections[0].name if len(report.sections) == 1 else None
-    who = unit_name or report.town or only or ""
+    who = shown(unit_name) or report.town or only or ""
     what = report.disclosure.get(lang)
     if lang == "en":
         return f"{who + ': ' if who else ''}{what}, overdue report as of {report.as_of.isoformat()}"
@@ -136,6 +179,7 @@ def _table_lines(header: list[str], body: list[list[str]], indent: str = "  ") -
 
 
 def table(report: Report, lang: str) -> str:
+    report = public(report)
     lines = [title(report, lang), _summary(report, lang), ""]
     for s in report.sections:
         if not s.rows:
@@ -173,6 +217,7 @@ def _clean_line(clean: list[Section], lang: str) -> str:
 def plain(report: Report, lang: str, unit_name: str | None = None) -> str:
     """One block per item: mail programs show text in proportional fonts, where no table stays aligned."""
     en = lang == "en"
+    report = public(report)
     lines = [title(report, lang, unit_name), _summary(report, lang), ""]
     for s in report.sections:
         if not s.rows:
@@ -204,11 +249,25 @@ def _footer(lang: str) -> str:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Plain text → Markdown that shows exactly that text, as render's Markdown escapes it: no raw HTML,
+    no emphasis, no link, and `|` does not end the table cell."""
+    from gongkai.render.markdown import md_escape
+
+    return md_escape(text, line_start=False)
+
+
+def _md_code(text: str) -> str:
+    """A file name or item id in a code span; a name with a backtick cannot be one, it is escaped text."""
+    if not text:
+        return ""
+    if "`" in text:
+        return _md_cell(text)
+    return "`" + text.replace("|", "\\|") + "`"
 
 
 def md(report: Report, lang: str) -> str:
-    lines = [f"# {_md_cell(title(report, lang))}", "", _summary(report, lang), ""]
+    report = public(report)
+    lines = [f"# {_md_cell(title(report, lang))}", "", _md_cell(_summary(report, lang)), ""]
     for s in report.sections:
         if not s.rows:
             continue
@@ -216,11 +275,11 @@ def md(report: Report, lang: str) -> str:
         lines.append("| " + " | ".join(HEAD[c].get(lang) for c in PAGE_COLUMNS) + " |")
         lines.append("|" + "|".join("---" for _ in PAGE_COLUMNS) + "|")
         for r in s.rows:
-            c = cells(r, lang)
+            c = {k: _md_cell(v) for k, v in cells(r, lang).items()}
             c["status"] = f"**{c['status']}**" if r.status == OVERDUE else c["status"]
-            c["path"] = f"`{c['path']}`"
-            c["item"] = f"`{c['item']}`" if c["item"] else ""
-            lines.append("| " + " | ".join(_md_cell(c[k]) for k in PAGE_COLUMNS) + " |")
+            c["path"] = _md_code(where(r))
+            c["item"] = _md_code(r.item)
+            lines.append("| " + " | ".join(c[k] for k in PAGE_COLUMNS) + " |")
         lines.append("")
     clean = clean_units(report)
     if clean and not report.empty:
@@ -259,6 +318,7 @@ def _e(text: str) -> str:
 
 
 def html(report: Report, lang: str, unit_name: str | None = None) -> str:
+    report = public(report)
     page_title = title(report, lang, unit_name)
     out = [
         "<!DOCTYPE html>",
@@ -310,8 +370,9 @@ def json_text(report: Report) -> str:
     "status", "responsible", "path"}]}."""
     import json
 
+    report = public(report, readable=False)
     data = {"as_of": report.as_of.isoformat(), "items": [r.as_json() for r in report.rows]}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 CSV_COLUMNS = ("unit", "unit_name", "kind", "item", "title", "period", "due", "status", "days", "responsible", "path")
@@ -322,6 +383,7 @@ def csv_text(report: Report, lang: str) -> str:
     import csv
     import io
 
+    report = public(report)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([HEAD[c].get(lang) for c in CSV_COLUMNS])
