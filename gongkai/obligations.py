@@ -515,13 +515,13 @@ def _why_unmatched(unit: UnitData, rec: Record, info: ItemInfo, year: int, plan:
             return None  # that year's plan is unreadable: unknown, said elsewhere
         where = "period" if rec.period is not None else "published"
         return where, msg(
-            "{w}在 {y} 年，但没有 {y} 年度公开方案 plans/{y}.yaml：这条记录对不上任何公开义务，不算公开。"
-            "请制定 plans/{y}.yaml 并把 {i} 列入 items，或检查{k}是否写错",
+            "{w} 在 {y} 年，但没有 {y} 年度公开方案 plans/{y}.yaml：这条记录对不上任何公开义务，不算公开。"
+            "请制定 plans/{y}.yaml 并把 {i} 列入 items，或检查 {k} 是否写错",
             "{we} is in {y} but there is no plan for {y} (plans/{y}.yaml): the record meets no obligation. "
             "Write plans/{y}.yaml listing {i} under items, or check the {ke}",
             w=f"期间 {rec.period}" if rec.period else f"公开日期 {rec.published}",
             we=f"period {rec.period}" if rec.period else f"the publication date {rec.published}",
-            y=year, i=i, k="period" if rec.period else "公开日期", ke="period" if rec.period else "published date"), \
+            y=year, i=i, k="period" if rec.period else "published", ke="period" if rec.period else "published date"), \
             B.fmt(B.PLAN_DUE, due=f"{t.plan_due[0]:02d}-{t.plan_due[1]:02d}")
     if pi is None:
         return _not_in_plan(rec, plan, year)
