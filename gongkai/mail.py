@@ -182,7 +182,7 @@ def subject(report: Report, lang: str, prefix: str = "", unit_name: str | None =
     from gongkai.report.overdue_formats import counts_text
 
     what = report.disclosure.get(lang)
-    counts = counts_text(report.overdue, report.due_soon, lang)
+    counts = counts_text(report.overdue, report.due_soon, lang, report.unknown)
     day = report.as_of.isoformat()
     who = unit_name or report.town or ""
     if lang == "en":

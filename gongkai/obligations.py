@@ -119,11 +119,11 @@ def compute_unit(unit: UnitData, as_of: dt.date) -> UnitObligations:
         return out
     broken = broken_plans(unit)
     out.unknown.extend(Unknown(unit.id, unit.name, "plan", str(year or ""), path, msg(
-        "{p} 有错误，无法读取{y}：{w}的公开义务无法计算，请运行 gongkai check 查看并改正",
-        "{p} has errors and cannot be read{ye}: the obligations {we} cannot be computed; run gongkai check and fix it",
-        p=path, y=f"（{year} 年度公开方案）" if year else "", ye=f" (the {year} plan)" if year else "",
-        w=f"{year} 年" if year else "该方案", we=f"of {year}" if year else "of that plan"))
-        for path, year in sorted(broken.items()))
+        "{y}公开方案有错误，无法读取：{w}的公开义务无法计算（不等于没有逾期），请运行 gongkai check 查看并改正",
+        "the {ye}plan cannot be read: {we} obligations cannot be computed (which is not \"nothing overdue\"); "
+        "run gongkai check and fix it",
+        y=f"{year} 年度" if year else "", ye=f"{year} " if year else "", w=f"{year} 年" if year else "其中",
+        we=f"the {year}" if year else "its")) for path, year in sorted(broken.items()))
     pub = _Published(unit, as_of)
     since = unit.unit.since
     first_year = since.year if since else min((p.year for p in unit.plans if p.year), default=as_of.year)
@@ -176,7 +176,7 @@ def judge(ob: Obligation, as_of: dt.date, due_soon_days: int) -> tuple[str, int]
 def _broken_unit(unit: UnitData) -> Unknown:
     if unit.unit is None:
         why = Msg("unit.yaml 无法读取", "unit.yaml cannot be read")
-    elif "kind" in unit.unit.src.invalid:
+    elif "kind" in unit.unit.src.pos:  # written, but not village or community
         why = Msg("unit.yaml 的 kind 写得不对（应为 village 村 或 community 社区）",
                   "unit.yaml has an invalid kind (village or community)")
     else:
