@@ -506,10 +506,14 @@ def _why_unmatched(unit: UnitData, rec: Record, info: ItemInfo, year: int, plan:
             "{i} 是分阶段公开事项：记录要写 project: 项目编号 和 phase: before/during/after，否则对不上任何公开义务，不算公开",
             "{i} is disclosed in phases: the record needs project: <the project's id> and phase: before, during or "
             "after, otherwise it meets no obligation", i=i), B.PHASED
-    if rec.period is None and sched in ("quarterly", "monthly"):
+    if rec.period is None and sched in ("quarterly", "monthly") and (plan is None or pi is not None):
         return None  # rules.references: a periodic item needs a period
     if rec.period is None and sched == "standing":
         return _standing_unmatched(unit, rec, as_of, since, broken)
+    if rec.period is None and since and rec.published and rec.published < since:
+        return None  # published before since: not judged
+    if rec.period is None and plan is not None and pi is None:
+        return _not_in_plan(rec, plan, year)
     if plan is None:
         if year in broken:
             return None  # that year's plan is unreadable: unknown, said elsewhere

@@ -205,6 +205,15 @@ def test_standing_item_of_a_past_year_is_judged_at_that_years_end(unit) -> None:
 # ---------------------------------------------------------------- issue 7: records that meet nothing, standing items, since
 
 
+def cli_check(root, day: str):  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    import gongkai.cli  # noqa: F401
+    from gongkai.cli.app import app
+
+    return CliRunner().invoke(app, ["check", str(root), "--as-of", day])
+
+
 def test_record_of_an_item_the_plan_calls_not_applicable_is_unmatched(unit, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from typer.testing import CliRunner
 
@@ -219,6 +228,11 @@ def test_record_of_an_item_the_plan_calls_not_applicable_is_unmatched(unit, tmp_
     assert "移到 items" in got[0].message.zh and "move it from not_applicable to items" in got[0].message.en
     r = CliRunner().invoke(app, ["check", str(root), "--as-of", "2024-07-15"])
     assert r.exit_code == 0 and "records/x.yaml:1:7: warning[unmatched]" in r.stdout
+    # a quarterly item the plan does not list, written without period: the plan is the cause, not the period
+    root = unit({"records/f2.yaml": "item: village/finance/2\npublished: 2024-04-05\nreviewed: {by: 赵六, date: 2024-04-05}\n"})
+    got = problems(root)
+    assert [(p.path, p.line, p.column, p.code) for p in got] == [("records/f2.yaml", 1, 7, "unmatched")]
+    assert "列为不适用" in got[-1].message.zh
     assert CliRunner().invoke(app, ["check", str(root), "--as-of", "2024-07-15", "--strict"]).exit_code == 1
 
 
@@ -284,6 +298,8 @@ def test_past_years_standing_item_posted_late_is_late_not_overdue_forever(unit) 
     assert [(p.path, p.line, p.column, p.code, p.severity) for p in got] == [
         ("records/s.yaml", 2, 12, "late", "warning")]
     assert got[0].message.zh == "长期公开事项“本村的村民自治章程、村规民约”于 2025-02-01 公开，晚于期限 2024-04-10 共 297 天"
+    r = cli_check(root, "2025-03-01")
+    assert r.exit_code == 0 and "records/s.yaml:2:12: warning[late]" in r.stdout  # a warning, not overdue
     # before it was posted the 2024 item was overdue
     assert [(p.path, p.code) for p in problems(root, "2025-01-20")] == [("plans/2024.yaml", "overdue")]
 
@@ -311,6 +327,7 @@ def test_nothing_due_before_since_is_judged(unit) -> None:
     late_plan = ADOPTION.replace("published: 2024-01-16", "published: 2024-01-25")  # 8 days late, but in January
     root = unit(items=[FIN], unit_yaml=SINCE_JUNE, adoption=late_plan)
     assert findings(root, "2024-05-31") == []   # Q1 ended before since: not derived; no plan-late before since
+    assert cli_check(root, "2024-05-31").exit_code == 0
     got = problems(root, "2024-07-11")
     assert [(p.path, p.code) for p in got] == [("plans/2024.yaml", "overdue")]
     assert got[0].message.zh.startswith("“村级财务收支情况”（2024年第二季度）应于 2024-07-10 前公开")
@@ -322,6 +339,8 @@ def test_nothing_due_before_since_is_judged(unit) -> None:
     got = problems(no_plan, "2024-06-02")
     assert [(p.path, p.code) for p in got] == [("unit.yaml", "plan-missing")]
     assert "应于 2024-06-01 前制定并公布），已逾期 1 天" in got[0].message.zh
+    r = cli_check(no_plan, "2024-06-02")
+    assert r.exit_code == 1 and "unit.yaml: error[plan-missing]" in r.stdout
     # an inspection due before since is not judged either
     early_insp = SINCE_JUNE + "rules: {inspection_due: 03-31}\n"
     root = unit(unit_yaml=early_insp)
