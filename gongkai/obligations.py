@@ -537,6 +537,8 @@ def _why_unmatched(unit: UnitData, rec: Record, info: ItemInfo, year: int, plan:
                    if S.Period(year, "M", n) not in have]
         if not missing:
             return None  # the three months together meet the quarter
+        if as_of <= S.periodic_due(quarter, t.quarterly_days):
+            return None  # the quarter is not due yet: its other months may still come
         return "period", msg(
             "{i} 在 {y} 年是每季度公开：按月的记录要 {q}的三个月都有才算公开了这一季度，还缺 {m}。"
             "请补上这几个月的记录，或把这一季度写成一条 period: {qs} 的记录",
