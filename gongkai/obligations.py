@@ -517,6 +517,8 @@ def _why_unmatched(unit: UnitData, rec: Record, info: ItemInfo, year: int, plan:
     if plan is None:
         if year in broken:
             return None  # that year's plan is unreadable: unknown, said elsewhere
+        if as_of <= S.month_day(year, t.plan_due):
+            return None  # the plan is not due yet: it may still come
         where = "period" if rec.period is not None else "published"
         return where, msg(
             "{w} 在 {y} 年，但没有 {y} 年度公开方案 plans/{y}.yaml：这条记录对不上任何公开义务，不算公开。"
@@ -569,25 +571,28 @@ def _not_in_plan(rec: Record, plan: Plan, year: int) -> tuple[str, Msg, Msg]:
 
 def _standing_unmatched(unit: UnitData, rec: Record, as_of: dt.date, since: dt.date | None,
                         broken: set[int]) -> tuple[str, Msg, Msg] | None:
-    """A standing record counts in every plan year it is in force: unmatched only when none of those years' plans
-    lists its item."""
+    """A standing record counts for every plan year up to the last year it is in force (a past year's item stays owed
+    until something is posted): unmatched only when none of those plans lists its item."""
     assert rec.published is not None
     end = rec.until - dt.timedelta(days=1) if rec.until is not None else max(as_of, rec.published)
     if since and end < since:
         return None  # taken down before since: history, not judged
-    first = max(rec.published.year, since.year) if since else rec.published.year
-    years = range(first, max(end.year, first) + 1)
-    if broken & set(years):
-        return None
-    plans = [p for p in (unit.plan(y) for y in years) if p is not None]
+    plans = [p for p in unit.plans if p.year and p.year <= end.year and (not since or p.year >= since.year)]
     if any(x.item == rec.item for p in plans for x in p.items):
         return None
-    if plans:
-        return _not_in_plan(rec, plans[-1], plans[-1].year or first)
+    year = end.year
+    if any(y <= year for y in broken):
+        return None  # an unreadable plan might list it
+    plan = unit.plan(year)
+    if plan is not None:
+        return _not_in_plan(rec, plan, year)
     t = unit.timing
+    if as_of <= S.month_day(year, t.plan_due):
+        return None  # the plan is not due yet: it may still come
     return "published", msg(
-        "这条长期公开记录在 {y} 年张贴，但没有 {y} 年度公开方案 plans/{y}.yaml：它对不上任何公开义务，不算公开。"
-        "请制定 plans/{y}.yaml 并把 {i} 列入 items，或检查公开日期是否写错",
-        "this standing record was posted in {y} but there is no plan for {y} (plans/{y}.yaml): it meets no obligation. "
-        "Write plans/{y}.yaml listing {i} under items, or check the published date", y=first, i=rec.item), \
+        "这条长期公开记录 {y} 年在张贴，但没有 {y} 年度公开方案 plans/{y}.yaml{o}：它对不上任何公开义务，不算公开。"
+        "请制定 plans/{y}.yaml 并把 {i} 列入 items，或检查 item 和公开日期是否写错",
+        "this standing record is up in {y} but there is no plan for {y} (plans/{y}.yaml){oe}: it meets no obligation. "
+        "Write plans/{y}.yaml listing {i} under items, or check item and published", y=year, i=rec.item,
+        o=f"，之前的方案也都没有列入 {rec.item}" if plans else "", oe=f", and no earlier plan lists {rec.item}" if plans else ""), \
         B.fmt(B.PLAN_DUE, due=f"{t.plan_due[0]:02d}-{t.plan_due[1]:02d}")

@@ -247,7 +247,9 @@ def test_record_of_an_item_missing_from_the_plan_is_unmatched(unit) -> None:
 
 def test_period_in_a_year_without_a_plan_is_unmatched_whatever_the_as_of_date(unit) -> None:
     root = unit({"records/q.yaml": rec(FIN, "2025-Q1", "2025-04-05")}, items=[FIN])
-    for day in ("2024-12-31", "2025-03-01"):  # a file is read whatever --as-of
+    # the 2025 plan is due 03-31: before that it may still come
+    assert [p for p in problems(root, "2025-03-31") if p.path == "records/q.yaml"] == []
+    for day in ("2025-04-01", "2025-12-31"):  # a file is read whatever --as-of: published after it or not
         got = [p for p in problems(root, day) if p.path == "records/q.yaml"]
         assert [(p.line, p.column, p.code, p.severity) for p in got] == [(2, 9, "unmatched", "warning")]
         assert "期间 2025-Q1 在 2025 年，但没有 2025 年度公开方案 plans/2025.yaml" in got[0].message.zh
@@ -361,3 +363,17 @@ def test_content_rules_read_every_file_whatever_as_of(unit) -> None:
     assert [(f[0], f[2]) for f in got if f[0].startswith("records/")] == [
         ("records/before.yaml", "privacy"), ("records/before.yaml", "balance"),
         ("records/later.yaml", "privacy"), ("records/later.yaml", "balance")]
+
+
+def test_standing_record_in_a_year_without_any_plan(unit) -> None:
+    std = "village/system/2"  # not applicable in the 2024 plan; posted in 2025, which has no plan
+    root = unit({"records/s.yaml": f"item: {std}\npublished: 2025-01-05\nuntil: 2025-12-01\n"}, items=["village/system/1"])
+    assert [p for p in problems(root, "2025-03-31") if p.path == "records/s.yaml"] == []  # 2025's plan not due yet
+    got = [p for p in problems(root, "2025-04-01") if p.path == "records/s.yaml"]
+    assert [(p.line, p.column, p.code, p.severity) for p in got] == [(2, 12, "unmatched", "warning")]
+    assert got[0].message.zh.startswith("这条长期公开记录 2025 年在张贴，但没有 2025 年度公开方案 plans/2025.yaml，"
+                                        "之前的方案也都没有列入 village/system/2")
+    # a 2024 standing item posted only in 2025 meets 2024's obligation (late): not unmatched
+    root = unit({"records/s.yaml": "item: village/system/1\npublished: 2025-01-05\n"}, items=["village/system/1"])
+    assert [(p.code, p.path) for p in problems(root, "2025-04-01") if p.path == "records/s.yaml"] == [
+        ("late", "records/s.yaml")]
