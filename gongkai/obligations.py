@@ -462,8 +462,9 @@ UNMATCHED_BASIS = Msg("实施方案 二（二）2、二（三）：按年度公�
 
 
 def _unmatched(out: UnitObligations, unit: UnitData, as_of: dt.date, since: dt.date | None, broken: set[int]) -> None:
-    """Records that meet no obligation, each with why and what to write instead. Read from the files, whatever the
-    as-of date. A record naming an event or a project is left to the reference rules; one without period where its
+    """Records that meet no obligation, each with why and what to write instead. Every record is read, whatever the
+    as-of date (published after it or not); only a plan or the months of a quarter that are not due yet on the as-of
+    date are not called missing. A record naming an event or a project is left to the reference rules; one without period where its
     item needs one, or a quarter for a monthly item, is already a schema error (rules.references)."""
     u = unit.unit
     assert u is not None
@@ -496,6 +497,9 @@ def _why_unmatched(unit: UnitData, rec: Record, info: ItemInfo, year: int, plan:
                    as_of: dt.date, since: dt.date | None, broken: set[int]) -> tuple[str, Msg, Msg] | None:
     t = unit.timing
     i = rec.item
+    before_since = bool(since and rec.period is None and rec.published and rec.published < since)
+    if before_since and sched != "standing":
+        return None  # published before since: not judged (a standing record may still be up: see below)
     if sched == "immediate":
         return "item", msg(
             "{i} 是即时公开事项：记录要写 event: 事件编号（events/ 下的文件名，不含 .yaml），否则对不上任何公开义务，不算公开",
@@ -510,8 +514,6 @@ def _why_unmatched(unit: UnitData, rec: Record, info: ItemInfo, year: int, plan:
         return None  # rules.references: a periodic item needs a period
     if rec.period is None and sched == "standing":
         return _standing_unmatched(unit, rec, as_of, since, broken)
-    if rec.period is None and since and rec.published and rec.published < since:
-        return None  # published before since: not judged
     if rec.period is None and plan is not None and pi is None:
         return _not_in_plan(rec, plan, year)
     if plan is None:
