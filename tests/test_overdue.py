@@ -362,3 +362,13 @@ def test_check_summary_names_units_that_cannot_be_computed(tmp_path: Path) -> No
     en = CliRunner().invoke(app, ["check", str(root), "--as-of", AS_OF, "--lang", "en"]).stdout
     assert en.rstrip("\n").splitlines()[-1] == ("obligations of 2 units cannot be computed: nanhe (南河村): errors in "
                                                 "unit.yaml; xincun-shequ (新村社区): errors in plans/2024.yaml")
+
+
+def test_broken_plan_whose_name_gives_no_year(tmp_path: Path) -> None:
+    root = write(tmp_path, {"unit.yaml": UNIT, "plans/2024.yaml": plan_yaml([]), "inspections/2024.yaml": INSPECTED,
+                            "plans/draft.yaml": "year: 2025\nitems:\n\t- item: village/system/1\n"})
+    rows = build(load_repository(root), dt.date(2024, 7, 15)).rows
+    assert [(r.kind, r.period, r.status, r.path) for r in rows] == [("plan", "", "unknown", "plans/draft.yaml")]
+    assert rows[0].title == "公开方案有错误，无法读取：其中的公开义务无法计算（不等于没有逾期），请运行 gongkai check 查看并改正"
+    result = runner_invoke(str(root), "--as-of", AS_OF, "-f", "json")
+    assert result.exit_code == 1 and json.loads(result.stdout)["items"][0]["due"] is None
