@@ -547,8 +547,8 @@ def _why_unmatched(unit: UnitData, rec: Record, info: ItemInfo, year: int, plan:
             "{i} 在 {y} 年是每季度公开：按月的记录要 {q}的三个月都有才算公开了这一季度，还缺 {m}。"
             "请补上这几个月的记录，或把这一季度写成一条 period: {qs} 的记录",
             "{i} is disclosed quarterly in {y}: monthly records meet {qs} only when all three months have one; "
-            "missing {m}. Add those months, or write one record with period: {qs}",
-            i=i, y=year, q=quarter.label_zh, qs=quarter, m="、".join(missing)), \
+            "missing {me}. Add those months, or write one record with period: {qs}",
+            i=i, y=year, q=quarter.label_zh, qs=quarter, m="、".join(missing), me=", ".join(missing)), \
             _periodic_basis("quarterly", info, t.quarterly_days)
     return None
 

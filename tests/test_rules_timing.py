@@ -278,7 +278,9 @@ def test_quarterly_item_met_by_three_monthly_records(unit) -> None:
         ("records/m04.yaml", 2, 9, "unmatched", "warning"),
         ("records/m05.yaml", 2, 9, "unmatched", "warning")]
     assert "2024年第二季度的三个月都有才算公开了这一季度，还缺 2024-06" in got[2].message.zh
-    assert "period: 2024-Q2" in got[2].message.zh and "missing 2024-06" in got[2].message.en
+    assert "period: 2024-Q2" in got[2].message.zh and "missing 2024-06. Add" in got[2].message.en
+    april = problems(unit({"records/m04.yaml": rec(FIN, "2024-04", "2024-05-05")}, items=[FIN]), "2024-07-15")
+    assert "还缺 2024-05、2024-06。" in april[-1].message.zh and "missing 2024-05, 2024-06." in april[-1].message.en
     # before Q2 is due (07-10) the other months may still come: no warning yet
     assert [p.code for p in problems(root, "2024-07-10") if p.path.startswith("records/")] == []
     # June completes the quarter: published = the latest of the three, judged from that (07-12: 2 days late)
