@@ -25,6 +25,11 @@ PARALLEL_FROM = 16  # units; below this, starting workers costs more than it sav
 class UnitSummary:
     id: str
     name: str
+    unknown: tuple[str, ...] = ()  # broken files (unit.yaml, a plan) whose obligations could not be computed
+
+    @classmethod
+    def of(cls, unit: UnitData, uo: UnitObligations) -> UnitSummary:
+        return cls(unit.id, unit.name, tuple(x.path for x in uo.unknown))
 
 
 @dataclass
@@ -44,7 +49,8 @@ def run(repo: Repository, as_of: dt.date) -> CheckResult:
             uo, found = check_unit(repo.root, unit, as_of)
             obligations.append(uo)
             problems.extend(found)
-    return CheckResult(as_of, [UnitSummary(u.id, u.name) for u in repo.units], sort_problems(problems), obligations)
+    units = [UnitSummary.of(u, uo) for u, uo in zip(repo.units, obligations)]
+    return CheckResult(as_of, units, sort_problems(problems), obligations)
 
 
 def check_unit(root: Path, unit: UnitData, as_of: dt.date) -> tuple[UnitObligations, list[Problem]]:
@@ -89,8 +95,8 @@ def _check_dir(unit_dir: Path) -> tuple[UnitSummary, list[Problem]]:
     layout, as_of, use_cache = _WORK
     with gc_paused():
         unit = load_unit(layout.root, unit_dir, set(layout.unit_dirs), layout.timing, use_cache)
-        _, problems = check_unit(layout.root, unit, as_of)
-    return UnitSummary(unit.id, unit.name), problems
+        uo, problems = check_unit(layout.root, unit, as_of)
+    return UnitSummary.of(unit, uo), problems
 
 
 def _parallel(layout: Layout, as_of: dt.date, use_cache: bool, jobs: int) -> CheckResult:

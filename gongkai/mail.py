@@ -218,7 +218,7 @@ def subject(report: Report, lang: str, prefix: str = "", unit_name: str | None =
 
     report = public(report)
     what = report.disclosure.get(lang)
-    counts = counts_text(report.overdue, report.due_soon, lang)
+    counts = counts_text(report.overdue, report.due_soon, lang, report.unknown)
     day = report.as_of.isoformat()
     who = shown(unit_name) or report.town or ""
     prefix = shown(prefix)

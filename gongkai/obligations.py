@@ -13,7 +13,7 @@ from gongkai import basis as B
 from gongkai import schedule as S
 from gongkai.items import ItemInfo, effective_schedule, resolve
 from gongkai.model import Event, Plan, Record
-from gongkai.problem import Msg
+from gongkai.problem import Msg, msg
 from gongkai.repo import Repository, UnitData, corrected, superseded
 
 KINDS = ("record", "plan", "plan-publication", "feedback", "inspection", "fix")
@@ -49,12 +49,28 @@ class Obligation:
 
 @dataclass
 class Notice:
-    """A joint request below both thresholds: nothing is owed, but the clerk is told why."""
+    """Nothing is owed, but the clerk is told why: a joint request below both thresholds, a record that meets no
+    obligation."""
 
     unit: str
     path: str
     loc: tuple[int, int]
     message: Msg
+    basis: Msg = B.JOINT
+
+
+@dataclass
+class Unknown:
+    """Obligations that cannot be computed because the file they come from is broken: the whole unit
+    (`unit.yaml` unreadable or without a valid kind) or one year's plan (its file fails to load). Never
+    read as "nothing owed": `overdue` lists it and exits 1, `check` names the unit in its summary."""
+
+    unit: str
+    unit_name: str
+    kind: str  # unit | plan
+    period: str  # the plan's year, or "" for the whole unit
+    path: str  # the broken file
+    reason: Msg
 
 
 @dataclass
@@ -62,6 +78,8 @@ class UnitObligations:
     unit: UnitData
     obligations: list[Obligation] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    unknown: list[Unknown] = field(default_factory=list)
+    unmatched: list[Notice] = field(default_factory=list)  # records that meet no obligation, and why
 
 
 class _Published:
@@ -96,15 +114,25 @@ def compute(repo: Repository, as_of: dt.date) -> list[UnitObligations]:
 def compute_unit(unit: UnitData, as_of: dt.date) -> UnitObligations:
     out = UnitObligations(unit)
     if unit.unit is None or unit.unit.kind is None:
-        return out  # unit.yaml is broken: its problems are reported, nothing can be derived
+        # unit.yaml is broken: its problems are reported, nothing can be derived, and that is said (not "nothing owed")
+        out.unknown.append(_broken_unit(unit))
+        return out
+    broken = broken_plans(unit)
+    out.unknown.extend(Unknown(unit.id, unit.name, "plan", str(year or ""), path, msg(
+        "{y}公开方案有错误，无法读取：{w}的公开义务无法计算（不等于没有逾期），请运行 gongkai check 查看并改正",
+        "the {ye}plan cannot be read: {we} obligations cannot be computed (which is not \"nothing overdue\"); "
+        "run gongkai check and fix it",
+        y=f"{year} 年度" if year else "", ye=f"{year} " if year else "", w=f"{year} 年" if year else "其中",
+        we=f"the {year}" if year else "its")) for path, year in sorted(broken.items()))
     pub = _Published(unit, as_of)
     since = unit.unit.since
     first_year = since.year if since else min((p.year for p in unit.plans if p.year), default=as_of.year)
-    _plans(out, unit, pub, as_of, first_year, since)
+    _plans(out, unit, pub, as_of, first_year, since, {y for y in broken.values() if y})
     _events(out, unit, pub, as_of, since)
     _projects(out, unit, pub, as_of, since)
     _feedback(out, unit, as_of, since)
     _inspections(out, unit, as_of, first_year, since)
+    _unmatched(out, unit, as_of, since, {y for y in broken.values() if y})
     for ob in out.obligations:
         _status(ob, as_of, unit.timing.due_soon_days)
     out.obligations.sort(key=Obligation.sort_key)
@@ -145,8 +173,35 @@ def judge(ob: Obligation, as_of: dt.date, due_soon_days: int) -> tuple[str, int]
     return "pending", (ob.due - as_of).days
 
 
+def _broken_unit(unit: UnitData) -> Unknown:
+    if unit.unit is None:
+        why = Msg("unit.yaml 无法读取", "unit.yaml cannot be read")
+    elif "kind" in unit.unit.src.pos:  # written, but not village or community
+        why = Msg("unit.yaml 的 kind 写得不对（应为 village 村 或 community 社区）",
+                  "unit.yaml has an invalid kind (village or community)")
+    else:
+        why = Msg("unit.yaml 缺少 kind（village 村 或 community 社区）", "unit.yaml has no kind (village or community)")
+    return Unknown(unit.id, unit.name, "unit", "", unit.unit_path, msg(
+        "{w}：本单位的公开义务无法计算（不等于没有逾期），请运行 gongkai check 查看并改正",
+        "{we}: this unit's obligations cannot be computed (which is not \"nothing overdue\"); run gongkai check and fix it",
+        w=why.zh, we=why.en))
+
+
+def broken_plans(unit: UnitData) -> dict[str, int | None]:
+    """Plan files that failed to load (or have no readable year), by path, with the year their name gives:
+    the obligations of that year are unknown, not missing."""
+    prefix = unit.unit_path[: -len("unit.yaml")] + "plans/"
+    loaded = {p.src.path for p in unit.plans}
+    out: dict[str, int | None] = {}
+    for p in unit.problems:
+        if p.severity == "error" and p.path.startswith(prefix) and p.path.endswith(".yaml") and p.path not in loaded:
+            stem = p.path[len(prefix):-len(".yaml")]
+            out[p.path] = int(stem) if stem.isdigit() and len(stem) == 4 else None
+    return out
+
+
 def _plans(out: UnitObligations, unit: UnitData, pub: _Published, as_of: dt.date, first_year: int,
-           since: dt.date | None) -> None:
+           since: dt.date | None, broken: set[int]) -> None:
     t = unit.timing
     clerk = unit.unit.contacts.get("clerk") if unit.unit else None
     disclosure = "村务" if unit.kind == "village" else "居务"
@@ -154,20 +209,22 @@ def _plans(out: UnitObligations, unit: UnitData, pub: _Published, as_of: dt.date
     for year in years:
         plan = unit.plan(year)
         plan_due = S.month_day(year, t.plan_due)
-        if since and since > plan_due and since.year == year:
-            plan_due = since
+        if since and since > plan_due:
+            plan_due = since  # nothing is due before since: the plan is due by the later of the two
         if plan is None:
+            if year in broken:
+                continue  # the plan exists but cannot be read: unknown (listed as such), not missing
             out.obligations.append(_new(
                 unit, kind="plan", rule="plan", item="", title=f"{year}年度{disclosure}公开方案", period=str(year),
                 due=plan_due, path=unit.unit_path, loc=None, responsible=clerk,
                 basis=B.fmt(B.PLAN_DUE, due=f"{t.plan_due[0]:02d}-{t.plan_due[1]:02d}")))
             continue
-        _plan_publication(out, unit, plan, plan_due, clerk, disclosure, as_of)
+        _plan_publication(out, unit, plan, plan_due, clerk, disclosure, as_of, since)
         _plan_items(out, unit, plan, pub, as_of, since, clerk)
 
 
 def _plan_publication(out: UnitObligations, unit: UnitData, plan: Plan, plan_due: dt.date, clerk: str | None,
-                      disclosure: str, as_of: dt.date) -> None:
+                      disclosure: str, as_of: dt.date, since: dt.date | None) -> None:
     adoption = plan.adoption
     approved = adoption.approved.date if adoption and adoption.approved else None
     published = adoption.published.date if adoption and adoption.published else None
@@ -178,6 +235,8 @@ def _plan_publication(out: UnitObligations, unit: UnitData, plan: Plan, plan_due
     else:
         due, basis = plan_due, B.fmt(B.PLAN_DUE, due=f"{unit.timing.plan_due[0]:02d}-{unit.timing.plan_due[1]:02d}")
         loc = adoption.at() if adoption else plan.at()
+    if since and due < since:
+        return  # due before since: not judged (a plan adopted before the unit started using gongkai)
     ob = _new(unit, kind="plan-publication", rule="plan-publication", item="",
               title=f"{plan.year}年度{disclosure}公开方案公布", period=str(plan.year), due=due, path=plan.src.path,
               loc=loc, responsible=clerk, basis=basis)
@@ -208,15 +267,8 @@ def _plan_items(out: UnitObligations, unit: UnitData, plan: Plan, pub: _Publishe
             due = S.first_standing_due(year, since if since and since.year == year else None, t.quarterly_days)
             ob = _new(unit, kind="record", rule="standing", title=info.title, period=str(year), due=due,
                       basis=B.STANDING, **where)
-            # in force on the as-of date; for a past plan year, at the end of that year (a later replacement
-            # of the sheet must not make last year's posting look late)
-            day = min(as_of, dt.date(year, 12, 31))
-            in_force = [pub.root(r) for r in pub.heads if r.item == info.id and r.published <= day  # type: ignore[operator]
-                        and (r.until is None or r.until > day)]
-            if in_force:
-                _meet(ob, min(in_force, key=lambda r: (r.published, r.id)))
-            else:
-                _meet(ob, next((r for r in pub.undated if r.item == info.id), None))
+            start = max(dt.date(year, 1, 1), since) if since else dt.date(year, 1, 1)
+            _meet_standing(ob, pub, info.id, start, as_of, current=year >= as_of.year)
             out.obligations.append(ob)
         elif sched in ("quarterly", "monthly"):
             periods = S.quarters(year) if sched == "quarterly" else S.months(year)
@@ -227,8 +279,51 @@ def _plan_items(out: UnitObligations, unit: UnitData, plan: Plan, pub: _Publishe
                     continue
                 ob = _new(unit, kind="record", rule=sched, title=info.title, period=str(period),
                           due=S.periodic_due(period, days), opens=S.window_start(period), basis=basis, **where)
-                _meet(ob, pub.first(lambda r, p=period, i=info.id: r.item == i and r.period == p and not r.project))
+                found = pub.first(lambda r, p=period, i=info.id: r.item == i and r.period == p and not r.project)
+                if found is None and sched == "quarterly":
+                    found = _months_of(pub, info.id, period)
+                _meet(ob, found)
                 out.obligations.append(ob)
+
+
+def _meet_standing(ob: Obligation, pub: _Published, item: str, start: dt.date, as_of: dt.date, current: bool) -> None:
+    """A standing item is met on the first day, from the obligation's start to the as-of date, that a record of it
+    was in force (published, not yet taken down): on or before the due date is on time, after it is late, and once
+    posted a past year's item is never overdue. A current year's item must also still be in force on the as-of date."""
+    starts: list[tuple[dt.date, str, Record]] = []
+    in_force_now = False
+    for head in pub.heads:
+        if head.item != item:
+            continue
+        root = pub.root(head)  # a correction keeps the date of what it corrects
+        assert root.published is not None
+        day = max(start, root.published)
+        if day <= as_of and (head.until is None or head.until > day):
+            starts.append((day, root.id, root))
+        in_force_now = in_force_now or head.until is None or head.until > as_of
+    if not starts:
+        _meet(ob, next((r for r in pub.undated if r.item == item), None))
+        return
+    if current and not in_force_now:
+        return  # taken down: owed again
+    day, _, record = min(starts, key=lambda s: s[:2])
+    ob.met, ob.met_path, ob.met_loc = day, record.src.path, record.at("published")
+
+
+def _months_of(pub: _Published, item: str, quarter: S.Period) -> Record | None:
+    """A quarterly item is met by monthly records when every month of the quarter has one: the latest of them
+    (its date is the quarter's publication date); None while a month is missing."""
+    found = []
+    for n in range(3 * quarter.n - 2, 3 * quarter.n + 1):
+        month = S.Period(quarter.year, "M", n)
+        r = pub.first(lambda r, p=month: r.item == item and r.period == p and not r.project)
+        if r is None:
+            return None
+        found.append(r)
+    undated = [r for r in found if r.published is None]
+    if undated:
+        return undated[0]
+    return max(found, key=lambda r: (r.published, r.id))
 
 
 def _periodic_basis(sched: str, info: ItemInfo, days: int) -> Msg:
@@ -339,9 +434,11 @@ def _inspections(out: UnitObligations, unit: UnitData, as_of: dt.date, first_yea
     done = sorted((i for i in unit.inspections.values() if i.date is not None and i.date <= as_of),
                   key=lambda i: (i.date, i.id))
     for year in range(first_year, as_of.year + 1):
+        due = S.month_day(year, t.inspection_due)
+        if since and due < since:
+            continue  # nothing due before since is judged
         ob = _new(unit, kind="inspection", rule="inspection", item="", title=f"{year}年度公开栏全覆盖检查",
-                  period=str(year), due=S.month_day(year, t.inspection_due), path=unit.unit_path, loc=None,
-                  responsible=None, basis=B.INSPECTION)
+                  period=str(year), due=due, path=unit.unit_path, loc=None, responsible=None, basis=B.INSPECTION)
         for insp in done:
             if insp.date.year == year:  # type: ignore[union-attr]
                 ob.met, ob.met_path, ob.met_loc = insp.date, insp.src.path, insp.at("date")
@@ -357,3 +454,147 @@ def _inspections(out: UnitObligations, unit: UnitData, as_of: dt.date, first_yea
             if finding.fixed is not None and finding.fixed <= as_of:
                 ob.met, ob.met_path, ob.met_loc = finding.fixed, insp.src.path, finding.at("fixed")
             out.obligations.append(ob)
+
+
+UNMATCHED_BASIS = Msg("实施方案 二（二）2、二（三）：按年度公开方案确定的事项和时间公开；记录要对上方案中的事项和期间才算公开",
+                      "seed 2.(2)2, 2.(3): items and times follow the annual plan; a record counts when it matches "
+                      "an item and a period of the plan")
+
+
+def _unmatched(out: UnitObligations, unit: UnitData, as_of: dt.date, since: dt.date | None, broken: set[int]) -> None:
+    """Records that meet no obligation, each with why and what to write instead. Every record is read, whatever the
+    as-of date (published after it or not); only a plan or the months of a quarter that are not due yet on the as-of
+    date are not called missing. A record naming an event or a project is left to the reference rules; one without period where its
+    item needs one, or a quarter for a monthly item, is already a schema error (rules.references)."""
+    u = unit.unit
+    assert u is not None
+    gone = superseded(unit.records)
+    for rid, rec in sorted(unit.records.items()):
+        if (rid in gone or not rec.item or rec.event or rec.project
+                or {"item", "period", "event", "project"} & rec.src.invalid):
+            continue
+        info = resolve(rec.item, u, unit.plans)
+        if info is None:
+            continue  # unknown-item says it
+        if rec.period is not None:
+            year = rec.period.year
+            if since and rec.period.end < since:
+                continue  # before since: not judged
+        elif rec.published is not None:
+            year = rec.published.year
+        else:
+            continue
+        plan = unit.plan(year)
+        pi = next((x for x in plan.items if x.item == rec.item), None) if plan else None
+        sched = effective_schedule(info, pi, u)
+        note = _why_unmatched(unit, rec, info, year, plan, pi, sched, as_of, since, broken)
+        if note is not None:
+            where, message, basis = note
+            out.unmatched.append(Notice(unit.id, rec.src.path, rec.at(where), message, basis))
+
+
+def _why_unmatched(unit: UnitData, rec: Record, info: ItemInfo, year: int, plan: Plan | None, pi, sched: str | None,  # type: ignore[no-untyped-def]
+                   as_of: dt.date, since: dt.date | None, broken: set[int]) -> tuple[str, Msg, Msg] | None:
+    t = unit.timing
+    i = rec.item
+    before_since = bool(since and rec.period is None and rec.published and rec.published < since)
+    if before_since and sched != "standing":
+        return None  # published before since: not judged (a standing record may still be up: see below)
+    if sched == "immediate":
+        return "item", msg(
+            "{i} 是即时公开事项：记录要写 event: 事件编号（events/ 下的文件名，不含 .yaml），否则对不上任何公开义务，不算公开",
+            "{i} is disclosed after each event: the record needs event: <the event's id> (its file name under events/), "
+            "otherwise it meets no obligation", i=i), B.fmt(B.IMMEDIATE, days=t.immediate_days)
+    if sched == "phased":
+        return "item", msg(
+            "{i} 是分阶段公开事项：记录要写 project: 项目编号 和 phase: before/during/after，否则对不上任何公开义务，不算公开",
+            "{i} is disclosed in phases: the record needs project: <the project's id> and phase: before, during or "
+            "after, otherwise it meets no obligation", i=i), B.PHASED
+    if rec.period is None and sched in ("quarterly", "monthly") and (plan is None or pi is not None):
+        return None  # rules.references: a periodic item needs a period
+    if rec.period is None and sched == "standing":
+        return _standing_unmatched(unit, rec, as_of, since, broken)
+    if rec.period is None and plan is not None and pi is None:
+        return _not_in_plan(rec, plan, year)
+    if plan is None:
+        if year in broken:
+            return None  # that year's plan is unreadable: unknown, said elsewhere
+        if as_of <= S.month_day(year, t.plan_due):
+            return None  # the plan is not due yet: it may still come
+        where = "period" if rec.period is not None else "published"
+        return where, msg(
+            "{w} 在 {y} 年，但没有 {y} 年度公开方案 plans/{y}.yaml：这条记录对不上任何公开义务，不算公开。"
+            "请制定 plans/{y}.yaml 并把 {i} 列入 items，或检查 {k} 是否写错",
+            "{we} is in {y} but there is no plan for {y} (plans/{y}.yaml): the record meets no obligation. "
+            "Write plans/{y}.yaml listing {i} under items, or check the {ke}",
+            w=f"期间 {rec.period}" if rec.period else f"公开日期 {rec.published}",
+            we=f"period {rec.period}" if rec.period else f"the publication date {rec.published}",
+            y=year, i=i, k="period" if rec.period else "published", ke="period" if rec.period else "published date"), \
+            B.fmt(B.PLAN_DUE, due=f"{t.plan_due[0]:02d}-{t.plan_due[1]:02d}")
+    if pi is None:
+        return _not_in_plan(rec, plan, year)
+    if sched == "quarterly" and rec.period is not None and rec.period.kind == "M":
+        quarter = S.quarter_of(rec.period.start)
+        have = {r.period for r in unit.records.values()
+                if r.item == i and not r.project and r.period is not None and r.period.kind == "M"}
+        missing = [str(S.Period(year, "M", n)) for n in range(3 * quarter.n - 2, 3 * quarter.n + 1)
+                   if S.Period(year, "M", n) not in have]
+        if not missing:
+            return None  # the three months together meet the quarter
+        if as_of <= S.periodic_due(quarter, t.quarterly_days):
+            return None  # the quarter is not due yet: its other months may still come
+        return "period", msg(
+            "{i} 在 {y} 年是每季度公开：按月的记录要 {q}的三个月都有才算公开了这一季度，还缺 {m}。"
+            "请补上这几个月的记录，或把这一季度写成一条 period: {qs} 的记录",
+            "{i} is disclosed quarterly in {y}: monthly records meet {qs} only when all three months have one; "
+            "missing {me}. Add those months, or write one record with period: {qs}",
+            i=i, y=year, q=quarter.label_zh, qs=quarter, m="、".join(missing), me=", ".join(missing)), \
+            _periodic_basis("quarterly", info, t.quarterly_days)
+    return None
+
+
+def _not_in_plan(rec: Record, plan: Plan, year: int) -> tuple[str, Msg, Msg]:
+    i = rec.item
+    na = next((x for x in plan.not_applicable if x.item == i), None)
+    if na is not None:
+        return "item", msg(
+            "{p} 把 {i} 列为不适用（not_applicable{r}）：这条 {y} 年的记录对不上任何公开义务，不算公开。"
+            "如果本年度有此事项，请把它从 not_applicable 移到 items；否则检查 item 和 period 是否写错",
+            "{p} lists {i} as not applicable{re}: this record of {y} meets no obligation. If the item applies this "
+            "year, move it from not_applicable to items; otherwise check item and period",
+            p=plan.src.path, i=i, y=year, r=f"：{na.reason}" if na.reason else "", re=f" ({na.reason})" if na.reason else ""), \
+            UNMATCHED_BASIS
+    return "item", msg(
+        "{i} 不在 {y} 年度公开方案 {p} 的 items 里：这条记录对不上任何公开义务，不算公开。"
+        "请把 {i} 加到方案的 items，或检查 item 和 period 是否写错",
+        "{i} is not among the items of the {y} plan {p}: this record meets no obligation. Add {i} to the plan's "
+        "items, or check item and period", i=i, y=year, p=plan.src.path), UNMATCHED_BASIS
+
+
+def _standing_unmatched(unit: UnitData, rec: Record, as_of: dt.date, since: dt.date | None,
+                        broken: set[int]) -> tuple[str, Msg, Msg] | None:
+    """A standing record counts for every plan year up to the last year it is in force (a past year's item stays owed
+    until something is posted): unmatched only when none of those plans lists its item."""
+    assert rec.published is not None
+    end = rec.until - dt.timedelta(days=1) if rec.until is not None else max(as_of, rec.published)
+    if since and end < since:
+        return None  # taken down before since: history, not judged
+    plans = [p for p in unit.plans if p.year and p.year <= end.year and (not since or p.year >= since.year)]
+    if any(x.item == rec.item for p in plans for x in p.items):
+        return None
+    year = end.year
+    if any(y <= year for y in broken):
+        return None  # an unreadable plan might list it
+    plan = unit.plan(year)
+    if plan is not None:
+        return _not_in_plan(rec, plan, year)
+    t = unit.timing
+    if as_of <= S.month_day(year, t.plan_due):
+        return None  # the plan is not due yet: it may still come
+    return "published", msg(
+        "这条长期公开记录 {y} 年在张贴，但没有 {y} 年度公开方案 plans/{y}.yaml{o}：它对不上任何公开义务，不算公开。"
+        "请制定 plans/{y}.yaml 并把 {i} 列入 items，或检查 item 和公开日期是否写错",
+        "this standing record is up in {y} but there is no plan for {y} (plans/{y}.yaml){oe}: it meets no obligation. "
+        "Write plans/{y}.yaml listing {i} under items, or check item and published", y=year, i=rec.item,
+        o=f"，之前的方案也都没有列入 {rec.item}" if plans else "", oe=f", and no earlier plan lists {rec.item}" if plans else ""), \
+        B.fmt(B.PLAN_DUE, due=f"{t.plan_due[0]:02d}-{t.plan_due[1]:02d}")

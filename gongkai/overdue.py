@@ -13,13 +13,16 @@ from dataclasses import dataclass, field, replace
 from gongkai.problem import Msg, msg
 from gongkai.repo import Repository
 
-OVERDUE, DUE_SOON = "overdue", "due-soon"
-KINDS = ("record", "plan", "plan-publication", "feedback", "inspection", "fix")
+OVERDUE, DUE_SOON, UNKNOWN = "overdue", "due-soon", "unknown"
+KINDS = ("record", "plan", "plan-publication", "feedback", "inspection", "fix", "unit")
 
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the report; the JSON object of SPEC plus where in the file it points."""
+    """One line of the report; the JSON object of SPEC plus where in the file it points.
+
+    A row with status `unknown` says that obligations could not be computed (kind `unit`: unit.yaml is broken;
+    kind `plan`: that year's plan file is): `due` is None, `path` the broken file, `reason` why."""
 
     unit: str
     unit_name: str
@@ -27,17 +30,18 @@ class Row:
     item: str
     title: str
     period: str
-    due: dt.date
+    due: dt.date | None
     days: int
-    status: str  # overdue | due-soon
+    status: str  # overdue | due-soon | unknown
     responsible: str | None
     path: str
     line: int | None = None
     basis: Msg | None = None
+    reason: Msg | None = None  # unknown rows: why nothing could be computed
 
     def as_json(self) -> dict[str, object]:
         return {"unit": self.unit, "unit_name": self.unit_name, "kind": self.kind, "item": self.item,
-                "title": self.title, "period": self.period, "due": self.due.isoformat(), "days": self.days,
+                "title": self.title, "period": self.period, "due": self.due.isoformat() if self.due else None, "days": self.days,
                 "status": self.status, "responsible": self.responsible, "path": self.path}
 
 
@@ -60,6 +64,10 @@ class Section:
     def due_soon(self) -> int:
         return sum(r.status == DUE_SOON for r in self.rows)
 
+    @property
+    def unknown(self) -> int:
+        return sum(r.status == UNKNOWN for r in self.rows)
+
 
 @dataclass(frozen=True)
 class Report:
@@ -79,6 +87,11 @@ class Report:
     @property
     def due_soon(self) -> int:
         return sum(s.due_soon for s in self.sections)
+
+    @property
+    def unknown(self) -> int:
+        """Rows saying that obligations could not be computed (a broken unit.yaml or plan): never "nothing due"."""
+        return sum(s.unknown for s in self.sections)
 
     @property
     def empty(self) -> bool:
@@ -136,7 +149,8 @@ def select_units(repo: Repository, wanted: list[str] | None) -> list[str]:
 
 
 def build(repo: Repository, as_of: dt.date, within: int | None = None, units: list[str] | None = None) -> Report:
-    """Every overdue obligation and every one due soon, per unit, in SPEC order (unit, due date, path)."""
+    """Every overdue obligation and every one due soon, per unit, in SPEC order (unit, due date, path); first in
+    each unit, what could not be computed at all (status `unknown`)."""
     from gongkai.obligations import compute, judge
 
     keep = set(select_units(repo, units))
@@ -145,7 +159,10 @@ def build(repo: Repository, as_of: dt.date, within: int | None = None, units: li
         u = uo.unit
         if u.id not in keep:
             continue
-        rows = []
+        clerk = u.unit.contacts.get("clerk") if u.unit else None
+        rows = [Row(unit=x.unit, unit_name=x.unit_name, kind=x.kind, item="", title=x.reason.zh, period=x.period,
+                    due=None, days=0, status=UNKNOWN, responsible=clerk, path=x.path, reason=x.reason)
+                for x in uo.unknown]
         for ob in sorted(uo.obligations, key=lambda o: o.sort_key()):
             status, days = ob.status, ob.days
             if within is not None and status in (DUE_SOON, "pending"):

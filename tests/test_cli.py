@@ -43,6 +43,7 @@ def test_check_errors_exit_1_with_lines(tmp_path: Path) -> None:
 
 def test_check_json(tmp_path: Path) -> None:
     root = clean(tmp_path)
+    (root / "plans" / "2024.yaml").write_text(plan_yaml(["village/system/1"]), encoding="utf-8")
     (root / "records").mkdir()
     (root / "records" / "x.yaml").write_text("item: village/system/1\npublished: 2024-01-05\ncontent: 电话 13812345678\n",
                                              encoding="utf-8")

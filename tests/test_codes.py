@@ -11,6 +11,7 @@ SPEC_CODES = {
     "syntax", "encoding", "schema", "date", "unknown-item", "duplicate", "reference", "evidence", "evidence-reused",
     "plan-missing", "plan-order", "plan-late", "plan-coverage", "overdue", "late", "early", "due-soon", "threshold",
     "balance", "continuity", "amount", "review", "privacy",
+    "unmatched",  # issue 7: a record that meets no obligation
 }
 CODES = SPEC_CODES | {"plan-schedule"}  # added by the project beyond SPEC
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -37,6 +38,7 @@ def test_one_repository_produces_every_code(unit, tmp_path: Path) -> None:
         "records/q2.yaml": st.format(p="2024-Q2", d="2024-07-12", o="5.00", i="1.005", c="6.00"),  # late, continuity, amount
         "records/q3.yaml": st.format(p="2024-Q3", d="2024-10-02", o="6.00", i="1.00", c="9.00")    # balance
         .replace("reviewed: {by: 赵六, date: 2024-10-02}\n", "") + "content: 电话 13812345678\n",   # review, privacy
+        "records/unmatched.yaml": "item: village/system/3\npublished: 2024-01-05\n",               # not applicable in the plan
         "records/ev1.yaml": "item: village/system/1\npublished: 2024-01-05\nevidence: [evidence/a.jpg]\n",
         "records/ev2.yaml": "item: village/system/2\npublished: 2024-01-06\nevidence: [evidence/b.jpg, evidence/none.jpg]\n",
         "evidence/a.jpg": b"same", "evidence/b.jpg": b"same",

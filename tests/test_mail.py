@@ -347,3 +347,19 @@ def test_cafile_in_settings(tmp_path: Path, smtp_starttls: Server, certs, monkey
     (root / "certs" / "town-ca.pem").write_text("not a certificate", encoding="utf-8")
     result = send(root)
     assert result.exit_code == 3 and "smtp.cafile" in result.stderr
+
+
+def test_a_unit_that_cannot_be_computed_is_mailed_without_always(tmp_path: Path, smtp_server: Server) -> None:
+    from test_overdue import broken_town
+
+    root = broken_town(tmp_path, smtp_server.yaml())
+    result = send(root, "--unit", "nanhe")  # nothing overdue there, but its obligations are unknown
+    assert result.exit_code == 1, result.output
+    got = by_recipient(smtp_server)
+    assert sorted(got) == [(TOWN,), (NAN,)]
+    subject = "花园口镇村（居）务公开逾期提醒（截至2024-07-15）：1项无法计算，其余无逾期，无即将到期"  # kind unknown
+    assert got[(TOWN,)]["Subject"] == subject
+    text, page = parts(got[(NAN,)])
+    assert "无法计算" in text and "文件：nanhe/unit.yaml" in text and "kind 写得不对" in text
+    assert "没有逾期或即将到期的事项" not in text
+    assert '<tr class="unknown">' in page and "nanhe/<wbr>unit.yaml" in page

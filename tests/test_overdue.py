@@ -274,3 +274,101 @@ def test_example_repository_matches_check() -> None:
         from_check = sorted((p.path, p.line) for p in run(load_repository(root), as_of).problems
                             if p.code in ("overdue", "plan-missing", "due-soon"))
         assert sorted((r.path, r.line) for r in build(load_repository(root), as_of).rows) == from_check, day
+
+
+# ---------------------------------------------------------------- a broken unit.yaml or plan is never "nothing overdue"
+
+
+def broken_town(tmp_path: Path, email: str = "") -> Path:
+    """The town, with nanhe's unit.yaml giving an invalid kind and xincun-shequ's 2024 plan not loading (a tab)."""
+    root = town(tmp_path, email)
+    write(root, {"nanhe/unit.yaml": UNIT.replace("东庄村", "南河村").replace("kind: village", "kind: 村庄")
+                 + "email: [nanhe@huayuankou.example]\n",
+                 "xincun-shequ/plans/2024.yaml": "year: 2024\nitems:\n\t- item: community/system/1\n"})
+    return root
+
+
+UNKNOWN_ROWS = [
+    ("nanhe", "unit", "", "", None, 0, "unknown", "王芳", "nanhe/unit.yaml"),
+    ("xincun-shequ", "plan", "", "2024", None, 0, "unknown", "李静", "xincun-shequ/plans/2024.yaml"),
+]
+
+
+def test_broken_unit_and_plan_are_rows_in_json_and_exit_1(tmp_path: Path) -> None:
+    root = broken_town(tmp_path)
+    result = runner_invoke(str(root), "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 1, result.output
+    items = json.loads(result.stdout)["items"]
+    assert all(list(i) == ["unit", "unit_name", "kind", "item", "title", "period", "due", "days", "status",
+                           "responsible", "path"] for i in items)
+    got = [t for t in as_tuples(items) if t[6] == "unknown"]
+    assert got == UNKNOWN_ROWS
+    nanhe = next(i for i in items if i["unit"] == "nanhe")
+    assert nanhe["title"].startswith("unit.yaml 的 kind 写得不对（应为 village 村 或 community 社区）：本单位的公开义务无法计算")
+    xin = next(i for i in items if i["kind"] == "plan")
+    assert xin["title"] == "2024 年度公开方案有错误，无法读取：2024 年的公开义务无法计算（不等于没有逾期），请运行 gongkai check 查看并改正"
+    # the unreadable plan is not reported as missing
+    assert not [i for i in items if i["unit"] == "xincun-shequ" and i["status"] == "overdue"]
+    # only the broken unit, with nothing else due: still exit 1
+    only = runner_invoke(str(root), "--as-of", AS_OF, "--unit", "nanhe")
+    assert only.exit_code == 1, only.output
+    assert "南河村（nanhe）：1项无法计算，其余无逾期，无即将到期" in only.stdout
+    assert "没有逾期或即将到期" not in only.stdout
+
+
+@pytest.mark.parametrize("fmt, words", [
+    ("table", ["无法计算", "nanhe/unit.yaml", "xincun-shequ/plans/2024.yaml", "合计：2项无法计算，3项逾期"]),
+    ("md", ["**无法计算**", "`nanhe/unit.yaml`", "`xincun-shequ/plans/2024.yaml`"]),
+    ("html", ['<tr class="unknown">', "无法计算", "nanhe/<wbr>unit.yaml", "xincun-shequ/<wbr>plans/<wbr>2024.yaml"]),
+    ("csv", ["nanhe,南河村,单位信息,,", ",无法计算,0,王芳,nanhe/unit.yaml", "年度方案,,", "xincun-shequ/plans/2024.yaml"]),
+    ("email", ["=?utf-8?", "Content-Transfer-Encoding"]),
+])
+def test_broken_units_in_every_format(tmp_path: Path, fmt: str, words: list[str]) -> None:
+    result = runner_invoke(str(broken_town(tmp_path)), "--as-of", AS_OF, "-f", fmt, "--to", "a@x.example")
+    assert result.exit_code == 1, result.output
+    out = result.stdout_bytes.decode("utf-8-sig")
+    for w in words:
+        assert w in out, (fmt, w)
+    if fmt == "email":
+        from email import message_from_string, policy
+
+        m = message_from_string(out, policy=policy.default)
+        assert m["Subject"].endswith("2项无法计算，3项逾期，2项即将到期")
+        text = m.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        assert "无法计算" in text and "nanhe/unit.yaml" in text and "xincun-shequ/plans/2024.yaml" in text
+    en = runner_invoke(str(broken_town(tmp_path)), "--as-of", AS_OF, "-f", "table", "--lang", "en").stdout
+    assert "cannot be computed" in en and "invalid kind" in en
+
+
+def test_unit_yaml_unreadable_or_without_kind(tmp_path: Path) -> None:
+    root = write(tmp_path, {"unit.yaml": "name: 东庄村\nkind village\n", "plans/2024.yaml": plan_yaml([]),
+                            "inspections/2024.yaml": INSPECTED})
+    rows = build(load_repository(root), dt.date(2024, 7, 15)).rows
+    assert [(r.kind, r.status, r.path) for r in rows] == [("unit", "unknown", "unit.yaml")]
+    assert rows[0].title.startswith("unit.yaml 无法读取")
+    write(root, {"unit.yaml": "name: 东庄村\n"})
+    rows = build(load_repository(root), dt.date(2024, 7, 15)).rows
+    assert rows[0].title.startswith("unit.yaml 缺少 kind")
+
+
+def test_check_summary_names_units_that_cannot_be_computed(tmp_path: Path) -> None:
+    root = broken_town(tmp_path)
+    result = CliRunner().invoke(app, ["check", str(root), "--as-of", AS_OF])
+    assert result.exit_code == 1
+    last = result.stdout.rstrip("\n").splitlines()[-1]
+    assert last == "2 个单位无法计算公开义务：nanhe（南河村）unit.yaml 有错误；xincun-shequ（新村社区）plans/2024.yaml 有错误"
+    assert "plan-missing" not in result.stdout  # the plan is there, it cannot be read: that is not "missing"
+    assert "xincun-shequ/plans/2024.yaml:3:1: error[syntax]" in result.stdout
+    en = CliRunner().invoke(app, ["check", str(root), "--as-of", AS_OF, "--lang", "en"]).stdout
+    assert en.rstrip("\n").splitlines()[-1] == ("obligations of 2 units cannot be computed: nanhe (南河村): errors in "
+                                                "unit.yaml; xincun-shequ (新村社区): errors in plans/2024.yaml")
+
+
+def test_broken_plan_whose_name_gives_no_year(tmp_path: Path) -> None:
+    root = write(tmp_path, {"unit.yaml": UNIT, "plans/2024.yaml": plan_yaml([]), "inspections/2024.yaml": INSPECTED,
+                            "plans/draft.yaml": "year: 2025\nitems:\n\t- item: village/system/1\n"})
+    rows = build(load_repository(root), dt.date(2024, 7, 15)).rows
+    assert [(r.kind, r.period, r.status, r.path) for r in rows] == [("plan", "", "unknown", "plans/draft.yaml")]
+    assert rows[0].title == "公开方案有错误，无法读取：其中的公开义务无法计算（不等于没有逾期），请运行 gongkai check 查看并改正"
+    result = runner_invoke(str(root), "--as-of", AS_OF, "-f", "json")
+    assert result.exit_code == 1 and json.loads(result.stdout)["items"][0]["due"] is None

@@ -80,9 +80,10 @@ def test_periodic_records_need_the_right_period(unit) -> None:
     got = [p for p in problems(root, "2024-02-05") if p.code == "schema"]
     assert [(p.line, p.code) for p in got] == [(2, "schema")]
     assert "每月公开" in got[0].message.zh and "2024-01" in got[0].message.zh
-    # an item the plan does not list that year owes nothing: any period is accepted
+    # an item the plan does not list that year owes nothing: no period is asked for, the record meets nothing
+    # (issue 7: it is `unmatched`, at its item, saying to add the item to the plan)
     root = unit({"records/a.yaml": rec})
-    assert findings(root, "2024-04-08") == []
+    assert findings(root, "2024-04-08") == [("records/a.yaml", 1, "unmatched", "warning")]
 
 
 def test_long_correction_chains_and_cycles_in_linear_time(unit) -> None:

@@ -106,7 +106,10 @@ def test_immediate_event(unit) -> None:
 def test_a_record_without_its_naming_key_meets_nothing(unit) -> None:
     event = "date: 2024-03-05\ntype: meeting\ntitle: 会议\nitem: village/affairs/7\n"
     root = unit({"events/e1.yaml": event, "records/e.yaml": "item: village/affairs/7\npublished: 2024-03-06\n"})
-    assert [f[2] for f in findings(root)] == ["overdue"]
+    got = problems(root)
+    assert [(p.path, p.line, p.column, p.code, p.severity) for p in got] == [
+        ("events/e1.yaml", 1, 7, "overdue", "error"), ("records/e.yaml", 1, 7, "unmatched", "warning")]
+    assert "记录要写 event: 事件编号" in got[1].message.zh and "needs event:" in got[1].message.en
 
 
 def test_joint_request_thresholds(unit) -> None:
@@ -197,3 +200,182 @@ def test_standing_item_of_a_past_year_is_judged_at_that_years_end(unit) -> None:
                  "records/old.yaml": f"item: {std}\npublished: 2024-01-20\nuntil: 2025-03-01\n",
                  "records/new.yaml": f"item: {std}\npublished: 2025-03-01\n"}, items=[std])
     assert findings(root, "2025-07-01") == []  # 2024: the old sheet was up all year; 2025: the new one is up
+
+
+# ---------------------------------------------------------------- issue 7: records that meet nothing, standing items, since
+
+
+def cli_check(root, day: str):  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    import gongkai.cli  # noqa: F401
+    from gongkai.cli.app import app
+
+    return CliRunner().invoke(app, ["check", str(root), "--as-of", day])
+
+
+def test_record_of_an_item_the_plan_calls_not_applicable_is_unmatched(unit, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    import gongkai.cli  # noqa: F401
+    from gongkai.cli.app import app
+
+    root = unit({"records/x.yaml": "item: village/system/3\npublished: 2024-01-05\n"})
+    got = problems(root)
+    assert [(p.path, p.line, p.column, p.code, p.severity) for p in got] == [
+        ("records/x.yaml", 1, 7, "unmatched", "warning")]
+    assert got[0].message.zh.startswith("plans/2024.yaml 把 village/system/3 列为不适用（not_applicable：本年度无此事项）")
+    assert "移到 items" in got[0].message.zh and "move it from not_applicable to items" in got[0].message.en
+    r = CliRunner().invoke(app, ["check", str(root), "--as-of", "2024-07-15"])
+    assert r.exit_code == 0 and "records/x.yaml:1:7: warning[unmatched]" in r.stdout
+    # a quarterly item the plan does not list, written without period: the plan is the cause, not the period
+    root = unit({"records/f2.yaml": "item: village/finance/2\npublished: 2024-04-05\nreviewed: {by: 赵六, date: 2024-04-05}\n"})
+    got = problems(root)
+    assert [(p.path, p.line, p.column, p.code) for p in got] == [("records/f2.yaml", 1, 7, "unmatched")]
+    assert "列为不适用" in got[-1].message.zh
+    assert CliRunner().invoke(app, ["check", str(root), "--as-of", "2024-07-15", "--strict"]).exit_code == 1
+
+
+def test_record_of_an_item_missing_from_the_plan_is_unmatched(unit) -> None:
+    # village/affairs/21 (其他…) is optional: a plan may leave it out, but then a record of it meets nothing
+    root = unit({"records/other.yaml": "item: village/affairs/21\nperiod: 2024-Q1\npublished: 2024-04-05\n"})
+    got = problems(root)
+    assert [(p.path, p.line, p.code) for p in got] == [("records/other.yaml", 1, "unmatched")]
+    assert "village/affairs/21 不在 2024 年度公开方案 plans/2024.yaml 的 items 里" in got[0].message.zh
+    assert "请把 village/affairs/21 加到方案的 items" in got[0].message.zh
+
+
+def test_period_in_a_year_without_a_plan_is_unmatched_whatever_the_as_of_date(unit) -> None:
+    root = unit({"records/q.yaml": rec(FIN, "2025-Q1", "2025-04-05")}, items=[FIN])
+    # the 2025 plan is due 03-31: before that it may still come
+    assert [p for p in problems(root, "2025-03-31") if p.path == "records/q.yaml"] == []
+    for day in ("2025-04-01", "2025-12-31"):  # a file is read whatever --as-of: published after it or not
+        got = [p for p in problems(root, day) if p.path == "records/q.yaml"]
+        assert [(p.line, p.column, p.code, p.severity) for p in got] == [(2, 9, "unmatched", "warning")]
+        assert "期间 2025-Q1 在 2025 年，但没有 2025 年度公开方案 plans/2025.yaml" in got[0].message.zh
+        assert "请制定 plans/2025.yaml 并把 village/finance/1 列入 items" in got[0].message.zh
+
+
+def test_standing_record_counts_in_every_plan_year_it_is_up(unit) -> None:
+    std = "village/system/1"
+    # posted in 2023 (no plan, before since): it is up in 2024, whose plan lists it
+    root = unit({"records/s.yaml": f"item: {std}\npublished: 2023-06-01\n"}, items=[std])
+    assert findings(root) == []
+    # a standing item not in the plan of any year it is up
+    root = unit({"records/s.yaml": "item: village/system/2\npublished: 2023-06-01\n"}, items=[std])
+    got = problems(root)
+    assert [(p.path, p.line, p.code) for p in got if p.path == "records/s.yaml"] == [("records/s.yaml", 1, "unmatched")]
+
+
+def test_quarterly_item_met_by_three_monthly_records(unit) -> None:
+    months = {"records/m04.yaml": rec(FIN, "2024-04", "2024-05-05"),
+              "records/m05.yaml": rec(FIN, "2024-05", "2024-06-05")}
+    root = unit(months, items=[FIN])
+    got = problems(root, "2024-07-15")
+    assert [(p.path, p.line, p.column, p.code, p.severity) for p in got] == [
+        ("plans/2024.yaml", 11, 5, "overdue", "error"),       # Q1 not published
+        ("plans/2024.yaml", 11, 5, "overdue", "error"),       # Q2: June is missing
+        ("records/m04.yaml", 2, 9, "unmatched", "warning"),
+        ("records/m05.yaml", 2, 9, "unmatched", "warning")]
+    assert "2024年第二季度的三个月都有才算公开了这一季度，还缺 2024-06" in got[2].message.zh
+    assert "period: 2024-Q2" in got[2].message.zh and "missing 2024-06. Add" in got[2].message.en
+    april = problems(unit({"records/m04.yaml": rec(FIN, "2024-04", "2024-05-05")}, items=[FIN]), "2024-07-15")
+    assert "还缺 2024-05、2024-06。" in april[-1].message.zh and "missing 2024-05, 2024-06." in april[-1].message.en
+    # before Q2 is due (07-10) the other months may still come: no warning yet
+    assert [p.code for p in problems(root, "2024-07-10") if p.path.startswith("records/")] == []
+    # June completes the quarter: published = the latest of the three, judged from that (07-12: 2 days late)
+    root = unit({**months, "records/m06.yaml": rec(FIN, "2024-06", "2024-07-12"),
+                 "records/q1.yaml": rec(FIN, "2024-Q1", "2024-04-02")}, items=[FIN])
+    got = problems(root, "2024-07-15")
+    assert [(p.path, p.line, p.code) for p in got] == [("records/m06.yaml", 3, "late")]
+    assert "于 2024-07-12 公开，晚于期限 2024-07-10 共 2 天" in got[0].message.zh
+    root = unit({**months, "records/m06.yaml": rec(FIN, "2024-06", "2024-07-02"),
+                 "records/q1.yaml": rec(FIN, "2024-Q1", "2024-04-02")}, items=[FIN])
+    assert findings(root, "2024-07-15") == []
+
+
+def test_past_years_standing_item_posted_late_is_late_not_overdue_forever(unit) -> None:
+    std = "village/system/1"
+    plan_2025 = plan_yaml([std], year=2025, adoption=ADOPTION.replace("2024", "2025"))
+    base = {"plans/2025.yaml": plan_2025, "inspections/2025.yaml": "date: 2025-06-01\n"}
+    root = unit({**base, "records/s.yaml": f"item: {std}\npublished: 2025-02-01\n"}, items=[std])
+    got = problems(root, "2025-03-01")
+    # 2024's item: first in force on 2025-02-01, 297 days after its due date 2024-04-10; 2025's: on time
+    assert [(p.path, p.line, p.column, p.code, p.severity) for p in got] == [
+        ("records/s.yaml", 2, 12, "late", "warning")]
+    assert got[0].message.zh == "长期公开事项“本村的村民自治章程、村规民约”于 2025-02-01 公开，晚于期限 2024-04-10 共 297 天"
+    r = cli_check(root, "2025-03-01")
+    assert r.exit_code == 0 and "records/s.yaml:2:12: warning[late]" in r.stdout  # a warning, not overdue
+    # before it was posted the 2024 item was overdue
+    assert [(p.path, p.code) for p in problems(root, "2025-01-20")] == [("plans/2024.yaml", "overdue")]
+
+
+def test_standing_item_met_on_the_first_day_in_force(unit) -> None:
+    std = "village/system/1"
+    plan_2025 = plan_yaml([std], year=2025, adoption=ADOPTION.replace("2024", "2025"))
+    base = {"plans/2025.yaml": plan_2025, "inspections/2025.yaml": "date: 2025-06-01\n"}
+    # up Jan–Mar, down, up again from May: on time (first day in force 01-05), in force on the as-of date
+    root = unit({"records/a.yaml": f"item: {std}\npublished: 2024-01-05\nuntil: 2024-03-01\n",
+                 "records/b.yaml": f"item: {std}\npublished: 2024-05-01\n"}, items=[std])
+    assert findings(root, "2024-07-15") == []
+    # a past year's item taken down in June was met; the current year's item, not up on the as-of date, is owed again
+    root = unit({**base, "records/a.yaml": f"item: {std}\npublished: 2024-01-05\nuntil: 2024-06-01\n"}, items=[std])
+    assert findings(root, "2025-03-01") == []
+    got = problems(root, "2025-04-11")
+    assert [(p.path, p.line, p.code) for p in got] == [("plans/2025.yaml", 11, "overdue")]
+    assert "应于 2025-04-10 前公开，已逾期 1 天" in got[0].message.zh
+
+
+SINCE_JUNE = UNIT.replace("since: 2024-01-01", "since: 2024-06-01")
+
+
+def test_nothing_due_before_since_is_judged(unit) -> None:
+    late_plan = ADOPTION.replace("published: 2024-01-16", "published: 2024-01-25")  # 8 days late, but in January
+    root = unit(items=[FIN], unit_yaml=SINCE_JUNE, adoption=late_plan)
+    assert findings(root, "2024-05-31") == []   # Q1 ended before since: not derived; no plan-late before since
+    assert cli_check(root, "2024-05-31").exit_code == 0
+    got = problems(root, "2024-07-11")
+    assert [(p.path, p.code) for p in got] == [("plans/2024.yaml", "overdue")]
+    assert got[0].message.zh.startswith("“村级财务收支情况”（2024年第二季度）应于 2024-07-10 前公开")
+    # the plan itself: due by the later of plan_due (03-31) and since
+    no_plan = unit(unit_yaml=SINCE_JUNE)
+    (no_plan / "plans" / "2024.yaml").unlink()
+    assert findings(no_plan, "2024-05-17") == []
+    assert findings(no_plan, "2024-05-18") == [("unit.yaml", None, "due-soon", "info")]
+    got = problems(no_plan, "2024-06-02")
+    assert [(p.path, p.code) for p in got] == [("unit.yaml", "plan-missing")]
+    assert "应于 2024-06-01 前制定并公布），已逾期 1 天" in got[0].message.zh
+    r = cli_check(no_plan, "2024-06-02")
+    assert r.exit_code == 1 and "unit.yaml: error[plan-missing]" in r.stdout
+    # an inspection due before since is not judged either
+    early_insp = SINCE_JUNE + "rules: {inspection_due: 03-31}\n"
+    root = unit(unit_yaml=early_insp)
+    (root / "inspections" / "2024.yaml").unlink()
+    assert findings(root, "2024-12-31") == []
+
+
+def test_content_rules_read_every_file_whatever_as_of(unit) -> None:
+    bad = ("item: village/finance/1\nperiod: {p}\npublished: {d}\nreviewed: {{by: 赵六, date: {d}}}\n"
+           "content: 联系 13812345678\n"
+           "finance: {{opening_balance: 1.00, income: [{{name: 租金, amount: 1.00}}], closing_balance: 9.00}}\n")
+    root = unit({"records/later.yaml": bad.format(p="2024-Q3", d="2024-10-05"),    # after the as-of date
+                 "records/before.yaml": bad.format(p="2023-Q4", d="2024-01-05")},  # before since
+                items=[FIN])
+    got = findings(root, "2024-07-01")
+    assert [(f[0], f[2]) for f in got if f[0].startswith("records/")] == [
+        ("records/before.yaml", "privacy"), ("records/before.yaml", "balance"),
+        ("records/later.yaml", "privacy"), ("records/later.yaml", "balance")]
+
+
+def test_standing_record_in_a_year_without_any_plan(unit) -> None:
+    std = "village/system/2"  # not applicable in the 2024 plan; posted in 2025, which has no plan
+    root = unit({"records/s.yaml": f"item: {std}\npublished: 2025-01-05\nuntil: 2025-12-01\n"}, items=["village/system/1"])
+    assert [p for p in problems(root, "2025-03-31") if p.path == "records/s.yaml"] == []  # 2025's plan not due yet
+    got = [p for p in problems(root, "2025-04-01") if p.path == "records/s.yaml"]
+    assert [(p.line, p.column, p.code, p.severity) for p in got] == [(2, 12, "unmatched", "warning")]
+    assert got[0].message.zh.startswith("这条长期公开记录 2025 年在张贴，但没有 2025 年度公开方案 plans/2025.yaml，"
+                                        "之前的方案也都没有列入 village/system/2")
+    # a 2024 standing item posted only in 2025 meets 2024's obligation (late): not unmatched
+    root = unit({"records/s.yaml": "item: village/system/1\npublished: 2025-01-05\n"}, items=["village/system/1"])
+    assert [(p.code, p.path) for p in problems(root, "2025-04-01") if p.path == "records/s.yaml"] == [
+        ("late", "records/s.yaml")]

@@ -1,6 +1,6 @@
 """`gongkai overdue`: what is overdue or due soon, as a table, md, html, json, csv or a mail; `--send` mails it.
 
-Exit 0 when nothing is overdue, 1 when something is, 2 when the command cannot run (bad option, no
+Exit 0 when nothing is overdue, 1 when something is (or a unit's obligations cannot be computed), 2 when the command cannot run (bad option, no
 unit, mail settings that cannot work), 3 when `--send` could not deliver (the report is still printed).
 """
 
@@ -124,7 +124,8 @@ def overdue(
                      "note: no recipients (To): use --to or set email.to in gongkai.yaml"), lg)
     else:
         text = render(report, fmt, lg)
-    exit_code = EXIT_FOUND if report.overdue else EXIT_OK
+    # obligations that could not be computed (a broken unit.yaml or plan) are not "nothing overdue"
+    exit_code = EXIT_FOUND if report.overdue or report.unknown else EXIT_OK
 
     if not send:
         _write(text, output)

@@ -63,7 +63,30 @@ def text(result: CheckResult, lang: str = "zh", color: bool = False) -> str:
     n = len(result.units)
     out.append(f"共 {n} 个单位：{_counts(total, lang)}" if lang == "zh"
                else f"{n} unit{'s' if n != 1 else ''}: {_counts(total, lang)}")
+    unknown = _unknown(result, lang)
+    if unknown:
+        out.append(unknown)
     return "\n".join(out) + "\n"
+
+
+def _unknown(result: CheckResult, lang: str) -> str:
+    """`2 个单位无法计算公开义务：dongzhuang（东庄村）unit.yaml 有错误；…`: a broken unit.yaml or plan is never
+    read as "nothing overdue"."""
+    broken = [u for u in result.units if u.unknown]
+    if not broken:
+        return ""
+    parts = []
+    for u in broken:
+        prefix = "" if u.id == "." else u.id + "/"
+        files = [p[len(prefix):] if p.startswith(prefix) else p for p in u.unknown]
+        if lang == "zh":
+            parts.append(f"{u.id}（{u.name}）" + "、".join(files) + " 有错误")
+        else:
+            parts.append(f"{u.id} ({u.name}): errors in " + ", ".join(files))
+    if lang == "zh":
+        return f"{len(broken)} 个单位无法计算公开义务：" + "；".join(parts)
+    n = len(broken)
+    return f"obligations of {n} unit{'s' if n != 1 else ''} cannot be computed: " + "; ".join(parts)
 
 
 def as_json(result: CheckResult, lang: str = "zh") -> str:

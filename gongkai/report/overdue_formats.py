@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import fields, replace
 from typing import Any
 
-from gongkai.overdue import DUE_SOON, OVERDUE, Report, Row, Section
+from gongkai.overdue import DUE_SOON, OVERDUE, UNKNOWN, Report, Row, Section
 from gongkai.personal import mask
 from gongkai.problem import Msg
 from gongkai.report.safe import json_safe, shown
@@ -31,6 +31,7 @@ KIND_LABEL = {
     "feedback": Msg("答复", "answer"),
     "inspection": Msg("公开栏检查", "board inspection"),
     "fix": Msg("公开栏整改", "board repair"),
+    "unit": Msg("单位信息", "unit profile"),
 }
 HEAD = {
     "unit": Msg("单位编号", "unit"),
@@ -86,6 +87,8 @@ def public(report: Report, readable: bool = True) -> Report:
 
 
 def status_text(row: Row, lang: str) -> str:
+    if row.status == UNKNOWN:
+        return "无法计算" if lang != "en" else "cannot be computed"
     if row.status == OVERDUE:
         return f"逾期 {row.days} 天" if lang != "en" else f"{row.days} day{'s' * (row.days != 1)} overdue"
     if row.days == 0:
@@ -93,12 +96,18 @@ def status_text(row: Row, lang: str) -> str:
     return f"还剩 {row.days} 天" if lang != "en" else f"{row.days} day{'s' * (row.days != 1)} left"
 
 
-def counts_text(overdue: int, due_soon: int, lang: str) -> str:
-    """`3项逾期，5项即将到期` — the phrase of the subject line and the summaries."""
+def counts_text(overdue: int, due_soon: int, lang: str, unknown: int = 0) -> str:
+    """`3项逾期，5项即将到期` — the phrase of the subject line and the summaries. What could not be computed comes
+    first, and then never reads as "nothing overdue"."""
     if lang == "en":
+        if unknown:
+            return f"{unknown} cannot be computed, {overdue} overdue, {due_soon} due soon"
         if not overdue and not due_soon:
             return "nothing overdue or due soon"
         return f"{overdue} overdue, {due_soon} due soon"
+    if unknown:
+        return (f"{unknown}项无法计算，" + (f"{overdue}项逾期" if overdue else "其余无逾期") + "，"
+                + (f"{due_soon}项即将到期" if due_soon else "无即将到期"))
     if not overdue and not due_soon:
         return "没有逾期或即将到期的事项"
     return (f"{overdue}项逾期" if overdue else "无逾期") + "，" + (f"{due_soon}项即将到期" if due_soon else "无即将到期")
@@ -125,8 +134,8 @@ def section_heading(section: Section, lang: str) -> str:
     name = section.name if section.name == section.unit else f"{section.name}（{section.unit}）"
     if lang == "en":
         name = section.name if section.name == section.unit else f"{section.name} ({section.unit})"
-        return f"{name}: {counts_text(section.overdue, section.due_soon, lang)}"
-    return f"{name}：{counts_text(section.overdue, section.due_soon, lang)}"
+        return f"{name}: {counts_text(section.overdue, section.due_soon, lang, section.unknown)}"
+    return f"{name}：{counts_text(section.overdue, section.due_soon, lang, section.unknown)}"
 
 
 def clean_units(report: Report) -> list[Section]:
@@ -147,9 +156,9 @@ def cells(row: Row, lang: str) -> dict[str, str]:
         "unit_name": row.unit_name,
         "kind": KIND_LABEL.get(row.kind, Msg(row.kind, row.kind)).get(lang),
         "item": row.item,
-        "title": row.title,
+        "title": row.reason.get(lang) if row.reason else row.title,
         "period": period_text(row),
-        "due": row.due.isoformat(),
+        "due": row.due.isoformat() if row.due else "—",
         "status": status_text(row, lang),
         "days": str(row.days),
         "responsible": row.responsible or "",
@@ -198,7 +207,7 @@ def table(report: Report, lang: str) -> str:
 def _summary(report: Report, lang: str) -> str:
     if report.empty:
         return counts_text(0, 0, lang) + ("。" if lang != "en" else ".")
-    total = counts_text(report.overdue, report.due_soon, lang)
+    total = counts_text(report.overdue, report.due_soon, lang, report.unknown)
     if lang == "en":
         return f"In all: {total} ({window_text(report, lang)})."
     return f"合计：{total}（{window_text(report, lang)}）。"
@@ -225,7 +234,7 @@ def plain(report: Report, lang: str, unit_name: str | None = None) -> str:
         lines += [f"【{section_heading(s, lang)}】" if not en else f"== {section_heading(s, lang)} ==", ""]
         for n, r in enumerate(s.rows, 1):
             c = cells(r, lang)
-            due = f"（应于 {c['due']} 完成）" if not en else f" (due {c['due']})"
+            due = "" if r.due is None else f"（应于 {c['due']} 完成）" if not en else f" (due {c['due']})"
             what = f"{r.item} {r.title}" if r.item else r.title
             meta = [f"期间：{c['period']}" if not en else f"period: {c['period']}"]
             if r.responsible:
@@ -276,9 +285,9 @@ def md(report: Report, lang: str) -> str:
         lines.append("|" + "|".join("---" for _ in PAGE_COLUMNS) + "|")
         for r in s.rows:
             c = {k: _md_cell(v) for k, v in cells(r, lang).items()}
-            c["status"] = f"**{c['status']}**" if r.status == OVERDUE else c["status"]
+            c["status"] = f"**{c['status']}**" if r.status in (OVERDUE, UNKNOWN) else c["status"]
             c["path"] = _md_code(where(r))
-            c["item"] = _md_code(r.item)
+            c["item"] = _md_code(r.item) if r.item else ""
             lines.append("| " + " | ".join(c[k] for k in PAGE_COLUMNS) + " |")
         lines.append("")
     clean = clean_units(report)
@@ -301,6 +310,7 @@ th { background: #f6f8fa; white-space: nowrap; }
 td.due, td.status, td.period { white-space: nowrap; }
 tr.overdue td.status { color: #b42318; font-weight: bold; }
 tr.due-soon td.status { color: #9a6700; }
+tr.unknown td.status { color: #b42318; font-weight: bold; }
 code { font-family: Consolas, "Courier New", monospace; font-size: .9em; }
 p.clean { color: #57606a; }
 footer { margin-top: 2em; color: #57606a; font-size: .85em; }
@@ -308,7 +318,8 @@ footer { margin-top: 2em; color: #57606a; font-size: .85em; }
 """
 
 
-STATUS_STYLE = {OVERDUE: "color:#b42318;font-weight:bold", DUE_SOON: "color:#9a6700"}
+STATUS_STYLE = {OVERDUE: "color:#b42318;font-weight:bold", DUE_SOON: "color:#9a6700",
+                UNKNOWN: "color:#b42318;font-weight:bold"}
 
 
 def _e(text: str) -> str:
@@ -390,7 +401,8 @@ def csv_text(report: Report, lang: str) -> str:
     for r in report.rows:
         c = cells(r, lang)
         c["path"] = r.path
-        c["status"] = {OVERDUE: "逾期", DUE_SOON: "即将到期"}[r.status] if lang != "en" else r.status
+        c["status"] = {OVERDUE: "逾期", DUE_SOON: "即将到期", UNKNOWN: "无法计算"}[r.status] if lang != "en" else r.status
+        c["due"] = r.due.isoformat() if r.due else ""
         w.writerow([_csv_safe(c[k]) for k in CSV_COLUMNS])
     return "\ufeff" + buf.getvalue()
 

@@ -4,6 +4,8 @@ Passing: `village/finance/1` for 2024-Q1 published 2024-04-08 (window 04-01…04
 Failing: published 2024-04-15 → late (warning, 5 days); published 2024-03-20 → early (warning);
 absent on 2024-04-11 → overdue (error, 1 day); absent on 2024-04-01 → due-soon (info, 9 days left).
 A missing annual plan is `plan-missing`; a plan published more than two days after approval is `plan-late`.
+A record that meets no obligation (item not in that year's plan, a year without a plan, monthly records that do not
+complete a quarter of a quarterly item) is `unmatched` (warning), at the record, saying what to write instead.
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ def check(ctx: RuleContext) -> Iterator[Problem]:
             yield from _judge(ctx, ob)
     for notice in ctx.obligations.notices:
         yield ctx.problem("threshold", "info", notice.path, notice.loc, notice.message, B.JOINT)
+    for notice in ctx.obligations.unmatched:
+        yield ctx.problem("unmatched", "warning", notice.path, notice.loc, notice.message, notice.basis)
 
 
 def _judge(ctx: RuleContext, ob: Obligation) -> Iterator[Problem]:
