@@ -37,15 +37,17 @@ def new(
     from gongkai import new as core
 
     language = lang_of(lang)
-    if kind is not None and kind not in core.KINDS:
-        if path == Path(".") and Path(kind).is_dir():  # `gongkai new dongzhuang`: a folder, no type
-            kind, path = None, Path(kind)
+    what: str | None = kind
+    if what is not None and what not in core.KINDS:
+        if path == Path(".") and Path(what).is_dir():  # `gongkai new dongzhuang`: a folder, no type
+            path = Path(what)
+            what = None
         else:
-            raise CannotRun(msg("不认识“{k}”：可写 {ks}", "unknown type '{k}': use {ks}", k=kind, ks=" | ".join(core.KINDS)))
+            raise CannotRun(msg("不认识“{k}”：可写 {ks}", "unknown type '{k}': use {ks}", k=what, ks=" | ".join(core.KINDS)))
     repo = load_repository(path)
     day = as_of_date(as_of, repo.settings.timezone if repo.settings else None)
     target = core.pick_unit(repo, unit)
-    if kind is None:
+    if what is None:
         typer.echo(core.checklist_text(target, day, language), nl=False)
         return
     drafts = {
@@ -56,5 +58,5 @@ def new(
         "feedback": lambda: core.feedback_draft(target, day, type_=type_, name=name),
         "inspection": lambda: core.inspection_draft(target, day, name=name),
     }
-    written = core.write(drafts[kind](), repo.root)
+    written = core.write(drafts[what](), repo.root)
     typer.echo(written.as_posix())
