@@ -360,8 +360,9 @@ def _command(unit: UnitData, ob: Obligation) -> str | None:
 def checklist_text(unit: UnitData, as_of: dt.date, lang: str) -> str:
     quarter, entries = checklist(unit, as_of)
     zh = lang == "zh"
-    head = (f"{unit.name}（{unit.id}）{quarter.label_zh}公开清单（截至 {as_of.isoformat()}）" if zh
-            else f"{unit.name} ({unit.id}): checklist for {quarter} (as of {as_of.isoformat()})")
+    who = unit.name if unit.id == "." else (f"{unit.name}（{unit.id}）" if zh else f"{unit.name} ({unit.id})")
+    head = (f"{who}{quarter.label_zh}公开清单（截至 {as_of.isoformat()}）" if zh
+            else f"{who}: checklist for {quarter} (as of {as_of.isoformat()})")
     lines = [head, ""]
     if not entries:
         lines.append("本季度没有到期的事项。" if zh else "nothing is due this quarter.")
