@@ -260,3 +260,28 @@ def test_cli_default_folder_is_the_repository_root(tmp_path: Path, monkeypatch: 
 def test_modeline_is_relative_to_the_file(tmp_path: Path) -> None:
     line = schemas.modeline(tmp_path / "dongzhuang" / "records" / "2024" / "q1" / "x.yaml", "record", tmp_path)
     assert line == "# yaml-language-server: $schema=../../../../.gongkai/schemas/record.schema.json\n"
+
+
+def test_init_files_name_their_schema_and_validate(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    r = CliRunner().invoke(app, ["init", str(tmp_path / "dongzhuang"), "--name", "东庄村", "--kind", "village",
+                                 "--year", "2024"])
+    assert r.exit_code == 0, r.output
+    unit = (tmp_path / "dongzhuang" / "unit.yaml").read_text(encoding="utf-8")
+    plan = (tmp_path / "dongzhuang" / "plans" / "2024.yaml").read_text(encoding="utf-8")
+    assert unit.startswith("# yaml-language-server: $schema=../.gongkai/schemas/unit.schema.json\n")
+    assert plan.startswith("# yaml-language-server: $schema=../../.gongkai/schemas/plan.schema.json\n")
+    assert (tmp_path / ".gongkai" / "schemas" / "plan.schema.json").is_file()  # the line points at a real file
+    assert schema_errors("unit", unit) == [] and schema_errors("plan", plan) == []
+
+
+def test_new_files_validate(tmp_path: Path) -> None:
+    root = write(tmp_path, {"unit.yaml": UNIT, "plans/2024.yaml": plan_yaml(["village/finance/1"])})
+    (tmp_path / ".git").mkdir()
+    for args in (["record", "--item", "village/finance/1"], ["record", "--item", "village/finance/1", "--period",
+                 "2024-Q1", "--none"], ["event", "--item", "village/affairs/7", "--title", "会议", "--type", "joint_request"],
+                 ["project", "--item", "village/affairs/11", "--title", "村道"], ["feedback"], ["inspection"]):
+        r = CliRunner().invoke(app, ["new", args[0], str(root), *args[1:], "--as-of", "2024-07-03"])
+        assert r.exit_code == 0, r.output
+        path = Path(r.stdout.strip())
+        assert schema_errors(args[0], path.read_text(encoding="utf-8")) == [], path
