@@ -447,6 +447,7 @@ class Target:
 def _record_head(t: Target, source: str, command: str) -> tuple[list[str], Path, str, str]:
     info = new.item_info(t.unit, t.item)
     per = new.parse_period(t.period) if t.period else new.last_ended(new.schedule_of(t.unit, info, t.as_of.year), t.as_of)
+    new.check_period(t.unit, info, per)
     title = default_title(Record(item=info.id, period=per), info)
     path = new.record_path(t.unit, info, period=per, year=per.year, schedule=new.schedule_of(t.unit, info, per.year))
     ob = new.obligation_for(t.unit, t.as_of, info.id, str(per))
@@ -454,7 +455,7 @@ def _record_head(t: Target, source: str, command: str) -> tuple[list[str], Path,
     if ob is not None:
         lines.append(f"# 应于 {ob.due.isoformat()} 前公开（{ob.basis.zh}）")
     lines += [f"item: {info.id}", f"period: {per}", f"published: {t.as_of.isoformat()}           # 公开日期：改成张贴的那一天",
-              f"title: {yaml_text(title)}", "channels: [board]"]
+              f"title: {yaml_text(title)}", f"channels: [{', '.join(new.channels_of(t.unit, info, per.year))}]"]
     if info.category == "finance":
         lines.append("# reviewed: {by: 审核人, date: " + t.as_of.isoformat() + "}   # 监委会审核（公开前）")
     lines.append(f"# evidence: [evidence/{per.year}/{new.record_name(info)}.jpg]   # 公开栏照片，照相留存")
@@ -487,6 +488,15 @@ def finance_draft(t: Target, sheet: Sheet, mapping: dict[str, str], opening: Dec
                               o=opening, c=st.closing_balance.value, p=rec.period, f=rec.id))
         opening, source = st.closing_balance.value, f"上期（{rec.period}，{rec.id}）"
     st_new = read_statement(sheet, mapping, opening, source)
+    following = new.next_statement(t.unit, t.item, per)
+    if following is not None:
+        nrec, nst = following
+        assert nst.opening_balance is not None
+        if nst.opening_balance.value != st_new.closing:
+            raise refuse(sheet, None, "导入后期末余额为 {c}，但下一期（{p}，{f}）的期初余额写的是 {o}：请先核对表格和下一期的记录",
+                         "the imported closing balance {c} differs from the opening balance {o} of the next period "
+                         "({p}, {f}): check the sheet and that record first", c=st_new.closing, o=nst.opening_balance.value,
+                         p=nrec.period, f=nrec.id)
     total_in = sum((x.amount for x in st_new.income), Decimal(0))
     total_out = sum((x.amount for x in st_new.expense), Decimal(0))
     lines += ["content: |",

@@ -15,7 +15,7 @@ from gongkai import catalog, schemas
 from gongkai import schedule as S
 from gongkai.items import LOCAL_PREFIX, ItemInfo, default_title, effective_schedule, resolve
 from gongkai.load import scalars
-from gongkai.model import Record, Statement
+from gongkai.model import PlanItem, Record, Statement
 from gongkai.obligations import Obligation, compute_unit
 from gongkai.problem import GongkaiError, Msg, msg
 from gongkai.repo import Repository, UnitData, superseded
@@ -87,10 +87,28 @@ def parse_day(text: str, option: str) -> dt.date:
     return day
 
 
-def schedule_of(unit: UnitData, info: ItemInfo, year: int) -> str | None:
+def _plan_item(unit: UnitData, info: ItemInfo, year: int) -> PlanItem | None:
     plan = unit.plan(year)
-    plan_item = next((pi for pi in plan.items if pi.item == info.id), None) if plan else None
-    return effective_schedule(info, plan_item, unit.unit)
+    return next((pi for pi in plan.items if pi.item == info.id), None) if plan else None
+
+
+def schedule_of(unit: UnitData, info: ItemInfo, year: int) -> str | None:
+    return effective_schedule(info, _plan_item(unit, info, year), unit.unit)
+
+
+def channels_of(unit: UnitData, info: ItemInfo, year: int) -> list[str]:
+    """The plan's channels for the item that year, else the bulletin board."""
+    pi = _plan_item(unit, info, year)
+    return list(pi.channels) if pi and pi.channels else ["board"]
+
+
+def check_period(unit: UnitData, info: ItemInfo, period: S.Period) -> None:
+    """A monthly item needs a month: a quarter would meet none of its obligations (`check` says the same)."""
+    if period.kind == "Q" and schedule_of(unit, info, period.year) == "monthly":
+        busy = "（本单位财务往来较多，收支每月公开）" if unit.unit and unit.unit.finance_monthly else ""
+        raise GongkaiError(msg("{i} 在 {y} 年每月公开{b}：--period 写成 {y}-{m:02d} 这样的月份，而不是 {p}",
+                               "{i} is disclosed monthly in {y}: give --period as a month such as {y}-{m:02d}, not {p}",
+                               i=info.id, y=period.year, b=busy, m=3 * period.n, p=period))
 
 
 def last_ended(schedule: str | None, as_of: dt.date) -> S.Period:
@@ -108,6 +126,19 @@ def previous_statement(unit: UnitData, item: str, period: S.Period, project: str
             continue
         if rec.period is not None and rec.period.end == day_before and rec.finance is not None \
                 and rec.finance.closing_balance is not None:
+            return rec, rec.finance
+    return None
+
+
+def next_statement(unit: UnitData, item: str, period: S.Period, project: str | None = None) -> tuple[Record, Statement] | None:
+    """The statement of the same item (and project) whose period starts the day after `period` ends."""
+    gone = superseded(unit.records)
+    day_after = period.end + dt.timedelta(days=1)
+    for rid, rec in sorted(unit.records.items()):
+        if rid in gone or rec.item != item or (rec.project or None) != (project or None):
+            continue
+        if rec.period is not None and rec.period.start == day_after and rec.finance is not None \
+                and rec.finance.opening_balance is not None:
             return rec, rec.finance
     return None
 
@@ -180,7 +211,9 @@ def record_draft(unit: UnitData, item: str | None, as_of: dt.date, *, period: st
         sched = schedule_of(unit, info, year)
     if per is None and phase == "during":
         per = S.quarter_of(as_of).previous()
-    if sched == "immediate" and ev is None and not none:
+    if per is not None and not project:
+        check_period(unit, info, per)
+    if sched == "immediate" and ev is None:
         raise GongkaiError(msg("{i} 是即时公开事项：用 --event 指定它答复的事件（本单位的事件：{ids}）",
                                "{i} is disclosed after each event: name it with --event (events: {ids})",
                                i=info.id, ids=", ".join(e for e, v in sorted(unit.events.items()) if v.item == info.id) or "—"))
@@ -192,9 +225,7 @@ def record_draft(unit: UnitData, item: str | None, as_of: dt.date, *, period: st
     ob = obligation_for(unit, as_of, info.id, key)
     rec = Record(item=info.id, period=per, event=event, project=project, phase=phase)
     title = default_title(rec, info, ev, pr)
-    plan = unit.plan(year)
-    plan_item = next((pi for pi in plan.items if pi.item == info.id), None) if plan else None
-    channels = list(plan_item.channels) if plan_item and plan_item.channels else ["board"]
+    channels = channels_of(unit, info, year)
 
     lines = [f"# {title}（{info.id} {info.title}）"]
     if ob is not None:

@@ -232,3 +232,21 @@ def test_import_subcommands_documented() -> None:
         for param in cmd.params:
             if param.param_type_name == "option":
                 assert param.help and any(o in readme for o in param.opts if o.startswith("--")), (name, param.opts)
+
+
+def test_next_period_must_still_follow(tmp_path: Path) -> None:
+    q3 = Q1.replace("2024-Q1", "2024-Q3").replace("444111.92", "500.00").replace("444121.92", "510.00")
+    root = village(tmp_path, {"records/2024/q3/finance-1.yaml": q3})
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("摘要,收入,支出\n期初余额,100,\n租金,50,\n", encoding="utf-8")
+    r = invoke("import", "finance", str(sheet), str(root), "--item", "village/finance/1", "--period", "2024-Q2")
+    assert r.exit_code == 2
+    assert "s.csv: 导入后期末余额为 150.00，但下一期（2024-Q3，records/2024/q3/finance-1）的期初余额写的是 500.00" in r.stderr
+
+
+def test_monthly_unit_refuses_a_quarter(tmp_path: Path) -> None:
+    root = village(tmp_path, {"unit.yaml": UNIT + "finance_monthly: true\n"})
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("摘要,收入,支出\n期初余额,100,\n租金,50,\n", encoding="utf-8")
+    r = invoke("import", "finance", str(sheet), str(root), "--item", "village/finance/1", "--period", "2024-Q2")
+    assert r.exit_code == 2 and "--period 写成 2024-06 这样的月份" in r.stderr

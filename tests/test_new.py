@@ -163,3 +163,18 @@ def test_checklist_of_the_quarter(tmp_path: Path) -> None:
     # the due dates are those of `overdue` (one computation): every open line is listed there too
     od = json.loads(invoke("overdue", str(root), "--as-of", "2024-07-05", "--format", "json", "--within", "200").stdout)
     assert {(i["due"], i["item"]) for i in od["items"] if i["item"]} >= {("2024-07-10", "village/finance/1")}
+
+
+def test_monthly_item_needs_a_month(tmp_path: Path) -> None:
+    root = village(tmp_path, {"unit.yaml": UNIT + "finance_monthly: true\n"})
+    r = invoke("new", "record", str(root), "--item", "village/finance/1", "--period", "2024-Q2")
+    assert r.exit_code == 2
+    assert "village/finance/1 在 2024 年每月公开（本单位财务往来较多，收支每月公开）：--period 写成 2024-06 这样的月份" in r.stderr
+    r = invoke("new", "record", str(root), "--item", "village/finance/1", "--as-of", "2024-07-03")
+    assert r.exit_code == 0 and r.stdout.strip().endswith("records/2024/06/finance-1.yaml")  # default: last month
+
+
+def test_none_for_an_immediate_item_still_names_the_event(tmp_path: Path) -> None:
+    root = village(tmp_path)
+    r = invoke("new", "record", str(root), "--item", "village/affairs/7", "--none", "--as-of", "2024-07-02")
+    assert r.exit_code == 2 and "--event" in r.stderr
