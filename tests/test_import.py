@@ -9,6 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import UNIT, plan_yaml, write
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import gongkai.cli  # noqa: F401 - registers the commands
@@ -250,3 +252,26 @@ def test_monthly_unit_refuses_a_quarter(tmp_path: Path) -> None:
     sheet.write_text("摘要,收入,支出\n期初余额,100,\n租金,50,\n", encoding="utf-8")
     r = invoke("import", "finance", str(sheet), str(root), "--item", "village/finance/1", "--period", "2024-Q2")
     assert r.exit_code == 2 and "--period 写成 2024-06 这样的月份" in r.stderr
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_written_cells_read_back_as_the_same_text(text: str) -> None:
+    """Whatever a sheet holds, the loader reads back exactly that text from what import writes."""
+    from gongkai.load.nodes import Mapping, Scalar, Sequence, parse
+
+    text = text.strip()
+    assume(text)
+    for written in (importer.yaml_text(text), importer.yaml_cell(text)):
+        root, slips = parse(f"v: [{written}, {{name: {written}}}]\n")
+        assert not slips, (text, written, slips)
+        assert isinstance(root, Mapping)
+        seq = root.items[0][1]
+        assert isinstance(seq, Sequence)
+        first, second = seq.items
+        assert isinstance(first, Scalar) and first.value == text and not first.is_null
+        assert isinstance(second, Mapping) and isinstance(second.items[0][1], Scalar)
+        assert second.items[0][1].value == text
