@@ -53,14 +53,15 @@ FILES: dict[str, tuple[type, str]] = {
 }
 ITEM_FIELD = "item"  # every model field of this name holds a catalog id (or local/…)
 
-_D = "[0-9０-９]"  # the loader reads full-width digits as digits
+# the loader reads full-width digits and punctuation as ASCII (scalars.normalize), digit by digit
+_D = "[0-9０-９]"
 _SP = r"\s*"
-_MONTH = "(0?[1-9]|1[0-2]|０?[１-９]|１[０-２])"
-_DAY = "(0?[1-9]|[12][0-9]|3[01]|０?[１-９]|[１２][０-９]|３[０１])"
+_MONTH = "([0０]?[1-9１-９]|[1１][0-2０-２])"
+_DAY = "([0０]?[1-9１-９]|[12１２][0-9０-９]|[3３][01０１])"
 _YEAR = f"{_D}{{4}}"
 DATE_PATTERN = (f"^{_SP}{_YEAR}(([-－]{_MONTH}[-－]{_DAY})|([/／]{_MONTH}[/／]{_DAY})|([.．]{_MONTH}[.．]{_DAY})|"
                 f"({_SP}年{_SP}{_MONTH}{_SP}月{_SP}{_DAY}{_SP}[日号])){_SP}$")
-PERIOD_PATTERN = f"^{_SP}{_YEAR}{_SP}[-－]{_SP}[Qq]([1-4]|[１-４]){_SP}$|^{_SP}{_YEAR}[-－]{_MONTH}{_SP}$"
+PERIOD_PATTERN = f"^{_SP}{_YEAR}{_SP}[-－]{_SP}[Qq][1-4１-４]{_SP}$|^{_SP}{_YEAR}[-－]{_MONTH}{_SP}$"
 MONTH_DAY_PATTERN = f"^{_SP}({_MONTH}[-－]{_DAY}|{_MONTH}{_SP}月{_SP}{_DAY}{_SP}日){_SP}$"
 MONEY_PATTERN = f"^{_SP}\\+?({_D}+|{_D}{{1,3}}([,，]{_D}{{3}})+)([.．]{_D}{{1,2}})?{_SP}$"
 INT_PATTERN = f"^{_SP}\\+?[0-9０-９,，]*{_D}[0-9０-９,，]*{_SP}$"

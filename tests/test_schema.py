@@ -11,6 +11,8 @@ import jsonschema
 import pytest
 import yaml
 from conftest import UNIT, plan_yaml, problems, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import gongkai.cli  # noqa: F401 - registers the commands
@@ -285,3 +287,62 @@ def test_new_files_validate(tmp_path: Path) -> None:
         assert r.exit_code == 0, r.output
         path = Path(r.stdout.strip())
         assert schema_errors(args[0], path.read_text(encoding="utf-8")) == [], path
+
+
+# ---------------------------------------------------------------- the scalar patterns agree with the loader's parsers
+
+WIDE = str.maketrans("0123456789-/.,", "０１２３４５６７８９－／．，")
+CHARS = "0123456789０１２３４５６７８９-－/／.．,，年月日号Qq +"
+
+
+def _mixed(draw, text: str) -> str:  # type: ignore[no-untyped-def]
+    """Some characters of text in their full-width form, as a Chinese input method may type them."""
+    flags = draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
+    return "".join(c.translate(WIDE) if f else c for c, f in zip(text, flags))
+
+
+@st.composite
+def date_like(draw):  # type: ignore[no-untyped-def]
+    y, m, d = draw(st.integers(1000, 9999)), draw(st.integers(0, 14)), draw(st.integers(0, 33))
+    pad = draw(st.booleans())
+    form = draw(st.sampled_from(["{y}-{m}-{d}", "{y}/{m}/{d}", "{y}.{m}.{d}", "{y}年{m}月{d}日", "{y} 年 {m} 月 {d} 号",
+                                 "{y}-{m}", "{y}-Q{m}", "{y} - q{m}", "{m}-{d}", "{m}月{d}日"]))
+    text = form.format(y=y, m=f"{m:02d}" if pad else m, d=f"{d:02d}" if pad else d)
+    return _mixed(draw, text)
+
+
+@st.composite
+def number_like(draw):  # type: ignore[no-untyped-def]
+    whole = draw(st.integers(0, 10**9))
+    text = draw(st.sampled_from([f"{whole}", f"{whole:,}", f"+{whole}"]))
+    decimals = draw(st.sampled_from(["", ".", ".5", ".05", ".005", ".50", ".500"]))
+    return _mixed(draw, text + decimals)
+
+
+SCALARS = st.one_of(st.text(st.sampled_from(CHARS), max_size=14), date_like(), number_like())
+
+
+def matches(pattern: str, text: str) -> bool:
+    return re.search(pattern, text) is not None  # as jsonschema applies `pattern`
+
+
+@settings(max_examples=600, deadline=None)
+@given(SCALARS)
+def test_scalar_patterns_agree_with_the_parsers(text: str) -> None:
+    from gongkai.load import scalars
+
+    day, reason = scalars.parse_date(text)
+    if day is not None:
+        assert matches(schemas.DATE_PATTERN, text), text
+    elif matches(schemas.DATE_PATTERN, text):  # only the calendar is beyond a pattern (2024-02-30)
+        assert reason is not None and "没有" in reason.zh, text
+    period, _ = scalars.parse_period(text)
+    assert (period is not None) == matches(schemas.PERIOD_PATTERN, text), text
+    md, _ = scalars.parse_month_day(text)
+    if md is not None:
+        assert matches(schemas.MONTH_DAY_PATTERN, text), text
+    money, _ = scalars.parse_money(text)
+    money_ok = money is not None and scalars.money_problems(money, text) is None
+    assert money_ok == matches(schemas.MONEY_PATTERN, text), text
+    number, _ = scalars.parse_int(text)
+    assert (number is not None and number >= 0) == matches(schemas.INT_PATTERN, text), text
