@@ -63,8 +63,9 @@ DATE_PATTERN = (f"^{_SP}{_YEAR}(([-－]{_MONTH}[-－]{_DAY})|([/／]{_MONTH}[/�
                 f"({_SP}年{_SP}{_MONTH}{_SP}月{_SP}{_DAY}{_SP}[日号])){_SP}$")
 PERIOD_PATTERN = f"^{_SP}{_YEAR}{_SP}[-－]{_SP}[Qq][1-4１-４]{_SP}$|^{_SP}{_YEAR}[-－]{_MONTH}{_SP}$"
 MONTH_DAY_PATTERN = f"^{_SP}({_MONTH}[-－]{_DAY}|{_MONTH}{_SP}月{_SP}{_DAY}{_SP}日){_SP}$"
-MONEY_PATTERN = f"^{_SP}\\+?({_D}+|{_D}{{1,3}}([,，]{_D}{{3}})+)([.．]{_D}{{1,2}})?{_SP}$"
-INT_PATTERN = f"^{_SP}\\+?[0-9０-９,，]*{_D}[0-9０-９,，]*{_SP}$"
+# "-0" and "-0.00" are zero, not negative: the loader accepts them, so a minus is allowed before zeros only
+MONEY_PATTERN = f"^{_SP}(\\+|[-－](?=[0０,，]+([.．][0０]{{1,2}})?{_SP}$))?({_D}+|{_D}{{1,3}}([,，]{_D}{{3}})+)([.．]{_D}{{1,2}})?{_SP}$"
+INT_PATTERN = f"^{_SP}(\\+|[-－](?=[0０,，]+{_SP}$))?[0-9０-９,，]*{_D}[0-9０-９,，]*{_SP}$"
 LOCAL_PATTERN = "^local/.+"
 ANY_SCALAR = ["string", "number", "boolean"]
 

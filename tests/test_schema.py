@@ -314,8 +314,8 @@ def date_like(draw):  # type: ignore[no-untyped-def]
 @st.composite
 def number_like(draw):  # type: ignore[no-untyped-def]
     whole = draw(st.integers(0, 10**9))
-    text = draw(st.sampled_from([f"{whole}", f"{whole:,}", f"+{whole}"]))
-    decimals = draw(st.sampled_from(["", ".", ".5", ".05", ".005", ".50", ".500"]))
+    text = draw(st.sampled_from([f"{whole}", f"{whole:,}", f"+{whole}", f"-{whole}", "-0", "-0,000", " 0"]))
+    decimals = draw(st.sampled_from(["", ".", ".5", ".05", ".005", ".50", ".500", ".0", ".00"]))
     return _mixed(draw, text + decimals)
 
 
