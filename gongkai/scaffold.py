@@ -113,18 +113,24 @@ def plan_yaml(kind: str, year: int, finance_monthly: bool) -> str:
 def write_unit(directory: Path, *, name: str, kind: str, year: int, town: str | None,
                finance_monthly: bool, villagers: int | None = None, representatives: int | None = None,
                clerk: str | None = None, phone: str | None = None) -> list[Path]:
+    from gongkai import schemas
+
     written = []
+    root = schemas.home(directory)  # first lines name the editor schemas (gongkai schema), kept at the root
     unit = directory / "unit.yaml"
-    write_atomic(unit, unit_yaml(name, kind, year, town, finance_monthly, villagers=villagers,
-                                 representatives=representatives, clerk=clerk, phone=phone))
+    write_atomic(unit, schemas.modeline(unit, "unit", root) + unit_yaml(
+        name, kind, year, town, finance_monthly, villagers=villagers, representatives=representatives,
+        clerk=clerk, phone=phone))
     written.append(unit)
     plan = directory / "plans" / f"{year}.yaml"
     if not plan.exists():
-        write_atomic(plan, plan_yaml(kind, year, finance_monthly))
+        write_atomic(plan, schemas.modeline(plan, "plan", root) + plan_yaml(kind, year, finance_monthly))
         written.append(plan)
     for section in SECTIONS:
         keep = directory / section / ".gitkeep"
         if not keep.parent.exists():
             write_atomic(keep, "")
             written.append(keep.parent)
+    if schemas.ensure(root):
+        written.append(root.resolve() / schemas.HOME)
     return written
