@@ -10,6 +10,7 @@ from gongkai.cli import check as _check  # noqa: E402,F401
 from gongkai.cli import init as _init  # noqa: E402,F401
 from gongkai.cli import overdue as _overdue  # noqa: E402,F401
 from gongkai.cli import render as _render  # noqa: E402,F401
+from gongkai.cli import status as _status  # noqa: E402,F401
 from gongkai.cli.app import app
 from gongkai.cli.common import CannotRun, fail, lang_of
 
