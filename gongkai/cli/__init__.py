@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 # command modules register themselves on `app`
+from gongkai.cli import calendar as _calendar  # noqa: E402,F401
 from gongkai.cli import catalog as _catalog  # noqa: E402,F401
 from gongkai.cli import check as _check  # noqa: E402,F401
 from gongkai.cli import init as _init  # noqa: E402,F401
