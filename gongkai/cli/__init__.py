@@ -8,6 +8,7 @@ import sys
 from gongkai.cli import calendar as _calendar  # noqa: E402,F401
 from gongkai.cli import catalog as _catalog  # noqa: E402,F401
 from gongkai.cli import check as _check  # noqa: E402,F401
+from gongkai.cli import export as _export  # noqa: E402,F401
 from gongkai.cli import init as _init  # noqa: E402,F401
 from gongkai.cli import overdue as _overdue  # noqa: E402,F401
 from gongkai.cli import render as _render  # noqa: E402,F401
