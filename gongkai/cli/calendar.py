@@ -8,7 +8,17 @@ from pathlib import Path
 import typer
 
 from gongkai.cli.app import app
-from gongkai.cli.common import AS_OF, EXIT_OK, LANG, PATH_ARG, CannotRun, as_of_date, command, lang_of, load_repository
+from gongkai.cli.common import (
+    AS_OF,
+    EXIT_OK,
+    LANG,
+    PATH_ARG,
+    CannotRun,
+    as_of_date,
+    command,
+    lang_of,
+    load_repository,
+)
 from gongkai.cli.output import choice, note_broken, write
 from gongkai.cli.status import YEAR
 
