@@ -202,7 +202,10 @@ def tables(repo: Repository, result: CheckResult, year: int | None = None) -> di
     """Rows of every table of SCHEMA; `year` keeps the obligations due in it and the records of it."""
     from gongkai.deadlines import deadline
 
-    units, obligations, records, evidence = [], [], [], []
+    units: list[tuple] = []
+    obligations: list[tuple] = []
+    records: list[tuple] = []
+    evidence: list[tuple] = []
     for u in repo.units:
         p = u.unit
         units.append((u.id, u.name, u.kind, p.town if p else None, p.code if p else None, p.villagers if p else None,
