@@ -31,6 +31,7 @@ from gongkai.model import ADOPTION_STEPS
 from gongkai.obligations import Obligation, UnitObligations
 from gongkai.problem import Msg, Problem, msg
 from gongkai.repo import UnitData, superseded
+from gongkai.rules.finance import totals
 
 ON_TIME, LATE, OVERDUE, UPCOMING, NONE = "on-time", "late", "overdue", "upcoming", "none"
 CELL_STATES = (ON_TIME, LATE, OVERDUE, UPCOMING)
@@ -100,7 +101,8 @@ class UnitStatus:
     kind: str | None
     figures: Figures
     inspection_date: dt.date | None
-    adoption: str  # on-time | late | overdue | pending | missing (no plan for the year)
+    inspection: str  # met | late | overdue | due-soon | pending, as `check` judged the year's inspection; "" without one
+    adoption: str  # on-time | late | overdue | pending | missing (no plan for the year) | none (no plan owed)
     cells: list[Cell]
     reasons: list[Msg] = field(default_factory=list)  # why the unit is behind, most serious first
 
@@ -196,6 +198,8 @@ def _unit(uo: UnitObligations, problems: list[Problem], year: int, as_of: dt.dat
                                    t=ob.title, p=ob.period, n=ob.days, d=ob.due)))
         else:
             f.unknown += 1
+            reasons.append((1, msg("{t}（{p}）的公开日期无法识别", "{t} ({p}): the publication date cannot be read",
+                                   t=ob.title, p=ob.period)))
         if ob.kind == "feedback":
             f.feedback_due += 1
             f.feedback_on_time += ob.status == "met"
@@ -212,7 +216,8 @@ def _unit(uo: UnitObligations, problems: list[Problem], year: int, as_of: dt.dat
                                n=n, c=", ".join(others))))
     cells = _cells(mine, year, as_of, columns)
     reasons.sort(key=lambda r: r[0])
-    return UnitStatus(unit.id, unit.name, unit.kind, f, inspected, adoption, cells, [m for _, m in reasons])
+    return UnitStatus(unit.id, unit.name, unit.kind, f, inspected, inspection.status if inspection else "", adoption,
+                      cells, [m for _, m in reasons])
 
 
 def _plan(f: Figures, unit: UnitData, uo: UnitObligations, problems: list[Problem], year: int,
@@ -221,8 +226,10 @@ def _plan(f: Figures, unit: UnitData, uo: UnitObligations, problems: list[Proble
         f.catalog_items = sum(not ci.optional for ci in catalog.load(unit.kind).items)
     plan = unit.plan(year)
     if plan is None:
-        reasons.append((0, msg("没有 {y} 年度公开方案", "no plan for {y}", y=year)))
-        return "missing"
+        if any(ob.kind == "plan" and ob.period == str(year) for ob in uo.obligations):
+            reasons.append((0, msg("没有 {y} 年度公开方案", "no plan for {y}", y=year)))
+            return "missing"
+        return "none"  # no plan is owed for the year (before `since`, or a year not reached yet)
     f.plans = 1
     f.not_applicable = len(plan.not_applicable)
     missing = sum(p.code == "plan-coverage" and p.path == plan.src.path for p in problems)
@@ -255,8 +262,13 @@ def _statements(f: Figures, unit: UnitData, problems: list[Problem], year: int,
         if when != year:
             continue
         f.statements += 1
-        f.balanced += rec.src.path not in bad["balance"]
-        f.chained += rec.src.path not in bad["continuity"]
+        st = rec.finance
+        # a statement whose amounts cannot be read (reported as `amount` or `schema`) is not known to balance
+        readable = st.opening_balance is not None and st.closing_balance is not None and totals(st) is not None
+        f.balanced += readable and rec.src.path not in bad["balance"]
+        f.chained += readable and rec.src.path not in bad["continuity"]
+        if not readable:
+            reasons.append((0, msg("收支表金额无法读取：{p}", "statement amounts cannot be read: {p}", p=rec.src.path)))
         if rec.src.path in bad["balance"]:
             reasons.append((0, msg("收支表不平：{p}", "statement does not balance: {p}", p=rec.src.path)))
         if rec.src.path in bad["continuity"]:

@@ -113,7 +113,7 @@ def test_mid_year_counts_only_what_is_due() -> None:
     (nanhe,) = status.units
     f = nanhe.figures
     assert (f.due, f.on_time, f.late, f.overdue, f.upcoming, f.inspected) == (25, 24, 0, 1, 6, 0)
-    assert nanhe.inspection_date is None
+    assert nanhe.inspection_date is None and nanhe.inspection == "pending"
     assert any("逾期 2 天" in r.zh for r in nanhe.reasons)
 
 
@@ -232,3 +232,37 @@ def test_html_page_prints_on_one_a4_landscape_page(tmp_path: Path) -> None:
                  "哪些单位落后，为什么", "逾期33天"):
         assert squash(text) in flat, text
     assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 20_000
+
+
+BROKEN = {
+    "a/unit.yaml": "name: [\n",
+    "b/unit.yaml": "name: 乙村\nkind: village\n",
+    "b/plans/2024.yaml": "year: 2024\nitems:\n  - item: village/finance/1\n",
+    "b/records/q1.yaml": "item: village/finance/1\nperiod: 2024-Q1\npublished: 2024-02-30\n"
+                         "finance: {opening_balance: 1, closing_balance: x}\n",
+}
+
+
+@pytest.mark.parametrize("command", [["status"], ["status", "-f", "html"], ["calendar", "-f", "ics"],
+                                     ["export", "register"]])
+def test_broken_files_are_noted_never_a_traceback(tmp_path: Path, command: list[str]) -> None:
+    repo = write(tmp_path, BROKEN)
+    result = cli.invoke(app, [*command, str(repo), "--as-of", "2024-12-31"])
+    assert result.exit_code == 0, result.output
+    assert "注意：有 2 个文件有错误，其中的内容可能没有算进来；运行 gongkai check 查看" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unreadable_dates_and_amounts_are_not_counted_as_good(tmp_path: Path) -> None:
+    """b: the plan was never published (overdue), Q1's record has an impossible date (neither on time nor
+    overdue: unknown) and amounts that cannot be read (not known to balance), Q2 and Q3 are overdue."""
+    status = build(run(load_repository(write(tmp_path, BROKEN)), dt.date(2024, 12, 31)), 2024)
+    a, b = status.units
+    assert a.figures.due == 0 and a.adoption == "none" and a.figures.errors == 1
+    f = b.figures
+    assert (f.due, f.on_time, f.overdue, f.unknown, f.upcoming) == (4, 0, 3, 1, 1)
+    assert (f.statements, f.balanced, f.chained) == (1, 0, 0)
+    assert any("公开日期无法识别" in r.zh for r in b.reasons) and any("金额无法读取" in r.zh for r in b.reasons)
+    from gongkai.report.status_formats import table
+
+    assert "0，日期不明1" in table(status, "zh")

@@ -20,6 +20,7 @@ ADOPTION_LABEL = {
     "overdue": Msg("逾期", "overdue"),
     "pending": Msg("未到期", "not yet due"),
     "missing": Msg("无方案", "no plan"),
+    "none": Msg("—", "—"),
 }
 COLORS = {ON_TIME: "#2e9e5b", LATE: "#e3a008", OVERDUE: "#c8161d", UPCOMING: "#c9d1d9", NONE: "#ffffff"}
 TEXT_COLORS = {ON_TIME: "#ffffff", LATE: "#1f2328", OVERDUE: "#ffffff", UPCOMING: "#1f2328", NONE: "#8c959f"}
@@ -50,7 +51,8 @@ COLUMNS: tuple[tuple[str, Msg], ...] = (
 def heading(status: Status, lang: str) -> str:
     town = status.town or ""
     if lang == "en":
-        return f"{town + ': ' if town else ''}{status.disclosure.en} in {status.year}"
+        what = status.disclosure.en
+        return f"{town + ': ' if town else ''}{what[0].upper() + what[1:]} in {status.year}"
     return f"{town}{status.year}年度{status.disclosure.zh}情况"
 
 
@@ -78,6 +80,8 @@ def cells(f: Figures, row: UnitStatus | None, lang: str) -> dict[str, str]:
     late = str(f.late) if not f.late else (f"{f.late} ({f.days_late} d)" if en else f"{f.late}（{f.days_late}天）")
     if f.early:
         late += f", {f.early} early" if en else f"，提前{f.early}"
+    if f.unknown:
+        late += f", {f.unknown} undated" if en else f"，日期不明{f.unknown}"
     out = {
         "due": str(f.due),
         "on_time": str(f.on_time),
@@ -95,7 +99,12 @@ def cells(f: Figures, row: UnitStatus | None, lang: str) -> dict[str, str]:
     if row is not None:
         out["adoption_complete"] = _yes(f.adoption_complete, lang) if f.plans else "—"
         out["adoption_on_time"] = ADOPTION_LABEL[row.adoption].get(lang)
-        out["inspected"] = row.inspection_date.isoformat()[5:] if row.inspection_date else _yes(0, lang)
+        if row.inspection_date:
+            out["inspected"] = row.inspection_date.isoformat()[5:]
+        elif row.inspection in ("pending", "due-soon"):
+            out["inspected"] = ADOPTION_LABEL["pending"].get(lang)
+        else:
+            out["inspected"] = _yes(0, lang)
     else:
         out["adoption_complete"] = _of(f.adoption_complete, f.units)
         out["adoption_on_time"] = _of(f.adoption_on_time, f.units)
@@ -103,8 +112,10 @@ def cells(f: Figures, row: UnitStatus | None, lang: str) -> dict[str, str]:
     return out
 
 
-def unit_label(row: UnitStatus) -> str:
-    return row.name if row.name == row.unit else f"{row.name}（{row.unit}）"
+def unit_label(row: UnitStatus, lang: str = "zh") -> str:
+    if row.name == row.unit:
+        return row.name
+    return f"{row.name} ({row.unit})" if lang == "en" else f"{row.name}（{row.unit}）"
 
 
 def total_label(status: Status, lang: str) -> str:
@@ -136,7 +147,7 @@ def rule_text(lang: str) -> str:
 
 def table(status: Status, lang: str) -> str:
     header = [Msg("单位", "unit").get(lang)] + [h.get(lang) for _, h in COLUMNS]
-    body = [[unit_label(u)] + [cells(u.figures, u, lang)[k] for k, _ in COLUMNS] for u in status.units]
+    body = [[unit_label(u, lang)] + [cells(u.figures, u, lang)[k] for k, _ in COLUMNS] for u in status.units]
     body.append([total_label(status, lang)] + [cells(status.total, None, lang)[k] for k, _ in COLUMNS])
     lines = [title(status, lang), summary(status, lang), ""]
     lines += _table_lines(header, body, indent="")
@@ -144,7 +155,7 @@ def table(status: Status, lang: str) -> str:
     if behind:
         lines += ["", "原因：" if lang != "en" else "Why:"]
         for u in behind:
-            lines.append(f"  {unit_label(u)}")
+            lines.append(f"  {unit_label(u, lang)}")
             lines += [f"    - {r.get(lang)}" for r in u.reasons]
     return "\n".join(lines) + "\n"
 
@@ -200,6 +211,7 @@ def json_text(status: Status) -> str:
         "units": [{
             "unit": u.unit, "unit_name": u.name, "kind": u.kind, **u.figures.as_json(),
             "inspection_date": u.inspection_date.isoformat() if u.inspection_date else None,
+            "inspection": u.inspection or None,
             "plan_publication": u.adoption,
             "cells": [{"period": c.label, "state": c.state, "total": c.total, "counts": dict(c.counts)} for c in u.cells],
             "reasons": [r.zh for r in u.reasons],
@@ -234,7 +246,7 @@ figure svg { display: block; width: 100%; height: auto; }
 figcaption { color: #57606a; font-size: 8.5pt; margin-top: 1mm; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; }
 th, td { border: 1px solid #d0d7de; padding: .8mm 1.5mm; text-align: center; white-space: nowrap; }
-th { background: #f6f8fa; font-weight: 600; }
+th { background: #f6f8fa; font-weight: 600; white-space: normal; }
 td.name, th.name { text-align: left; }
 tr.total td { font-weight: 700; background: #f6f8fa; border-top: 2px solid #57606a; }
 td.bad { color: #c8161d; font-weight: 700; }
@@ -365,6 +377,8 @@ def _row(label: str, f: Figures, row: UnitStatus | None, lang: str, cls: str = "
             mark = "bad"
         elif key == "coverage" and f.covered < f.catalog_items and f.plans:
             mark = "warn"
+        elif key == "inspected" and row is not None and row.inspection == "overdue":
+            mark = "bad"
         elif key == "errors" and f.errors:
             mark = "bad"
         elif key == "feedback" and f.feedback_on_time < f.feedback_due:
@@ -377,7 +391,7 @@ def _row(label: str, f: Figures, row: UnitStatus | None, lang: str, cls: str = "
 def html(status: Status, lang: str) -> str:
     page_title = title(status, lang)
     heads = "".join(f"<th>{_e(h.get(lang))}</th>" for _, h in COLUMNS)
-    rows = [_row(unit_label(u), u.figures, u, lang) for u in status.units]
+    rows = [_row(unit_label(u, lang), u.figures, u, lang) for u in status.units]
     rows.append(_row(total_label(status, lang), status.total, None, lang, "total"))
     behind = [u for u in status.units if u.reasons]
     why = []
@@ -385,7 +399,7 @@ def html(status: Status, lang: str) -> str:
         why.append('<section class="why">')
         why.append(f"<h2>{_e(Msg('哪些单位落后，为什么', 'Which units are behind, and why').get(lang))}</h2>")
         for u in behind:
-            why.append(f"<div><b>{_e(unit_label(u))}</b><ul>"
+            why.append(f"<div><b>{_e(unit_label(u, lang))}</b><ul>"
                        + "".join(f"<li>{_e(r.get(lang))}</li>" for r in u.reasons) + "</ul></div>")
         why.append("</section>")
     caption = Msg("各单位逐月（按到期日）公开义务完成情况。鼠标停在格子上可看到具体事项。",
