@@ -258,7 +258,7 @@ section.why ul { margin: .5mm 0 0; padding-left: 5mm; }
 footer { margin-top: 3mm; color: #57606a; font-size: 8pt; }
 @media print {
   body { padding: 0; max-width: none; font-size: 9.5pt; }
-  figure svg { max-height: 86mm; }
+  figure svg { max-height: 100mm; }
   .kpis { display: none; }
   table { font-size: 8.5pt; }
   section.why { font-size: 8.5pt; }
@@ -284,7 +284,9 @@ def heatmap(status: Status, lang: str) -> str:
     due in it and showing how many there are; the last column is the on-time rate; a legend underneath."""
     heads = column_heads(status, lang)
     ncols = len(heads)
-    label_w, rate_w, head_h, row_h, legend_h = 150, 86, 26, 30, 34
+    # rows get lower as units get more, so that a town of 15 units still prints its heatmap full width
+    label_w, rate_w, head_h, legend_h = 150, 86, 26, 34
+    row_h = max(20, min(30, 300 // max(len(status.units), 1)))
     cell_w = (1000 - label_w - rate_w) / ncols
     width = label_w + cell_w * ncols + rate_w
     height = head_h + row_h * max(len(status.units), 1) + legend_h
@@ -299,7 +301,7 @@ def heatmap(status: Status, lang: str) -> str:
     for r, u in enumerate(status.units):
         y = head_h + row_h * r
         weight = ' font-weight="bold"' if u.reasons else ""
-        out.append(f'<text x="{label_w - 10}" y="{y + row_h / 2 + 5:.1f}" font-size="14" text-anchor="end"'
+        out.append(f'<text x="{label_w - 10}" y="{y + row_h / 2 + 5:.1f}" font-size="{min(14, row_h - 6)}" text-anchor="end"'
                    f'{weight} fill="{"#c8161d" if u.figures.overdue else "#1f2328"}">{_e(u.name)}</text>')
         for i, c in enumerate(u.cells):
             x = label_w + cell_w * i
@@ -317,11 +319,11 @@ def heatmap(status: Status, lang: str) -> str:
         f = u.figures
         x0 = label_w + cell_w * ncols + 10
         bar = rate_w - 20
-        out.append(f'<rect x="{x0}" y="{y + 8}" width="{bar}" height="{row_h - 16}" fill="#eaeef2" rx="2"/>')
+        out.append(f'<rect x="{x0}" y="{y + 5}" width="{bar}" height="{row_h - 10}" fill="#eaeef2" rx="2"/>')
         if f.rate is not None:
             colour = COLORS[ON_TIME] if f.rate >= 0.995 else COLORS[LATE] if f.rate >= 0.9 else COLORS[OVERDUE]
-            out.append(f'<rect x="{x0}" y="{y + 8}" width="{bar * f.rate:.1f}" height="{row_h - 16}" fill="{colour}" rx="2"/>')
-        out.append(f'<text x="{x0 + bar / 2:.1f}" y="{y + row_h / 2 + 5:.1f}" font-size="12" text-anchor="middle" '
+            out.append(f'<rect x="{x0}" y="{y + 5}" width="{bar * f.rate:.1f}" height="{row_h - 10}" fill="{colour}" rx="2"/>')
+        out.append(f'<text x="{x0 + bar / 2:.1f}" y="{y + row_h / 2 + 4:.1f}" font-size="{min(12, row_h - 8)}" text-anchor="middle" '
                    f'fill="#1f2328" font-weight="bold">{_e(rate_text(f))}</text>')
     # legend
     y = head_h + row_h * max(len(status.units), 1) + 12
