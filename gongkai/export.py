@@ -198,8 +198,9 @@ def sha256_of(unit_dir: Path, entry: str, root: str) -> str | None:
 # ---------------------------------------------------------------- the tables
 
 
-def tables(repo: Repository, result: CheckResult, year: int | None = None) -> dict[str, list[tuple]]:
-    """Rows of every table of SCHEMA; `year` keeps the obligations due in it and the records of it."""
+def tables(repo: Repository, result: CheckResult, year: int | None = None, lang: str = "zh") -> dict[str, list[tuple]]:
+    """Rows of every table of SCHEMA; `year` keeps the obligations due in it and the records of it; problem
+    messages in `lang`."""
     from gongkai.deadlines import deadline
 
     units: list[tuple] = []
@@ -223,7 +224,7 @@ def tables(repo: Repository, result: CheckResult, year: int | None = None) -> di
                         ",".join(r.channels), ",".join(r.boards), r.reviewed_by, _iso(r.reviewed_date),
                         r.supersedes, r.event, r.project, r.phase, r.path))
         evidence.extend((r.unit, r.record, e.path, e.sha256) for e in r.evidence)
-    problems = [(p.unit, p.path, p.line, p.column, p.severity, p.code, p.message.zh, p.basis.zh)
+    problems = [(p.unit, p.path, p.line, p.column, p.severity, p.code, p.message.get(lang), p.basis.get(lang))
                 for p in result.problems]
     meta = [("generator", f"gongkai {__version__}"), ("schema_version", str(SCHEMA_VERSION)),
             ("as_of", result.as_of.isoformat()), ("year", str(year) if year is not None else ""),

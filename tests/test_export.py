@@ -177,3 +177,14 @@ def test_bad_invocations_exit_2(tmp_path: Path) -> None:
     assert extra.exit_code == 2 and "多余的参数：more" in extra.output
     nobody = invoke("register", str(tmp_path), "--lang", "en")
     assert nobody.exit_code == 2 and "no unit found under" in nobody.output
+
+
+def test_problem_messages_follow_lang(tmp_path: Path) -> None:
+    db = tmp_path / "en.sqlite"
+    assert invoke(str(EXAMPLE), "--as-of", "2024-12-31", "--out", str(db), "--lang", "en").exit_code == 0
+    con = sqlite3.connect(db)
+    try:
+        (message,) = con.execute("SELECT message FROM problems WHERE code = 'overdue'").fetchone()
+    finally:
+        con.close()
+    assert message.startswith("'答复质询/意见") and "days overdue" in message

@@ -166,6 +166,8 @@ def test_cli_formats_and_exit_codes(tmp_path: Path) -> None:
     assert data["as_of"] == "2024-12-31" and data["year"] == 2024
     assert data["total"]["due"] == 188 and data["total"]["on_time_rate"] == round(186 / 188, 4)
     assert [u["unit"] for u in data["units"]] == ["binhe-shequ", "dongzhuang", "nanhe", "xincun-shequ", "xiwang"]
+    en = json.loads(cli.invoke(app, [*args, "--format", "json", "--lang", "en"]).stdout)
+    assert "the plan leaves out 1 catalog item(s)" in en["units"][0]["reasons"]
 
     bad = cli.invoke(app, [*args, "--format", "pdf"])
     assert bad.exit_code == 2 and "--format 只能是 table | csv | json | html，收到“pdf”" in bad.output

@@ -71,7 +71,7 @@ def export(
             else:
                 ex.write_text_file(out, text, is_register)
         else:
-            data = ex.tables(repo, run(repo, day), year)
+            data = ex.tables(repo, run(repo, day), year, lg)
             if fmt == "sqlite":
                 ex.write_sqlite(out, data)  # type: ignore[arg-type]
             else:

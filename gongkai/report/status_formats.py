@@ -203,7 +203,7 @@ def csv_text(status: Status, lang: str) -> str:
 # ---------------------------------------------------------------- json
 
 
-def json_text(status: Status) -> str:
+def json_text(status: Status, lang: str = "zh") -> str:
     data = {
         "as_of": status.as_of.isoformat(),
         "year": status.year,
@@ -214,7 +214,7 @@ def json_text(status: Status) -> str:
             "inspection": u.inspection or None,
             "plan_publication": u.adoption,
             "cells": [{"period": c.label, "state": c.state, "total": c.total, "counts": dict(c.counts)} for c in u.cells],
-            "reasons": [r.zh for r in u.reasons],
+            "reasons": [r.get(lang) for r in u.reasons],
         } for u in status.units],
         "total": status.total.as_json(),
     }
@@ -450,7 +450,7 @@ def render(status: Status, fmt: str, lang: str) -> str:
     if fmt == "csv":
         return csv_text(status, lang)
     if fmt == "json":
-        return json_text(status)
+        return json_text(status, lang)
     if fmt == "html":
         return html(status, lang)
     raise ValueError(fmt)
