@@ -125,7 +125,7 @@ def test_init_creates_a_checkable_unit_and_refuses_to_overwrite(tmp_path: Path) 
     # a fresh unit is valid: only what is coming, and the placeholders to fill in (warnings), are listed
     assert {p["code"] for p in found} <= {"due-soon", "schema"} and r.exit_code == 0, r.stdout
     assert {(p["line"], p["severity"]) for p in found if p["code"] == "schema"} == {
-        (4, "warning"), (6, "warning"), (7, "warning"), (13, "warning"), (14, "warning")}
+        (5, "warning"), (7, "warning"), (8, "warning"), (14, "warning"), (15, "warning")}
     (target / "unit.yaml").write_text("name: 改过的\n", encoding="utf-8")
     r = invoke("init", str(target), "--name", "东庄村", "--kind", "village")
     assert r.exit_code == 2 and "不会覆盖" in r.stderr
