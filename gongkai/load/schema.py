@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +29,15 @@ class Ctx:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.root: Node | None = None  # the first node converted: the file's root
+        self._year: int | None | bool = False  # False: not yet looked for
+
+    @property
+    def year(self) -> int | None:
+        """The year the file is about (its period, year, publication date, or a year in its path), for hints."""
+        if self._year is False:
+            self._year = file_year(self.root, self.path)
+        return self._year  # type: ignore[return-value]
 
     def add(self, code: str, at: Node | tuple[int, int] | None, message: Msg, basis: Msg = B.FORMAT,
             severity: str = "error") -> None:
@@ -57,6 +67,40 @@ class Model:
             return self.src.pos[name]
         return (self.src.line, self.src.col)
 
+    def validate(self, ctx: Ctx) -> None:
+        """Checks across this object's own fields, once they are converted (a table's rows against its columns)."""
+
+
+_YEAR_KEYS = ("period", "year", "published", "date", "received", "start")
+_PATH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def file_year(root: Node | None, path: str) -> int | None:
+    """The year a file is about: its period, plan year or first date, else a year in its path (records/2024/…)."""
+    if isinstance(root, Mapping):
+        found: dict[str, str] = {}
+        for k, v in root.items:
+            if isinstance(k, Scalar) and isinstance(v, Scalar) and k.value in _YEAR_KEYS:
+                found.setdefault(k.value, v.value)
+        for key in _YEAR_KEYS:
+            if key not in found:
+                continue
+            text = found[key]
+            year: int | None = None
+            if key == "period":
+                period = scalars.parse_period(text)[0]
+                year = period.year if period else None
+            elif key == "year":
+                n = scalars.parse_int(text)[0]
+                year = n if isinstance(n, int) and scalars.year_problem(n, text) is None else None
+            else:
+                day = scalars.parse_date(text)[0]
+                year = day.year if day else None
+            if year is not None:
+                return year
+    m = _PATH_YEAR.search(path)
+    return int(m.group(1)) if m else None
+
 
 # ---------------------------------------------------------------- types
 
@@ -81,31 +125,88 @@ class ScalarType(Type):
     def convert(self, node: Node, ctx: Ctx) -> Any:
         if not isinstance(node, Scalar):
             return self.expect(node, ctx)
-        value, reason = type(self).parse(node.value)
+        value, reason = self.read(node, ctx)
         if reason is not None:
             ctx.add(self.code, node, reason, B.ACCURACY if self.code == "amount" else B.FORMAT)
             return INVALID
         return value
 
+    def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
+        return type(self).parse(node.value)
+
+
+# invisible characters that have no place in a value: C0 controls but tab and line feed, DEL, C1 controls
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# ...and in a one-line value (a name, title, id or path that is printed in headings and mail subjects) line breaks too
+_CONTROL_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_NAMES = {0x00: "NUL", 0x08: "BS", 0x0a: "LF", 0x0d: "CR", 0x1b: "ESC", 0x7f: "DEL", 0x85: "NEL",
+                  0x2028: "LINE SEPARATOR", 0x2029: "PARAGRAPH SEPARATOR"}
+
+
+def control_char(ch: str) -> str:
+    """`\x00` → `U+0000 NUL`: how an invisible character is named in a message."""
+    name = _CONTROL_NAMES.get(ord(ch))
+    return f"U+{ord(ch):04X}" + (f" {name}" if name else "")
+
 
 class Str(ScalarType):
-    """Text exactly as written: `03711234567` and `NO` stay as they are."""
+    """One line of text exactly as written (`03711234567` and `NO` stay as they are): a name, title, id or path.
+    A line break or an invisible control character is refused, since the value is printed in headings, file
+    names and mail subjects. A block scalar's own final line break (`title: |`) is not part of the line."""
+
+    zh, en = "一行文字", "one line of text"
+    multiline = False
+
+    def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
+        text = node.value
+        if self.multiline:
+            bad = _CONTROL.search(text)
+        else:
+            if node.style in ("|", ">") and text.endswith("\n") and "\n" not in text[:-1]:
+                text = text[:-1]
+            bad = _CONTROL_LINE.search(text)
+        if bad is None:
+            return text, None
+        if bad.group() in "\n\r\u2028\u2029":
+            return None, Msg("这里只能写一行，不能换行：名称、标题、编号和路径会印在表头、文件名和邮件标题里；"
+                             "请写在同一行（长的说明写到 note 或 content 里）",
+                             "this value must be one line: names, titles, ids and paths are printed in headings, "
+                             "file names and mail subjects; remove the line break (put long explanations under note "
+                             "or content)")
+        return None, msg("这里有一个看不见的控制字符 {c}（第 {n} 个字符，多半是复制粘贴带进来的）：请删掉它",
+                         "an invisible control character {c} (character {n}, most likely pasted in): remove it",
+                         c=control_char(bad.group()), n=bad.start() + 1)
+
+
+class Text(Str):
+    """Free text that may run over several lines (content, notes, answers); control characters are refused."""
 
     zh, en = "文字", "text"
-
-    @staticmethod
-    def parse(text: str) -> tuple[Any, Msg | None]:
-        return text, None
+    multiline = True
 
 
 class Int(ScalarType):
-    zh, en = "整数", "a whole number"
+    """A whole number within [lo, hi]: a count, a number of days, a year. Out of range is a typo, and a huge
+    number of days or a five-digit year would overflow the date arithmetic."""
+
     parse = staticmethod(scalars.parse_int)
+
+    def __init__(self, lo: int, hi: int, what: Msg) -> None:
+        self.lo, self.hi, self.what = lo, hi, what
+        self.zh, self.en = f"{lo}–{hi} 之间的整数", f"a whole number from {lo} to {hi}"
 
     def convert(self, node: Node, ctx: Ctx) -> Any:
         value = super().convert(node, ctx)
-        if value is not INVALID and value < 0:
+        if value is INVALID:
+            return value
+        if value < 0:
             ctx.add("schema", node, msg("“{v}”不能为负数", "'{v}' cannot be negative", v=value))
+            return INVALID
+        if not self.lo <= value <= self.hi:
+            shown = str(value) if len(str(value)) <= 24 else str(value)[:12] + "…"
+            ctx.add("schema", node, msg("“{v}”超出范围：{w}应在 {lo}–{hi} 之间", "'{v}' is out of range: {we} must be "
+                                        "from {lo} to {hi}", v=shown, w=self.what.zh, we=self.what.en, lo=self.lo,
+                                        hi=self.hi))
             return INVALID
         return value
 
@@ -118,7 +219,9 @@ class Bool(ScalarType):
 class Date(ScalarType):
     zh, en = "日期", "a date"
     code = "date"
-    parse = staticmethod(scalars.parse_date)
+
+    def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
+        return scalars.parse_date(node.value, ctx.year)
 
 
 class MonthDay(ScalarType):
@@ -127,8 +230,10 @@ class MonthDay(ScalarType):
 
 
 class PeriodT(ScalarType):
-    zh, en = "期间（2024-Q1 或 2024-05）", "a period (2024-Q1 or 2024-05)"
-    parse = staticmethod(scalars.parse_period)
+    zh, en = "期间（如 2024-Q1 或 2024-05）", "a period (such as 2024-Q1 or 2024-05)"
+
+    def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
+        return scalars.parse_period(node.value, ctx.year)
 
 
 @dataclass(frozen=True)
@@ -199,9 +304,37 @@ class Forbidden(Type):
 
 
 class PosList(list):
-    """A loaded list that also knows where each of its entries stands."""
+    """A loaded list that also knows where each of its entries stands: `locs` their positions, `idx` their
+    index in the list as written, and `complete` whether every entry was read (none reported and dropped)."""
 
     locs: list[tuple[int, int]]
+    idx: list[int]
+    complete: bool
+
+
+_LIST_SEPARATORS = re.compile(r"\s*[，、；;]\s*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _split_list_slip(node: Scalar, item: Type) -> list[str] | None:
+    """A list written with Chinese punctuation (`[board，wechat_group]`) is read by YAML as one value: its parts
+    when it looks like that slip. Free text (methods: [入户走访，发放征求意见表]) is left alone."""
+    if not isinstance(node, Scalar) or node.style not in (None, ""):
+        return None
+    parts = [p for p in _LIST_SEPARATORS.split(node.value.strip()) if p]
+    if len(parts) < 2 or not _LIST_SEPARATORS.search(node.value):
+        return None
+    if isinstance(item, Enum) or (type(item) is Str and not any(_CJK.search(p) for p in parts)):
+        return parts
+    return None
+
+
+def _list_slip(node: Scalar, parts: list[str], ctx: Ctx) -> None:
+    sep = next(ch for ch in node.value if ch in "，、；;")
+    ctx.add("schema", node, msg(
+        "“{t}”用了“{s}”分隔，YAML 把它读成了一个值：列表里的各项请用英文逗号“,”隔开，写成 [{fix}]",
+        "'{t}' is separated by '{s}', which YAML reads as a single value: separate list entries with an ASCII "
+        "comma, [{fix}]", t=node.value, s=sep, fix=", ".join(parts)))
 
 
 class List(Type):
@@ -213,24 +346,38 @@ class List(Type):
 
     def convert(self, node: Node, ctx: Ctx) -> Any:
         out = PosList()
-        out.locs = []
+        out.locs, out.idx, out.complete = [], [], True
         if isinstance(node, Scalar) and isinstance(self.item, ScalarType):
+            parts = _split_list_slip(node, self.item)
+            if parts is not None:
+                _list_slip(node, parts, ctx)
+                return INVALID
             value = self.item.convert(node, ctx)
             if value is INVALID:
                 return INVALID
             out.append(value)
             out.locs.append((node.line, node.col))
+            out.idx.append(0)
             return out
         if not isinstance(node, Sequence):
             return self.expect(node, ctx)
-        for child in node.items:
+        for n, child in enumerate(node.items):
             if isinstance(child, Scalar) and child.is_null:
                 ctx.add("schema", child, Msg("列表里有一项是空的：删掉这一行或补上内容", "an empty list entry: remove it or fill it in"))
+                out.complete = False
+                continue
+            parts = _split_list_slip(child, self.item) if isinstance(child, Scalar) else None
+            if parts is not None:
+                _list_slip(child, parts, ctx)
+                out.complete = False
                 continue
             value = self.item.convert(child, ctx)
-            if value is not INVALID:
-                out.append(value)
-                out.locs.append((child.line, child.col))
+            if value is INVALID:
+                out.complete = False
+                continue
+            out.append(value)
+            out.locs.append((child.line, child.col))
+            out.idx.append(n)
         return out
 
 
@@ -243,6 +390,25 @@ class Cell(Type):
         if not isinstance(node, Scalar):
             return self.expect(node, ctx)
         return "" if node.is_null else node.value
+
+
+class Row(List):
+    """A table row (or the columns): a list of cells. A row written as one text with commas between its cells
+    (`- 王*芬，1，二类，420`) is reported with the fix, not read as one cell."""
+
+    def __init__(self) -> None:
+        super().__init__(Cell())
+        self.zh, self.en = "一行单元格的列表（如 [张三, 3, 900]）", "a list of cells (such as [张三, 3, 900])"
+
+    def convert(self, node: Node, ctx: Ctx) -> Any:
+        if isinstance(node, Scalar) and not node.is_null and re.search(r"[，、,]", node.value):
+            parts = [p for p in re.split(r"\s*[，、,]\s*", node.value.strip()) if p]
+            ctx.add("schema", node, msg(
+                "这一行应写成方括号里的列表，各格之间用英文逗号“,”隔开：[{fix}]",
+                "a row is a list in square brackets with ASCII commas between the cells: [{fix}]",
+                fix=", ".join(parts)))
+            return INVALID
+        return super().convert(node, ctx)
 
 
 class Dict(Type):
@@ -260,6 +426,12 @@ class Dict(Type):
         for k, v in node.items:
             if not isinstance(k, Scalar):
                 self.expect(k, ctx)
+                continue
+            bad = _CONTROL_LINE.search(k.value)
+            if bad is not None:
+                ctx.add("schema", k, msg("键里有一个看不见的控制字符或换行 {c}：请删掉它",
+                                         "the key contains an invisible control character or line break {c}: remove it",
+                                         c=control_char(bad.group())))
                 continue
             if isinstance(v, Scalar) and v.is_null:
                 continue
@@ -332,11 +504,17 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
         d = describe(node)
         ctx.add("schema", node, Msg(f"这里应为“键: 值”的键值对，却是{d.zh}", f"expected 'key: value' pairs here, found {d.en}"))
         return INVALID
+    if ctx.root is None:
+        ctx.root = node
     table = specs(cls)
     values: dict[str, Any] = {}
     src = Src(ctx.path, node.line, node.col)
     seen: dict[str, int] = {}
-    for knode, vnode in node.items:
+    split = _split_numbers(node.items)
+    skip = {id(k) for keys in split.values() for k in keys}
+    for n, (knode, vnode) in enumerate(node.items):
+        if id(knode) in skip:
+            continue
         if not isinstance(knode, Scalar):
             ctx.add("schema", knode, Msg("键必须是文字", "keys must be plain text"))
             continue
@@ -353,6 +531,10 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
         # a block scalar's text starts on the line after its `|` or `>`
         block = isinstance(vnode, Scalar) and vnode.style in ("|", ">")
         src.pos[spec.name] = (vnode.line + 1, knode.col + 2) if block else (vnode.line, vnode.col)
+        if n in split:
+            _split_number(key, spec, vnode, split[n], ctx)  # type: ignore[arg-type]
+            src.invalid.add(spec.name)
+            continue
         if isinstance(vnode, Scalar) and vnode.is_null:  # `key:`, `key: ~`, `key: null` mean absent
             if spec.required:
                 ctx.add("schema", vnode, msg("“{k}”不能为空", "'{k}' must not be empty", k=key))
@@ -370,7 +552,54 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
             src.invalid.add(spec.name)
     obj = cls(**values)
     obj.src = src
+    obj.validate(ctx)
     return obj
+
+
+_SPLIT_HEAD = re.compile(r"^[+-]?\d+$")
+_SPLIT_TAIL = re.compile(r"^\d+(\.\d*)?$")
+
+
+def _split_numbers(items: list[tuple[Node, Node]]) -> dict[int, list[Scalar]]:
+    """`{name: 上级转移支付, amount: 45,000.00}`: in a flow mapping the comma separates entries, so YAML reads
+    `amount: 45` and a key `000.00` without a value. Index of each such value → the digit-only keys that follow
+    it on the same line."""
+    out: dict[int, list[Scalar]] = {}
+    for i, (_, value) in enumerate(items):
+        if not (isinstance(value, Scalar) and not value.style and _SPLIT_HEAD.match(value.value)):
+            continue
+        tail: list[Scalar] = []
+        for key, empty in items[i + 1:]:
+            if (isinstance(key, Scalar) and not key.style and _SPLIT_TAIL.match(key.value) and key.line == value.line
+                    and isinstance(empty, Scalar) and not empty.style and empty.value == ""):
+                tail.append(key)
+            else:
+                break
+        if tail:
+            out[i] = tail
+    return out
+
+
+def _split_number(key: str, spec: Spec, value: Scalar, tail: list[Scalar], ctx: Ctx) -> None:
+    written = ",".join([value.value] + [k.value for k in tail])
+    fixed = written.replace(",", "")
+    if isinstance(spec.type, MoneyT):
+        ctx.add("amount", value, msg(
+            "金额“{w}”里的千分位逗号把它拆开了（在 {{…}} 里逗号用来分隔各项），读出来只剩 {v}，无法使用："
+            "去掉千分位逗号，写成 {k}: {f}",
+            "the thousands separator splits the amount '{w}' (in {{…}} a comma separates entries), which reads as "
+            "{v} and cannot be used: remove the thousands separators, {k}: {f}", w=written, v=value.value, k=key,
+            f=fixed), B.ACCURACY)
+    elif isinstance(spec.type, Int):
+        ctx.add("schema", value, msg(
+            "数字“{w}”里的千分位逗号把它拆开了（在 {{…}} 里逗号用来分隔各项）：去掉逗号，写成 {k}: {f}",
+            "the thousands separator splits the number '{w}' (in {{…}} a comma separates entries): remove it, {k}: {f}",
+            w=written, k=key, f=fixed))
+    else:
+        ctx.add("schema", value, msg(
+            "“{k}”的值“{w}”被逗号拆开了（在 {{…}} 里逗号用来分隔各项）：值里有逗号时请加引号，写成 {k}: \"{w}\"",
+            "the value '{w}' of '{k}' is split at its comma (in {{…}} a comma separates entries): quote it, "
+            "{k}: \"{w}\"", k=key, w=written))
 
 
 def _unknown_key(key: str, knode: Scalar, table: dict[str, Spec], ctx: Ctx) -> None:
