@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from gongkai.load.scalars import YEAR_MAX, YEAR_MIN
 from gongkai.load.schema import (
     Bool,
     Ctx,
@@ -28,7 +29,6 @@ from gongkai.load.schema import (
     Text,
     f,
 )
-from gongkai.load.scalars import YEAR_MAX, YEAR_MIN
 from gongkai.problem import Msg, msg
 from gongkai.schedule import Period
 

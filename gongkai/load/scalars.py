@@ -80,10 +80,9 @@ def parse_date(text: str, year: int | None = None) -> tuple[dt.date | None, Msg 
     if m:
         mo, d = (int(g) for g in (m.group(1) or m.group(3), m.group(2) or m.group(4)))
         if 1 <= mo <= 12 and 1 <= d <= 31:
-            y = _example_year(year)
             return None, msg("日期“{t}”缺少年份：请写上是哪一年，如 {y}-{mo:02d}-{d:02d}（或 {y}年{mo}月{d}日）",
                              "the date '{t}' has no year: write the year too, e.g. {y}-{mo:02d}-{d:02d}",
-                             t=text, y=y, mo=mo, d=d)
+                             t=text, y=_example_year(year), mo=mo, d=d)
     m = _LONG_YEAR.match(t)
     if m:
         return None, msg("日期“{t}”的年份“{y}”超过四位数：年份写四位，如 {e}-04-08",
@@ -173,9 +172,10 @@ def _period_hint(text: str, t: str, year: int | None) -> Msg:
 def parse_int(text: str) -> tuple[int | None, Msg | None]:
     t = normalize(text).replace(",", "")
     if _INT.match(t):
-        if len(t.lstrip("+-").lstrip("0")) > MAX_DIGITS:
+        digits = len(t.lstrip("+-").lstrip("0"))
+        if digits > 100:  # the declared range refuses it anyway; int() of thousands of digits is refused or slow
             return None, msg("“{t}…”有 {n} 位数，超出范围：请检查是否多写了数字", "'{t}…' has {n} digits and is out of "
-                             "range: check for extra digits", t=text.strip()[:12], n=len(t.lstrip("+-").lstrip("0")))
+                             "range: check for extra digits", t=text.strip()[:12], n=digits)
         return int(t), None
     return None, msg("“{t}”不是整数", "'{t}' is not a whole number", t=text)
 

@@ -368,7 +368,7 @@ class List(Type):
                 continue
             parts = _split_list_slip(child, self.item) if isinstance(child, Scalar) else None
             if parts is not None:
-                _list_slip(child, parts, ctx)
+                _list_slip(child, parts, ctx)  # type: ignore[arg-type]
                 out.complete = False
                 continue
             value = self.item.convert(child, ctx)
