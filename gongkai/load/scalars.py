@@ -121,9 +121,9 @@ def money_problems(value: Decimal, text: str) -> Msg | None:
     return None
 
 
-def parse_period(text: str, year: int | None = None) -> tuple[Period | None, Msg | None]:
-    """`2024-Q1` or `2024-05` (full-width digits and letters accepted). `year` (the year the file is about,
-    if known) only shapes the hint for a period written without one."""
+def parse_period(text: str, year: int | None = None, published: dt.date | None = None) -> tuple[Period | None, Msg | None]:
+    """`2024-Q1` or `2024-05` (full-width digits and letters accepted). `year` (the year the file is about)
+    and `published` (its publication date), if known, only shape the hint for a period written without a year."""
     t = normalize(text).translate(_FULLWIDTH_PERIOD)
     m = _QUARTER.match(t)
     if m:
@@ -138,10 +138,18 @@ def parse_period(text: str, year: int | None = None) -> tuple[Period | None, Msg
             return Period(int(m.group(1)), "M", int(m.group(2))), None
         return None, msg("期间“{t}”的月份应在 01–12 之间（季度写成 {y}-Q1）", "period '{t}': the month must be 01-12 "
                          "(a quarter is written {y}-Q1)", t=text, y=m.group(1))
-    return None, _period_hint(text, t, year)
+    return None, _period_hint(text, t, year, published)
 
 
-def _period_hint(text: str, t: str, year: int | None) -> Msg:
+def _without_year(kind: str, n: int, year: int | None, published: dt.date | None) -> str:
+    """The period a clerk meant by `Q4` or `12月`: of the file's year, or the latest one that ended before the
+    record was published (a fourth quarter is published in January of the next year)."""
+    if published is not None and (year is None or Period(year, kind, n).end >= published):
+        year = published.year if Period(published.year, kind, n).end < published else published.year - 1
+    return str(Period(year, kind, n)) if year is not None else (f"YYYY-Q{n}" if kind == "Q" else f"YYYY-{n:02d}")
+
+
+def _period_hint(text: str, t: str, year: int | None, published: dt.date | None) -> Msg:
     m = _QUARTER_ALT.match(t)
     if m:
         fix = f"{m.group(1)}-Q{_CN_NUM[m.group(2) or m.group(3)]}"
@@ -155,11 +163,11 @@ def _period_hint(text: str, t: str, year: int | None) -> Msg:
     y = _example_year(year)
     m = _QUARTER_NO_YEAR.match(t)
     if m:
-        fix = f"{y}-Q{_CN_NUM[m.group(1) or m.group(2)]}"
+        fix = _without_year("Q", _CN_NUM[m.group(1) or m.group(2)], year, published)
         return msg("期间“{t}”缺少年份：写成 {f}", "period '{t}' has no year: write {f}", t=text, f=fix)
     m = _MONTH_NO_YEAR.match(t) or re.match(r"^(\d{1,2})$", t)
     if m and 1 <= int(m.group(1)) <= 12:
-        fix = f"{y}-{int(m.group(1)):02d}"
+        fix = _without_year("M", int(m.group(1)), year, published)
         return msg("期间“{t}”缺少年份：写成 {f}", "period '{t}' has no year: write {f}", t=text, f=fix)
     m = re.match(r"^(\d{4})\s*-\s*[Qq]\s*(\d+)$", t)
     if m:

@@ -8,6 +8,7 @@ own line and column; the same declarations can later be turned into JSON Schemas
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import re
 from collections.abc import Callable
@@ -30,14 +31,21 @@ class Ctx:
         self.path = path
         self.problems: list[Problem] = []
         self.root: Node | None = None  # the first node converted: the file's root
-        self._year: int | None | bool = False  # False: not yet looked for
+        self._hints: tuple[int | None, dt.date | None] | None = None
 
     @property
     def year(self) -> int | None:
-        """The year the file is about (its period, year, publication date, or a year in its path), for hints."""
-        if self._year is False:
-            self._year = file_year(self.root, self.path)
-        return self._year  # type: ignore[return-value]
+        """The year the file is about (its period, plan year, a year in its path, or its first date), for hints."""
+        if self._hints is None:
+            self._hints = file_year(self.root, self.path)
+        return self._hints[0]
+
+    @property
+    def published(self) -> dt.date | None:
+        """The file's own `published` date, if readable: a period written without its year ended before it."""
+        if self._hints is None:
+            self._hints = file_year(self.root, self.path)
+        return self._hints[1]
 
     def add(self, code: str, at: Node | tuple[int, int] | None, message: Msg, basis: Msg = B.FORMAT,
             severity: str = "error") -> None:
@@ -75,31 +83,31 @@ _YEAR_KEYS = ("period", "year", "published", "date", "received", "start")
 _PATH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
-def file_year(root: Node | None, path: str) -> int | None:
-    """The year a file is about: its period, plan year or first date, else a year in its path (records/2024/…)."""
+def file_year(root: Node | None, path: str) -> tuple[int | None, dt.date | None]:
+    """The year a file is about and its publication date, read from its own top-level values, for hints only:
+    the year of its period or `year:`, else a year in its path (records/2024/…), else the year of its first date."""
+    found: dict[str, str] = {}
     if isinstance(root, Mapping):
-        found: dict[str, str] = {}
         for k, v in root.items:
             if isinstance(k, Scalar) and isinstance(v, Scalar) and k.value in _YEAR_KEYS:
                 found.setdefault(k.value, v.value)
-        for key in _YEAR_KEYS:
-            if key not in found:
-                continue
-            text = found[key]
-            year: int | None = None
-            if key == "period":
-                period = scalars.parse_period(text)[0]
-                year = period.year if period else None
-            elif key == "year":
-                n = scalars.parse_int(text)[0]
-                year = n if isinstance(n, int) and scalars.year_problem(n, text) is None else None
-            else:
-                day = scalars.parse_date(text)[0]
-                year = day.year if day else None
-            if year is not None:
-                return year
+    published = scalars.parse_date(found["published"])[0] if "published" in found else None
+    if "period" in found:
+        period = scalars.parse_period(found["period"])[0]
+        if period is not None:
+            return period.year, published
+    if "year" in found:
+        n = scalars.parse_int(found["year"])[0]
+        if isinstance(n, int) and scalars.year_problem(n, found["year"]) is None:
+            return n, published
     m = _PATH_YEAR.search(path)
-    return int(m.group(1)) if m else None
+    if m:
+        return int(m.group(1)), published
+    for key in ("published", "date", "received", "start"):
+        day = scalars.parse_date(found[key])[0] if key in found else None
+        if day is not None:
+            return day.year, published
+    return None, published
 
 
 # ---------------------------------------------------------------- types
@@ -233,7 +241,7 @@ class PeriodT(ScalarType):
     zh, en = "期间（如 2024-Q1 或 2024-05）", "a period (such as 2024-Q1 or 2024-05)"
 
     def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
-        return scalars.parse_period(node.value, ctx.year)
+        return scalars.parse_period(node.value, ctx.year, ctx.published)
 
 
 @dataclass(frozen=True)
@@ -558,6 +566,8 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
 
 _SPLIT_HEAD = re.compile(r"^[+-]?\d+$")
 _SPLIT_TAIL = re.compile(r"^\d+(\.\d*)?$")
+_THOUSANDS = re.compile(r"^\d{3}$")
+_THOUSANDS_LAST = re.compile(r"^\d{3}(\.\d*)?$")
 
 
 def _split_numbers(items: list[tuple[Node, Node]]) -> dict[int, list[Scalar]]:
@@ -582,19 +592,19 @@ def _split_numbers(items: list[tuple[Node, Node]]) -> dict[int, list[Scalar]]:
 
 def _split_number(key: str, spec: Spec, value: Scalar, tail: list[Scalar], ctx: Ctx) -> None:
     written = ",".join([value.value] + [k.value for k in tail])
-    fixed = written.replace(",", "")
-    if isinstance(spec.type, MoneyT):
-        ctx.add("amount", value, msg(
-            "金额“{w}”里的千分位逗号把它拆开了（在 {{…}} 里逗号用来分隔各项），读出来只剩 {v}，无法使用："
-            "去掉千分位逗号，写成 {k}: {f}",
-            "the thousands separator splits the amount '{w}' (in {{…}} a comma separates entries), which reads as "
-            "{v} and cannot be used: remove the thousands separators, {k}: {f}", w=written, v=value.value, k=key,
-            f=fixed), B.ACCURACY)
-    elif isinstance(spec.type, Int):
-        ctx.add("schema", value, msg(
-            "数字“{w}”里的千分位逗号把它拆开了（在 {{…}} 里逗号用来分隔各项）：去掉逗号，写成 {k}: {f}",
-            "the thousands separator splits the number '{w}' (in {{…}} a comma separates entries): remove it, {k}: {f}",
-            w=written, k=key, f=fixed))
+    thousands = all(_THOUSANDS.match(k.value) for k in tail[:-1]) and _THOUSANDS_LAST.match(tail[-1].value)
+    if isinstance(spec.type, (MoneyT, Int)):
+        what_zh, what_en = ("金额", "amount") if isinstance(spec.type, MoneyT) else ("数字", "number")
+        if thousands:
+            fix_zh = f"去掉千分位逗号，写成 {key}: {written.replace(',', '')}"
+            fix_en = f"remove the thousands separators, {key}: {written.replace(',', '')}"
+        else:
+            fix_zh, fix_en = "小数点用“.”，千分位不写逗号（如 45000.00）", "use '.' for decimals and no thousands separators"
+        ctx.add("amount" if isinstance(spec.type, MoneyT) else "schema", value, msg(
+            "{w}“{t}”被逗号拆开了（在 {{…}} 里逗号用来分隔各项），读出来只剩 {v}，不能使用：{f}",
+            "the {we} '{t}' is split at its comma (in {{…}} a comma separates entries) and reads as {v}; it cannot be "
+            "used: {fe}", w=what_zh, we=what_en, t=written, v=value.value, f=fix_zh, fe=fix_en),
+            B.ACCURACY if isinstance(spec.type, MoneyT) else B.FORMAT)
     else:
         ctx.add("schema", value, msg(
             "“{k}”的值“{w}”被逗号拆开了（在 {{…}} 里逗号用来分隔各项）：值里有逗号时请加引号，写成 {k}: \"{w}\"",
@@ -613,3 +623,4 @@ def _unknown_key(key: str, knode: Scalar, table: dict[str, Spec], ctx: Ctx) -> N
     else:
         ctx.add("schema", knode, msg("未知的键“{k}”；这里可用的键：{keys}", "unknown key '{k}'; keys allowed here: {keys}",
                                      k=key, keys=", ".join(table)))
+
