@@ -320,25 +320,34 @@ class PosList(list):
     complete: bool
 
 
-_LIST_SEPARATORS = re.compile(r"\s*[，、；;]\s*")
+_LIST_SEPARATORS = re.compile(r"\s*[，、；;,]\s*")
+_TEXT_SEPARATORS = re.compile(r"\s*(?:[，、；;]|,\s)\s*")  # a file name may hold a comma; ", " never
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _split_list_slip(node: Scalar, item: Type) -> list[str] | None:
-    """A list written with Chinese punctuation (`[board，wechat_group]`) is read by YAML as one value: its parts
-    when it looks like that slip. Free text (methods: [入户走访，发放征求意见表]) is left alone."""
+    """A list written with Chinese punctuation (`[board，wechat_group]`) or without its brackets
+    (`channels: board, wechat_group`) is read by YAML as one value: its parts when it looks like that slip.
+    Free text (methods: [入户走访，发放征求意见表]) is left alone."""
     if not isinstance(node, Scalar) or node.style not in (None, ""):
         return None
-    parts = [p for p in _LIST_SEPARATORS.split(node.value.strip()) if p]
-    if len(parts) < 2 or not _LIST_SEPARATORS.search(node.value):
-        return None
-    if isinstance(item, Enum) or (type(item) is Str and not any(_CJK.search(p) for p in parts)):
-        return parts
+    if isinstance(item, Enum):
+        parts = [p for p in _LIST_SEPARATORS.split(node.value.strip()) if p]
+        return parts if len(parts) > 1 else None
+    if type(item) is Str:
+        parts = [p for p in _TEXT_SEPARATORS.split(node.value.strip()) if p]
+        return parts if len(parts) > 1 and not any(_CJK.search(p) for p in parts) else None
     return None
 
 
 def _list_slip(node: Scalar, parts: list[str], ctx: Ctx) -> None:
-    sep = next(ch for ch in node.value if ch in "，、；;")
+    sep = next(ch for ch in node.value if ch in "，、；;,")
+    if sep == ",":
+        ctx.add("schema", node, msg(
+            "“{t}”是一个值：多个值请写在方括号里，写成 [{fix}]",
+            "'{t}' is a single value: write several values in square brackets, [{fix}]", t=node.value,
+            fix=", ".join(parts)))
+        return
     ctx.add("schema", node, msg(
         "“{t}”用了“{s}”分隔，YAML 把它读成了一个值：列表里的各项请用英文逗号“,”隔开，写成 [{fix}]",
         "'{t}' is separated by '{s}', which YAML reads as a single value: separate list entries with an ASCII "
@@ -397,7 +406,13 @@ class Cell(Type):
     def convert(self, node: Node, ctx: Ctx) -> Any:
         if not isinstance(node, Scalar):
             return self.expect(node, ctx)
-        return "" if node.is_null else node.value
+        if node.is_null:
+            return ""
+        value, reason = Text().read(node, ctx)
+        if reason is not None:
+            ctx.add("schema", node, reason)
+            return INVALID
+        return value
 
 
 class Row(List):
@@ -412,7 +427,7 @@ class Row(List):
         if isinstance(node, Scalar) and not node.is_null and re.search(r"[，、,]", node.value):
             parts = [p for p in re.split(r"\s*[，、,]\s*", node.value.strip()) if p]
             ctx.add("schema", node, msg(
-                "这一行应写成方括号里的列表，各格之间用英文逗号“,”隔开：[{fix}]",
+                "这里应写成方括号里的列表，各格之间用英文逗号“,”隔开：[{fix}]",
                 "a row is a list in square brackets with ASCII commas between the cells: [{fix}]",
                 fix=", ".join(parts)))
             return INVALID
