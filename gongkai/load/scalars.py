@@ -66,9 +66,8 @@ def parse_date(text: str, year: int | None = None) -> tuple[dt.date | None, Msg 
         m = form.match(t)
         if m:
             y, mo, d = (int(g) for g in m.groups())
-            bad_year = year_problem(y, text)
-            if bad_year is not None:
-                return None, bad_year
+            if not YEAR_MIN <= y <= YEAR_MAX:
+                return None, year_problem(y, text)
             try:
                 return dt.date(y, mo, d), None
             except ValueError:

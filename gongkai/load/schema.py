@@ -167,6 +167,8 @@ class Str(ScalarType):
 
     def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
         text = node.value
+        if text.isprintable():  # the common case, in C: no control character, no line break
+            return text, None
         if self.multiline:
             bad = _CONTROL.search(text)
         else:
@@ -229,7 +231,10 @@ class Date(ScalarType):
     code = "date"
 
     def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
-        return scalars.parse_date(node.value, ctx.year)
+        value, reason = scalars.parse_date(node.value)
+        if reason is not None:  # only a hint needs the file's year: look for it only then
+            return scalars.parse_date(node.value, ctx.year)
+        return value, None
 
 
 class MonthDay(ScalarType):
@@ -241,7 +246,10 @@ class PeriodT(ScalarType):
     zh, en = "期间（如 2024-Q1 或 2024-05）", "a period (such as 2024-Q1 or 2024-05)"
 
     def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
-        return scalars.parse_period(node.value, ctx.year, ctx.published)
+        value, reason = scalars.parse_period(node.value)
+        if reason is not None:  # only a hint needs the file's year: look for it only then
+            return scalars.parse_period(node.value, ctx.year, ctx.published)
+        return value, None
 
 
 @dataclass(frozen=True)
@@ -322,6 +330,7 @@ class PosList(list):
 
 _LIST_SEPARATORS = re.compile(r"\s*[，、；;,]\s*")
 _TEXT_SEPARATORS = re.compile(r"\s*(?:[，、；;]|,\s)\s*")  # a file name may hold a comma; ", " never
+_ANY_SEPARATOR = re.compile(r"[，、；;,]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -329,7 +338,7 @@ def _split_list_slip(node: Scalar, item: Type) -> list[str] | None:
     """A list written with Chinese punctuation (`[board，wechat_group]`) or without its brackets
     (`channels: board, wechat_group`) is read by YAML as one value: its parts when it looks like that slip.
     Free text (methods: [入户走访，发放征求意见表]) is left alone."""
-    if not isinstance(node, Scalar) or node.style not in (None, ""):
+    if not isinstance(node, Scalar) or node.style not in (None, "") or not _ANY_SEPARATOR.search(node.value):
         return None
     if isinstance(item, Enum):
         parts = [p for p in _LIST_SEPARATORS.split(node.value.strip()) if p]
@@ -360,12 +369,13 @@ class List(Type):
     def __init__(self, item: Type) -> None:
         self.item = item
         self.zh, self.en = f"{item.zh}的列表", f"a list of {item.en}"
+        self.slips = isinstance(item, Enum) or type(item) is Str  # lists whose entries may be run together
 
     def convert(self, node: Node, ctx: Ctx) -> Any:
         out = PosList()
         out.locs, out.idx, out.complete = [], [], True
         if isinstance(node, Scalar) and isinstance(self.item, ScalarType):
-            parts = _split_list_slip(node, self.item)
+            parts = _split_list_slip(node, self.item) if self.slips else None
             if parts is not None:
                 _list_slip(node, parts, ctx)
                 return INVALID
@@ -383,7 +393,7 @@ class List(Type):
                 ctx.add("schema", child, Msg("列表里有一项是空的：删掉这一行或补上内容", "an empty list entry: remove it or fill it in"))
                 out.complete = False
                 continue
-            parts = _split_list_slip(child, self.item) if isinstance(child, Scalar) else None
+            parts = _split_list_slip(child, self.item) if self.slips and isinstance(child, Scalar) else None
             if parts is not None:
                 _list_slip(child, parts, ctx)  # type: ignore[arg-type]
                 out.complete = False
@@ -533,11 +543,26 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
     values: dict[str, Any] = {}
     src = Src(ctx.path, node.line, node.col)
     seen: dict[str, int] = {}
-    split = _split_numbers(node.items)
-    skip = {id(k) for keys in split.values() for k in keys}
-    for n, (knode, vnode) in enumerate(node.items):
-        if id(knode) in skip:
+    # `{amount: 45,000.00}`: YAML reads `amount: 45` and then a key `000.00` with no value. The value of the
+    # pair just read, while it may still turn out to be such a split number: (key, spec, value node, problems
+    # before it); and the split once its first digit-only key is seen.
+    last: tuple[str, Spec | None, Scalar, int] | None = None
+    split: tuple[str, Spec | None, Scalar, list[Scalar]] | None = None
+    for knode, vnode in node.items:
+        if last is not None and _split_tail(knode, vnode, last[2]):
+            if split is None:
+                key, spec, head, mark = last
+                del ctx.problems[mark:]  # whatever `45` alone was found to be no longer matters
+                if spec is not None:
+                    values.pop(spec.name, None)
+                    src.invalid.add(spec.name)
+                split = (key, spec, head, [])
+            split[3].append(knode)  # type: ignore[arg-type]
             continue
+        if split is not None:
+            _split_number(*split, ctx)
+            split = None
+        last = None
         if not isinstance(knode, Scalar):
             ctx.add("schema", knode, Msg("键必须是文字", "keys must be plain text"))
             continue
@@ -548,16 +573,14 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
             continue
         seen[key] = knode.line
         spec = table.get(key)
+        if isinstance(vnode, Scalar) and not vnode.style and _SPLIT_HEAD.match(vnode.value):
+            last = (key, spec, vnode, len(ctx.problems))
         if spec is None:
             _unknown_key(key, knode, table, ctx)
             continue
         # a block scalar's text starts on the line after its `|` or `>`
         block = isinstance(vnode, Scalar) and vnode.style in ("|", ">")
         src.pos[spec.name] = (vnode.line + 1, knode.col + 2) if block else (vnode.line, vnode.col)
-        if n in split:
-            _split_number(key, spec, vnode, split[n], ctx)  # type: ignore[arg-type]
-            src.invalid.add(spec.name)
-            continue
         if isinstance(vnode, Scalar) and vnode.is_null:  # `key:`, `key: ~`, `key: null` mean absent
             if spec.required:
                 ctx.add("schema", vnode, msg("“{k}”不能为空", "'{k}' must not be empty", k=key))
@@ -568,6 +591,8 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
             src.invalid.add(spec.name)
             continue
         values[spec.name] = value
+    if split is not None:
+        _split_number(*split, ctx)
     for spec in table.values():
         if spec.required and spec.name not in values and spec.name not in src.invalid:
             ctx.add("schema", node, msg("缺少必填的键“{k}”{doc}", "required key '{k}' is missing", k=spec.key,
@@ -585,27 +610,16 @@ _THOUSANDS = re.compile(r"^\d{3}$")
 _THOUSANDS_LAST = re.compile(r"^\d{3}(\.\d*)?$")
 
 
-def _split_numbers(items: list[tuple[Node, Node]]) -> dict[int, list[Scalar]]:
-    """`{name: 上级转移支付, amount: 45,000.00}`: in a flow mapping the comma separates entries, so YAML reads
-    `amount: 45` and a key `000.00` without a value. Index of each such value → the digit-only keys that follow
-    it on the same line."""
-    out: dict[int, list[Scalar]] = {}
-    for i, (_, value) in enumerate(items):
-        if not (isinstance(value, Scalar) and not value.style and _SPLIT_HEAD.match(value.value)):
-            continue
-        tail: list[Scalar] = []
-        for key, empty in items[i + 1:]:
-            if (isinstance(key, Scalar) and not key.style and _SPLIT_TAIL.match(key.value) and key.line == value.line
-                    and isinstance(empty, Scalar) and not empty.style and empty.value == ""):
-                tail.append(key)
-            else:
-                break
-        if tail:
-            out[i] = tail
-    return out
+def _split_tail(key: Node, value: Node, head: Scalar) -> bool:
+    """Is `key` (with `value`) the rest of the number `head`, split off by a comma inside `{ }`: digits only,
+    on the same line, with no value of its own?"""
+    return (isinstance(key, Scalar) and not key.style and key.line == head.line and isinstance(value, Scalar)
+            and not value.style and value.value == "" and _SPLIT_TAIL.match(key.value) is not None)
 
 
-def _split_number(key: str, spec: Spec, value: Scalar, tail: list[Scalar], ctx: Ctx) -> None:
+def _split_number(key: str, spec: Spec | None, value: Scalar, tail: list[Scalar], ctx: Ctx) -> None:
+    if spec is None:
+        return  # an unknown key, already reported
     written = ",".join([value.value] + [k.value for k in tail])
     thousands = all(_THOUSANDS.match(k.value) for k in tail[:-1]) and _THOUSANDS_LAST.match(tail[-1].value)
     if isinstance(spec.type, (MoneyT, Int)):
