@@ -424,3 +424,16 @@ def test_example_town_is_unchanged_by_the_checks() -> None:
     root = Path(__file__).resolve().parent.parent / "examples" / "huayuankou"
     found = run(load_repository(root), dt.date(2024, 12, 31)).problems
     assert not [p for p in found if p.code in ("syntax", "schema", "amount", "date")]
+
+
+def test_plan_dates_without_year_use_the_plan_year(tmp_path: Path) -> None:
+    _, found = load(tmp_path, "year: 2025\nadoption:\n  drafted: 1月8日\n", __import__("gongkai.model").model.Plan,
+                    "plans/2025.yaml")
+    assert where(found) == [("plans/2025.yaml", 3, 12, "date")]
+    assert "缺少年份" in found[0].message.zh and "2025-01-08" in found[0].message.zh
+
+
+def test_period_of_the_wrong_shape_names_the_files_year(tmp_path: Path) -> None:
+    _, found = load(tmp_path, "item: village/finance/1\nperiod: [2023-Q1]\npublished: 2023-04-08\n", shown="records/a.yaml")
+    assert where(found) == [("records/a.yaml", 2, 9, "schema")]
+    assert "2023-Q1 或 2023-05" in found[0].message.zh and "列表" in found[0].message.zh

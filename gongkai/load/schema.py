@@ -243,7 +243,14 @@ class MonthDay(ScalarType):
 
 
 class PeriodT(ScalarType):
-    zh, en = "期间（如 2024-Q1 或 2024-05）", "a period (such as 2024-Q1 or 2024-05)"
+    zh, en = "期间", "a period"
+
+    def expect(self, node: Node, ctx: Ctx) -> Any:
+        y = ctx.year if ctx.year is not None else "YYYY"
+        d = describe(node)
+        ctx.add("schema", node, Msg(f"这里应为一个期间（如 {y}-Q1 或 {y}-05），却是{d.zh}",
+                                    f"expected a period (such as {y}-Q1 or {y}-05) here, found {d.en}"))
+        return INVALID
 
     def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
         value, reason = scalars.parse_period(node.value)
