@@ -437,3 +437,17 @@ def test_period_of_the_wrong_shape_names_the_files_year(tmp_path: Path) -> None:
     _, found = load(tmp_path, "item: village/finance/1\nperiod: [2023-Q1]\npublished: 2023-04-08\n", shown="records/a.yaml")
     assert where(found) == [("records/a.yaml", 2, 9, "schema")]
     assert "2023-Q1 或 2023-05" in found[0].message.zh and "列表" in found[0].message.zh
+
+
+def test_split_number_after_a_misspelt_key_reports_the_key(tmp_path: Path) -> None:
+    _, found = load(tmp_path, FIN + "finance:\n  opening_balance: 1.00\n  income: [{name: 租金, amout: 45,000.00}]\n"
+                    "  closing_balance: 1.00\n")
+    assert where(found) == [("records/2024/f.yaml", 7, 23, "schema"), ("records/2024/f.yaml", 7, 12, "schema")]
+    assert "是否应为“amount”" in found[0].message.zh and "缺少必填的键“amount”" in found[1].message.zh
+
+
+def test_split_number_reports_the_split_not_what_its_head_alone_is(tmp_path: Path) -> None:
+    _, found = load(tmp_path, "date: 2024-03-05\ntype: joint_request\ntitle: 联名\nitem: village/affairs/7\n"
+                    "signatures: {villagers: -1,000}\n", __import__("gongkai.model").model.Event)
+    assert where(found) == [("records/2024/f.yaml", 5, 25, "schema")]
+    assert "“-1,000”被逗号拆开了" in found[0].message.zh and "负数" not in found[0].message.zh

@@ -559,8 +559,8 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
         if last is not None and _split_tail(knode, vnode, last[2]):
             if split is None:
                 key, spec, head, mark = last
-                del ctx.problems[mark:]  # whatever `45` alone was found to be no longer matters
-                if spec is not None:
+                if spec is not None:  # (an unknown key stays reported; its split value is not read anyway)
+                    del ctx.problems[mark:]  # whatever `45` alone was found to be no longer matters
                     values.pop(spec.name, None)
                     src.invalid.add(spec.name)
                 split = (key, spec, head, [])
