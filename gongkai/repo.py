@@ -333,13 +333,15 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
 
     seen: set[tuple[int, int]] = set()
 
-    def first_visit(entry: os.DirEntry[str], real: str | None = None) -> bool:
+    def first_visit(entry: os.DirEntry[str] | str, real: str | None = None) -> bool:
+        """A folder reached through a link is walked once, and never when it is walked already (a loop ends
+        here); a real folder is always walked (the tree itself is finite) and remembered."""
         try:
-            st = os.stat(real) if real else entry.stat()
+            st = os.stat(real) if real else os.stat(entry) if isinstance(entry, str) else entry.stat()
         except OSError:
             return False
         key = (st.st_dev, st.st_ino)
-        if key in seen:
+        if key in seen and real is not None:
             return False
         seen.add(key)
         return True
@@ -407,7 +409,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
                             "as {s}/2024.yaml", s=section), depth)
                     elif depth >= MAX_FOLDER_DEPTH:
                         too_deep(entry.path)
-                    elif real is not None and not first_visit(entry, real):
+                    elif not first_visit(entry, real):
                         out.append(_ignored("warning", shown(entry.path), msg(
                             "这个链接指向已经读过的文件夹，不再重复读取", "a link to a folder already read: not read again")))
                     else:
@@ -436,7 +438,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
                         continue
                     if level >= MAX_FOLDER_DEPTH:
                         too_deep(entry.path)
-                    elif real is None or first_visit(entry, real):
+                    elif first_visit(entry, real):
                         subfolders.append((entry.path, level + 1))
                 elif entry.name.endswith(".yaml") or yaml_fix(entry.name):
                     out.append(_ignored("error", shown(entry.path), why))
@@ -447,6 +449,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
             out.append(_ignored("warning", shown(top), Msg(
                 f"这里有 {others} 个文件不会被读取：{why.zh}", f"{others} file(s) here are not read: {why.en}")))
 
+    first_visit(str(unit_dir))
     for entry in _entries(str(unit_dir), shown(str(unit_dir)), out):
         name = entry.name
         if name.startswith(".") or LITTER.search(name) or name == UNIT_FILE:
@@ -459,7 +462,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
             if Path(entry.path) in unit_dirs or name == "evidence" or name in SKIP_DIRS:
                 continue
             if name in SECTIONS:
-                if real is None or first_visit(entry, real):
+                if first_visit(entry, real):
                     walk_section(entry.path, name, SECTIONS[name][1])
                 continue
             near = nearest_folder(name)
@@ -544,8 +547,6 @@ def find_units(root: Path, problems: list[Problem] | None = None) -> list[Path]:
                 continue
             seen.add((st.st_dev, st.st_ino))
             if depth + 1 > MAX_FOLDER_DEPTH:
-                if in_unit:
-                    continue  # walk_unit reports it, counted from the unit folder
                 out.append(_ignored("warning", rel(Path(e.path), root), msg(
                     "文件夹嵌套过深（超过 {n} 层），里面不再查找单位", "folders nested too deeply (over {n} levels): no unit "
                     "is looked for inside", n=MAX_FOLDER_DEPTH)))

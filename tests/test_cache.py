@@ -108,7 +108,7 @@ def test_a_malicious_cache_never_runs(tmp_path: Path, monkeypatch) -> None:  # t
         assert signature(root, True) == fresh
         assert not marker.exists()
         r = runner.invoke(app, ["check", str(root), "--as-of", "2024-12-31"])
-        assert r.exit_code == 1 and "内部错误" not in r.output and "internal" not in r.output
+        assert r.exit_code == 1 and "内部错误" not in r.output and "internal error" not in r.output
         assert not marker.exists()
         assert FileCache(root, ".").path.read_bytes().startswith(cache.HEADER)  # rebuilt
 
