@@ -333,6 +333,17 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
 
     seen: set[tuple[int, int]] = set()
 
+    def nested(path: str, real: str | None) -> bool:
+        """A folder of another unit (found, or too deep to be looked for: find_units reports that), which reads its
+        own files; a link to a unit folder is explained and not followed (that unit is checked on its own)."""
+        if not os.path.lexists(os.path.join(path, UNIT_FILE)) and Path(path) not in unit_dirs:
+            return False
+        if real is not None:
+            out.append(_ignored("warning", shown(path), msg(
+                "这个链接指向一个单位的文件夹，不会被读取：那个单位单独检查", "a link to a unit folder: not read here, "
+                "that unit is checked on its own")))
+        return True
+
     def first_visit(entry: os.DirEntry[str] | str, real: str | None = None) -> bool:
         """A folder reached through a link is walked once, and never when it is walked already (a loop ends
         here); a real folder is always walked (the tree itself is finite) and remembered."""
@@ -400,7 +411,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
                     continue
                 kind, real = got
                 if kind == "dir":
-                    if Path(entry.path) in unit_dirs:
+                    if nested(entry.path, real):
                         continue  # a nested unit reads its own files
                     if not recursive:
                         walk_unknown(entry.path, msg(
@@ -434,7 +445,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
                     continue
                 kind, real = got
                 if kind == "dir":
-                    if Path(entry.path) in unit_dirs:
+                    if nested(entry.path, real):
                         continue
                     if level >= MAX_FOLDER_DEPTH:
                         too_deep(entry.path)
@@ -459,7 +470,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
             continue
         kind, real = got
         if kind == "dir":
-            if Path(entry.path) in unit_dirs or name == "evidence" or name in SKIP_DIRS:
+            if nested(entry.path, real) or name == "evidence" or name in SKIP_DIRS:
                 continue
             if name in SECTIONS:
                 if first_visit(entry, real):
@@ -506,7 +517,11 @@ def find_units(root: Path, problems: list[Problem] | None = None) -> list[Path]:
     out: list[Problem] = [] if problems is None else problems
     confine = Confine(root)
     units = []
-    seen: set[tuple[int, int]] = set()
+    try:
+        st = os.stat(root)
+        seen: set[tuple[int, int]] = {(st.st_dev, st.st_ino)}
+    except OSError:
+        seen = set()
     stack = [(str(root), 0, False)]
     while stack:
         folder, depth, in_unit = stack.pop()
@@ -547,6 +562,8 @@ def find_units(root: Path, problems: list[Problem] | None = None) -> list[Path]:
                 continue
             seen.add((st.st_dev, st.st_ino))
             if depth + 1 > MAX_FOLDER_DEPTH:
+                if in_unit and not os.path.lexists(os.path.join(e.path, UNIT_FILE)):
+                    continue  # the unit's own folders: walk_unit reports them, counted from the unit folder
                 out.append(_ignored("warning", rel(Path(e.path), root), msg(
                     "文件夹嵌套过深（超过 {n} 层），里面不再查找单位", "folders nested too deeply (over {n} levels): no unit "
                     "is looked for inside", n=MAX_FOLDER_DEPTH)))

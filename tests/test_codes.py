@@ -12,12 +12,13 @@ SPEC_CODES = {
     "plan-missing", "plan-order", "plan-late", "plan-coverage", "overdue", "late", "early", "due-soon", "threshold",
     "balance", "continuity", "amount", "review", "privacy",
 }
+NEW_CODES = {"ignored"}  # beyond SPEC: a file inside a unit that is not read, and why
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def test_readme_documents_every_code() -> None:
     table = set(re.findall(r"^\| `([a-z-]+)` \|", README.read_text(encoding="utf-8"), re.M))
-    assert SPEC_CODES <= table
+    assert SPEC_CODES | NEW_CODES <= table
 
 
 def test_one_repository_produces_every_code(unit, tmp_path: Path) -> None:
@@ -26,6 +27,7 @@ def test_one_repository_produces_every_code(unit, tmp_path: Path) -> None:
          "finance: {{opening_balance: {o}, income: [{{name: 租金, amount: {i}}}], closing_balance: {c}}}\n"
     root = unit({
         "records/syntax.yaml": "item: x\n\tpublished: 2024-01-01\n",
+        "records/ignored.yml": "item: village/system/1\npublished: 2024-01-05\n",
         "records/encoding.yaml": "title: 东庄\n".encode("gbk"),
         "records/schema.yaml": "item: village/system/1\npublshed: 2024-01-01\n",
         "records/date.yaml": "item: village/system/1\npublished: 2024-02-30\n",
@@ -49,4 +51,4 @@ def test_one_repository_produces_every_code(unit, tmp_path: Path) -> None:
         adoption=ADOPTION.replace("joint_meeting: 2024-01-12", "joint_meeting: 2024-01-09"),
         unit_yaml=UNIT.replace("since: 2024-01-01", "since: 2022-01-01"))  # no plan for 2022
     codes = {f[2] for f in findings(root, "2024-12-20")}
-    assert codes == SPEC_CODES
+    assert codes == SPEC_CODES | NEW_CODES
