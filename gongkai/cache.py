@@ -107,6 +107,17 @@ def _ours(st: os.stat_result) -> bool:
     return True
 
 
+def _own_folder(path: Path) -> bool:
+    """A real folder (not a link) of this user: where a shard may be written."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if not statmod.S_ISDIR(st.st_mode):
+        return False
+    return not hasattr(os, "getuid") or st.st_uid == os.getuid()
+
+
 _KEYS: dict[Path, bytes | None] = {}
 
 
@@ -236,6 +247,8 @@ class FileCache:
             payload = pickle.dumps(self.entries, protocol=pickle.HIGHEST_PROTOCOL)
             mac = hmac.new(self.key, payload, hashlib.sha256).digest()
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not _own_folder(self.path.parent):
+                return  # a folder planted (or linked) by someone else: write nothing into it
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".cache")
             try:
                 with os.fdopen(fd, "wb") as fh:

@@ -512,16 +512,11 @@ UNIT_VARIANT = re.compile(r"unit\.(ya?ml)(\.txt)?", re.IGNORECASE)
 
 
 def find_units(root: Path, problems: list[Problem] | None = None) -> list[Path]:
-    """Every folder under root holding unit.yaml, walked without recursion and without leaving root; folders
-    whose unit file is misnamed (`unit.yml`) or links that lead outside are reported into `problems`."""
+    """Every folder under root holding unit.yaml, walked without recursion and without following links; folders
+    whose unit file is misnamed (`unit.yml`) and folder links that lead outside are reported into `problems`."""
     out: list[Problem] = [] if problems is None else problems
     confine = Confine(root)
     units = []
-    try:
-        st = os.stat(root)
-        seen: set[tuple[int, int]] = {(st.st_dev, st.st_ino)}
-    except OSError:
-        seen = set()
     stack = [(str(root), 0, False)]
     while stack:
         folder, depth, in_unit = stack.pop()
@@ -542,25 +537,13 @@ def find_units(root: Path, problems: list[Problem] | None = None) -> list[Path]:
             if e.name.startswith(".") or e.name in SKIP_DIRS:
                 continue
             if e.is_symlink():
-                if not os.path.isdir(e.path):
-                    continue
-                real, why = confine.link(e.path)
-                if why is not None:
-                    if not in_unit:  # inside a unit, walk_unit explains it
-                        out.append(_ignored("warning", rel(Path(e.path), root), why))
-                    continue
-                assert real is not None
-                st = os.stat(real)
-            elif e.is_dir(follow_symlinks=False):
-                try:
-                    st = e.stat(follow_symlinks=False)
-                except OSError:
-                    continue
-            else:
+                # a folder link is never followed here (so no loop): one leading inside names a folder that is
+                # walked under its own path anyway; one leading outside is refused
+                if not in_unit and os.path.isdir(e.path) and confine.link(e.path)[1] is OUTSIDE:
+                    out.append(_ignored("warning", rel(Path(e.path), root), OUTSIDE))
                 continue
-            if (st.st_dev, st.st_ino) in seen:
+            if not e.is_dir(follow_symlinks=False):
                 continue
-            seen.add((st.st_dev, st.st_ino))
             if depth + 1 > MAX_FOLDER_DEPTH:
                 if in_unit and not os.path.lexists(os.path.join(e.path, UNIT_FILE)):
                     continue  # the unit's own folders: walk_unit reports them, counted from the unit folder

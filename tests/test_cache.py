@@ -130,6 +130,19 @@ def test_a_cache_not_ours_is_ignored(tmp_path: Path, monkeypatch) -> None:  # ty
     cache._KEYS.clear()
 
 
+def test_no_shard_is_written_through_a_planted_link(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The shard folder's name is predictable: one linked elsewhere by someone else receives nothing."""
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    root = _repo(tmp_path)
+    target = tmp_path / "victim"
+    target.mkdir()
+    folder = FileCache(root, ".").path.parent
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.symlink_to(target)
+    assert signature(root, True) == signature(root, False)
+    assert list(target.iterdir()) == []
+
+
 def test_parallel_equals_serial(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Checking unit by unit in worker processes gives exactly the serial result, cache or not."""
     from gongkai import check
