@@ -267,8 +267,18 @@ def nearest_folder(name: str) -> str | None:
     return close[0] if close else None
 
 
+def printable(path: str) -> str:
+    """A path as it can be printed: bytes of a non-UTF-8 file name (a GBK name from Windows) as \\xNN escapes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _ignored(severity: str, shown: str, message: Msg) -> Problem:
-    return problem("ignored", severity, shown, None, message, B.FORMAT)
+    message = Msg(printable(message.zh), printable(message.en))  # it may quote a file or folder name
+    return problem("ignored", severity, printable(shown), None, message, B.FORMAT)
 
 
 class Confine:

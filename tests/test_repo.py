@@ -177,3 +177,18 @@ def test_settings_are_never_read_above_the_repository(tmp_path: Path) -> None:
     r = runner.invoke(app, ["check", str(inner / "u"), "--as-of", "2024-07-15"])
     assert r.exit_code == 0 and "使用设置文件 ../gongkai.yaml" in r.stderr
     os.remove(inner / "gongkai.yaml")
+
+
+def test_non_utf8_file_names_are_printable(unit) -> None:  # type: ignore[no-untyped-def]
+    """A GBK file name from a Windows machine is shown with escapes, never an encoding failure."""
+    root = unit({"records/ok.yaml": REC})
+    os.makedirs(os.path.join(os.fsencode(root), "记录".encode("gbk")))
+    for name in (b"records/\xd5\xd5.jpg", b"records/\xd5\xd5.yml", "记录".encode("gbk") + b"/a.yaml"):
+        with open(os.path.join(os.fsencode(root), name), "wb") as fh:
+            fh.write(b"x: 1\n")
+    got = ignored(root)
+    assert [p for p, _, _ in got] == ["\\xbc\\xc7¼/a.yaml", "records/\\xd5\\xd5.jpg", "records/\\xd5\\xd5.yml"]
+    assert got[2][2] == "'\\xd5\\xd5.yml' is not read: gongkai reads only files ending in .yaml. Rename it to " \
+                        "'\\xd5\\xd5.yaml'"
+    for p in problems(root):
+        (p.path + p.message.zh + p.message.en).encode("utf-8")  # strict: what any terminal or JSON needs
