@@ -591,6 +591,18 @@ def find_settings(root: Path) -> Path | None:
         here = here.parent
 
 
+def settings_outside(root: Path) -> Path | None:
+    """A gongkai.yaml above PATH that is not read because PATH is in no git repository (only PATH's own is): said
+    on stderr, so that a town's settings are not dropped without a word."""
+    here = root.resolve()
+    if git_top(here) is not None or os.path.lexists(here / SETTINGS_FILE):
+        return None
+    for folder in here.parents:
+        if os.path.lexists(folder / SETTINGS_FILE):
+            return folder / SETTINGS_FILE
+    return None
+
+
 def _mine(path: Path) -> bool:
     """Owned by this user (or root): an unowned unit.yaml above the working folder may have been planted."""
     if not hasattr(os, "getuid"):

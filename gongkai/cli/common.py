@@ -60,7 +60,7 @@ def discover_units(path: Path):  # type: ignore[no-untyped-def]
     Run inside a unit (or a sub-folder of one, such as records/2024) PATH holds no unit: the repository is then
     found upward as git finds .git, and stderr says which folder is used (paths in the output are relative to
     it). stderr also names the settings file used when it is not PATH's own gongkai.yaml but one above it."""
-    from gongkai.repo import SETTINGS_FILE, discover, find_root
+    from gongkai.repo import SETTINGS_FILE, discover, find_root, settings_outside
 
     if not path.exists():
         raise CannotRun(msg("找不到文件夹“{p}”", "folder '{p}' does not exist", p=path))
@@ -85,6 +85,12 @@ def discover_units(path: Path):  # type: ignore[no-untyped-def]
         note(msg("使用设置文件 {s}", "using settings {s}", s=layout.settings_path) if used else
              msg("设置文件 {s} 没有用上（有错误，见 gongkai check）", "settings {s} not used (it has errors, see gongkai check)",
                  s=layout.settings_path))
+    outside = settings_outside(layout.root) if layout.settings_path is None else None
+    if outside is not None:
+        note(msg("没有读取上级文件夹的 {s}：“{p}”不在 git 仓库里，只读它自己的 gongkai.yaml。要用这个设置，请在它所在的文件夹"
+                 "运行，或把仓库放进 git（git init）", "{s} above is not read: '{p}' is in no git repository, so only its own "
+                 "gongkai.yaml is. Run in that folder to use it, or put the repository in git (git init)",
+                 s=os.path.relpath(outside, layout.root), p=layout.root))
     return layout
 
 
