@@ -331,7 +331,7 @@ def _entries(folder: str, shown: str, out: list[Problem]) -> list[os.DirEntry[st
 
 
 def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine,
-              settings_file: Path | None = None) -> Walk:
+              settings_file: Path | None = None, templates: str | None = None) -> Walk:
     """Every entry of a unit folder, read or explained: YAML files of the known folders are returned to be
     read; everything else gets an `ignored` problem at its path, except evidence/, hidden files, editor and
     system litter, READMEs, render output and nested units (which read their own files)."""
@@ -480,7 +480,8 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
             continue
         kind, real = got
         if kind == "dir":
-            if nested(entry.path, real) or name == "evidence" or name in SKIP_DIRS:
+            if nested(entry.path, real) or name == "evidence" or name in SKIP_DIRS or \
+                    (templates is not None and os.path.realpath(entry.path) == templates):
                 continue
             if name in SECTIONS:
                 if first_visit(entry, real):
@@ -642,13 +643,20 @@ class Layout:
     unit_dirs: list[Path]
     settings_file: Path | None = None
 
+    @property
+    def templates(self) -> str | None:
+        """The real path of the town's templates folder (`templates:` in gongkai.yaml): not a unit's data."""
+        if self.settings is None or not self.settings.templates or self.settings_file is None:
+            return None
+        return os.path.realpath(os.path.join(os.path.dirname(self.settings_file), self.settings.templates))
+
     def repository(self, units: list[UnitData]) -> Repository:
         return Repository(root=self.root, settings=self.settings, settings_path=self.settings_path, units=units,
                           problems=self.problems)
 
     def load_unit(self, unit_dir: Path, use_cache: bool = False, unit_set: set[Path] | None = None) -> UnitData:
         return load_unit(self.root, unit_dir, set(self.unit_dirs) if unit_set is None else unit_set, self.timing,
-                         use_cache, self.settings_file)
+                         use_cache, self.settings_file, self.templates)
 
 
 def discover(root: Path) -> Layout:
@@ -684,7 +692,7 @@ def load_layout(layout: Layout, use_cache: bool = False) -> Repository:
 
 
 def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, use_cache: bool = False,
-              settings_file: Path | None = None) -> UnitData:
+              settings_file: Path | None = None, templates: str | None = None) -> UnitData:
     """One unit, every file on its own; with use_cache, unchanged files come from the unit's cache shard."""
     uid = rel(unit_dir, root)
     cache = FileCache(root, uid) if enabled(use_cache) else None
@@ -701,7 +709,7 @@ def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, us
         unit, problems = load_cached(unit_file, shown(unit_file), Unit, cache)
     data = UnitData(id=uid, dir=unit_dir, unit_path=shown(unit_file), unit=unit, problems=list(problems), cache=cache)
     data.timing = base.override(unit.rules if unit else None)
-    walk = walk_unit(root, unit_dir, unit_dirs, confine, settings_file)
+    walk = walk_unit(root, unit_dir, unit_dirs, confine, settings_file, templates)
     data.problems.extend(walk.problems)
     for section, (cls, _) in SECTIONS.items():
         for path in walk.files[section]:

@@ -86,6 +86,13 @@ def test_gongkai_yaml_of_a_nested_unit_is_not_read(tmp_path: Path) -> None:
     assert findings(single) == []
 
 
+def test_the_configured_templates_folder_is_not_data(tmp_path: Path) -> None:
+    root = write(tmp_path, {"gongkai.yaml": "templates: 模板/\n", "unit.yaml": UNIT, "plans/2024.yaml": plan_yaml([]),
+                            "inspections/2024.yaml": "date: 2024-06-01\n", "模板/sheet.html": "{{ unit.name }}",
+                            "模版/x.html": "x"})
+    assert [p for p, _, _ in ignored(root)] == ["模版"]  # the folder gongkai.yaml names is skipped, a stray one is not
+
+
 def test_a_misnamed_unit_file_is_reported(tmp_path: Path) -> None:
     root = write(tmp_path, {"a/unit.yaml": UNIT, "a/plans/2024.yaml": plan_yaml([]),
                             "a/inspections/2024.yaml": "date: 2024-06-01\n", "b/unit.yml": UNIT})
