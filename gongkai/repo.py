@@ -2,6 +2,12 @@
 
 Each file becomes (object or None, problems) independently of every other file, so one broken
 file never hides the findings of the others, and loading can later run in parallel or from a cache.
+
+Nothing inside a unit is ignored silently: `walk_unit` returns the YAML files of the known folders and explains
+every other file at its path (`ignored`). Nothing outside the repository is read: links are resolved and refused
+when they lead outside PATH (or dangle, or loop), only regular files are read, their size checked before reading,
+folders are walked without recursion and at most MAX_FOLDER_DEPTH deep, and gongkai.yaml is looked up only
+inside the repository.
 """
 
 from __future__ import annotations
