@@ -14,7 +14,7 @@ from pathlib import Path
 from gongkai.cache import gc_paused
 from gongkai.obligations import UnitObligations, compute_unit
 from gongkai.problem import Problem, sort_problems
-from gongkai.repo import Layout, Repository, UnitData, discover, load_layout, load_unit
+from gongkai.repo import Layout, Repository, UnitData, discover, load_layout
 from gongkai.rules import RULES, RuleContext
 from gongkai.rules.base import internal
 
@@ -78,13 +78,21 @@ def check_path(root: Path, as_of: dt.date, use_cache: bool = True, jobs: int | N
 def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: int | None = None) -> CheckResult:
     """Check a repository, unit by unit, in `jobs` worker processes (default: one per CPU, when there are
     enough units to pay for them). Only problems and unit names come back from the workers."""
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    jobs = effective_jobs(jobs, len(layout.unit_dirs))
     if jobs > 1 and len(layout.unit_dirs) >= PARALLEL_FROM:
         try:
             return _parallel(layout, as_of, use_cache, jobs)
         except Exception:  # noqa: BLE001 - no worker processes here (sandbox, no fork): check in this process
             pass
     return run(load_layout(layout, use_cache), as_of)
+
+
+def effective_jobs(requested: int | None, units: int) -> int:
+    """Worker processes for `units` units: as asked (default: one per CPU), never more than the units nor than
+    four per CPU (`--jobs 100000` must not try to start 100,000 processes)."""
+    cpus = os.cpu_count() or 1
+    jobs = requested if requested is not None else cpus
+    return max(1, min(jobs, units, cpus * 4))
 
 
 _WORK: tuple[Layout, dt.date, bool] | None = None  # set in the parent before forking; read by the workers
@@ -94,7 +102,7 @@ def _check_dir(unit_dir: Path) -> tuple[UnitSummary, list[Problem]]:
     assert _WORK is not None
     layout, as_of, use_cache = _WORK
     with gc_paused():
-        unit = load_unit(layout.root, unit_dir, set(layout.unit_dirs), layout.timing, use_cache)
+        unit = layout.load_unit(unit_dir, use_cache)
         uo, problems = check_unit(layout.root, unit, as_of)
     return UnitSummary.of(unit, uo), problems
 
