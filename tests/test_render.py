@@ -596,8 +596,10 @@ def test_broken_files_render_what_is_there(tmp_path: Path) -> None:
                                         "closing_balance: 4.00}\n",
     })
     out = tmp_path / "site"
-    r = render(repo, out, "--format", "all", "--force")
-    assert "请先运行 gongkai check" in r.stderr
+    r = invoke("render", str(repo), "--out", str(out), "--as-of", "2024-07-15", "--format", "all", "--force")
+    # what could be read is printed (marked, with --force); the file that could not be read at all is named, exit 1
+    assert r.exit_code == 1 and "请先运行 gongkai check" in r.stderr
+    assert [line.split(":")[0] for line in r.stderr.splitlines() if "未印出" in line] == ["records/2024/syntax.yaml"]
     q1 = text(out, "sheets/2024-Q1.html")
     assert '<tr class="total"><th>期初余额</th><td class="num">—</td>' in q1
     q2 = text(out, "sheets/2024-Q2.md")

@@ -41,7 +41,7 @@ from gongkai.personal import mask
 from gongkai.render import markdown as md
 from gongkai.render.markdown import MdSafe
 from gongkai.render.money import amount, daxie
-from gongkai.render.views import Public, cn_ordinal, date_zh, url_path
+from gongkai.render.views import Public, Url, cn_ordinal, date_zh, url_path
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # every template a town may override, with what it is for (README, "自定义模板 / Templates")
@@ -194,6 +194,16 @@ class BoundedEnvironment(SandboxedEnvironment):
                                     "the template ran longer than {s} seconds: check its loops and macros",
                                     s=int(TIME_LIMIT)))
 
+    def range(self, *args: int) -> range:
+        """`range()` in templates: at most MAX_RANGE numbers (Jinja's sandbox limit), as a template error."""
+        from jinja2.sandbox import MAX_RANGE
+
+        numbers = range(*args)
+        if len(numbers) > MAX_RANGE:
+            raise TemplateLimit(msg("模板里的 range() 太大（{n} 个数，上限 {m}）", "range() in the template is too large "
+                                    "({n} numbers, limit {m})", n=len(numbers), m=MAX_RANGE))
+        return numbers
+
     def steps_of(self, iterable: Any) -> Iterator[Any]:
         """What every `{% for %}` iterates over: the same items, each counted."""
         for item in iterable:
@@ -253,7 +263,7 @@ class BoundedEnvironment(SandboxedEnvironment):
 
 
 def _finalize_html(value: Any) -> Any:
-    if isinstance(value, (Markup, Public)) or not isinstance(value, str):
+    if isinstance(value, (Markup, Public, Url)) or not isinstance(value, str):
         return value
     return mask(value)
 
@@ -263,6 +273,8 @@ def _finalize_md(value: Any) -> Any:
         return ""
     if isinstance(value, MdSafe):
         return value
+    if isinstance(value, Url):
+        return MdSafe(value)
     if isinstance(value, Public):
         return md.md_text(value)
     return md.md_text(mask(str(value)))
@@ -306,6 +318,7 @@ def environment(kind: str, override: Path | None = None) -> BoundedEnvironment:
     for name in _WIDTH_FILTERS:
         env.filters[name] = _bounded_filter(name, env.filters[name])
     env.filters["_gk_steps"] = env.steps_of
+    env.globals["range"] = env.range
     env.filters["url"] = _url
     env.filters["amount"] = amount
     env.filters["daxie"] = daxie

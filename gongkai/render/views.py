@@ -53,6 +53,29 @@ class Public(str):
     escaped like everything else, but not masked: a masked supervision phone could not be called."""
 
 
+class Url(str):
+    """An address of the site (`site_url` + a page): percent-encoded, so it holds no space, `<`, `>` or
+    quote. Printed as is in Markdown (inside `<…>`, where `_`, `*` and `)` are not markup) and escaped
+    in HTML like any text."""
+
+
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
+def web_address(url: str) -> Url:
+    """`url` with everything outside the URL alphabet percent-encoded (a host written in Chinese as IDNA)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url.strip())
+    host = parts.netloc
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = quote(host, safe=_URL_SAFE)
+    return Url(urlunsplit((parts.scheme, host, *(quote(clean(x), safe=_URL_SAFE) for x in parts[2:]))))
+
+
 def date_zh(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
@@ -243,7 +266,7 @@ class RecordView:
     tables: list[TableView]
     sheet: str  # the path of the sheet it is printed on
     complaints: str  # the complaint contact of the plan of its year
-    online_url: str
+    online_url: Url
     qr_svg: Markup | None
     # with --force only: the codes of the errors found in its file (printed with the mark 未通过检查)
     failed: list[str] = field(default_factory=list)
@@ -282,7 +305,7 @@ class SheetView:
     complaints: str
     supervision_phone: str
     path: str
-    online_url: str
+    online_url: Url
     qr_svg: Markup | None
 
     @property
@@ -357,8 +380,8 @@ class Builder:
         self.withheld: list[Withheld] = []
         self.unit_bases = site_names([u.id for u in repo.units if u.id != "."])
 
-    def online(self, path: str) -> str:
-        return self.site_url + url_path(path + ".html") if self.site_url else ""
+    def online(self, path: str) -> Url:
+        return Url(web_address(self.site_url) + url_path(path + ".html")) if self.site_url else Url("")
 
     def qr(self, url: str) -> Markup | None:
         if not url:
@@ -410,6 +433,12 @@ class Builder:
             view = self.record_view(u, uv, r, live, names)
             view.failed = failed
             records.append(view)
+        loaded = {r.src.path for r in u.records.values()}
+        prefix = ("" if u.id == "." else u.id + "/") + "records/"
+        for path in sorted(self.errors):
+            if path.startswith(prefix) and path not in loaded:  # a record file that could not be read at all
+                found = sorted(self.errors[path], key=Problem.sort_key)
+                self.withheld.append(Withheld(u.id, path, found[0], len(found), False))
         records.sort(key=lambda r: r.order)
         quarters = sorted({r.quarter for r in records if r.quarter is not None})
         issues = {q: n for n, q in enumerate(quarters, 1)}
