@@ -245,8 +245,9 @@ def _emit(env: Any, writer: Any, template: str, page: str, common: dict[str, Any
                                                   "the template recurses too deeply (a macro or include calling itself)"))) from None
     except Exception as e:  # noqa: BLE001 - an expression in a town template failed: say where, not a traceback
         raise RenderError(_where(e, template, Msg(f"{type(e).__name__}: {e}", f"{type(e).__name__}: {e}"))) from None
-    failed = [r for r in ctx.get("sheet").pages if r.failed] if ctx.get("sheet") else \
-        ([ctx["record"]] if ctx.get("record") is not None and ctx["record"].failed else [])
+    sheet, record = ctx.get("sheet"), ctx.get("record")
+    failed = [r for r in sheet.pages if r.failed] if sheet is not None else \
+        ([record] if record is not None and record.failed else [])
     if failed and MARK not in text:
         raise RenderError(msg("模板 {n} 没有印出“{m}”标记：--force 印出有错误的记录时必须标明（见 r.failed）",
                               "template {n} does not print the mark '{m}': records printed with --force despite "

@@ -30,14 +30,22 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, nodes, pass_context
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    nodes,
+    pass_context,
+)
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from gongkai.problem import Msg, msg
-
 from gongkai.personal import mask
+from gongkai.problem import Msg, msg
 from gongkai.render import markdown as md
 from gongkai.render.markdown import MdSafe
 from gongkai.render.money import amount, daxie
@@ -52,10 +60,11 @@ TEMPLATE_NAMES = (
 
 
 MAX_TEMPLATE_BYTES = 1_000_000  # a town template larger than this is refused unread
-MAX_OUTPUT = 64_000_000  # characters of one rendered page
+MAX_OUTPUT = 16_000_000  # characters of one rendered page
 MAX_SIZE = 16_000_000  # the longest string or list an operator, filter or method may build
-MAX_STEPS = 5_000_000  # loop iterations and calls while rendering one page
-TIME_LIMIT = 20.0  # seconds for one page
+MAX_STEPS = 2_000_000  # loop iterations (and calls, CALL_STEPS each) while rendering one page
+CALL_STEPS = 10  # a call (a macro, a method) costs as much as this many loop iterations
+TIME_LIMIT = 10.0  # seconds for one page
 
 
 class TemplateLimit(TemplateError):
@@ -108,7 +117,8 @@ class TownLoader(BaseLoader):
         return source, str(path), lambda: False
 
 
-_WIDE_FORMAT = re.compile(r"\d{8,}|%[-+ #0]*\*")  # a width of 10⁷ or more, or a width taken from an argument
+# a width of 10⁷ or more, or a width taken from an argument (`%*d`, `{:>{w}}`)
+_WIDE_FORMAT = re.compile(r"\d{8,}|%[-+ #0]*\*|\{[^{}]*:[^{}]*\{")
 _WIDTH_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs"}
 _WIDTH_FILTERS = {"center", "indent", "wordwrap", "truncate", "batch", "slice", "format", "replace", "join"}
 
@@ -176,20 +186,38 @@ class BoundedEnvironment(SandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.steps = 0
+        self.next_clock = 0
+        self.output = 0
         self.deadline = math.inf
 
     def start(self) -> None:
         """Reset the budget: called before each page."""
         self.steps = 0
+        self.next_clock = 0
+        self.output = 0
         self.deadline = time.monotonic() + TIME_LIMIT
+
+    def count_output(self, value: Any) -> None:
+        """Every value printed counts towards MAX_OUTPUT before it is masked and escaped (which costs time)."""
+        self.output += len(value) if isinstance(value, str) else 0
+        if self.output > MAX_OUTPUT:
+            raise self._too_much()
+
+    @staticmethod
+    def _too_much() -> TemplateLimit:
+        return TemplateLimit(msg("模板输出超过上限（{m} 个字符）：请检查模板里的循环",
+                                 "the template's output is larger than {m} characters: check its loops", m=MAX_OUTPUT))
 
     def tick(self, n: int = 1) -> None:
         self.steps += n
+        if self.steps < self.next_clock:
+            return
+        self.next_clock = self.steps + 1000
         if self.steps > MAX_STEPS:
             raise TemplateLimit(msg("模板执行步数超过上限（{m} 次循环或调用）：请检查模板里的循环和宏",
                                     "the template ran more than {m} loop iterations or calls: check its loops and "
                                     "macros", m=MAX_STEPS))
-        if self.steps % 1024 == 0 and time.monotonic() > self.deadline:
+        if time.monotonic() > self.deadline:
             raise TemplateLimit(msg("模板运行超过 {s} 秒：请检查模板里的循环和宏",
                                     "the template ran longer than {s} seconds: check its loops and macros",
                                     s=int(TIME_LIMIT)))
@@ -216,6 +244,11 @@ class BoundedEnvironment(SandboxedEnvironment):
             loop.iter = nodes.Filter(loop.iter, "_gk_steps", [], [], None, None, lineno=loop.lineno)
         return tree
 
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        if getattr(value, "__name__", "") in ("format", "format_map") and isinstance(getattr(value, "__self__", None), str):
+            _check_format(value.__self__)
+        return super().wrap_str_format(value)
+
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
@@ -231,7 +264,7 @@ class BoundedEnvironment(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
-        __self.tick()
+        __self.tick(CALL_STEPS)
         owner = getattr(__obj, "__self__", None)
         name = getattr(__obj, "__name__", "")
         if isinstance(owner, str):
@@ -242,8 +275,6 @@ class BoundedEnvironment(SandboxedEnvironment):
                 _check_replace(owner, args[0], args[1])
             elif name == "join" and args:
                 _check_join(owner, list(args[0]) if isinstance(args[0], (list, tuple)) else [])
-            elif name in ("format", "format_map"):
-                _check_format(owner)
         return super().call(__context, __obj, *args, **kwargs)
 
     def render_page(self, template: Any, context: dict[str, Any]) -> str:
@@ -254,9 +285,7 @@ class BoundedEnvironment(SandboxedEnvironment):
         for chunk in template.generate(**context):
             size += len(chunk)
             if size > MAX_OUTPUT:
-                raise TemplateLimit(msg("模板输出超过上限（{m} 个字符）：请检查模板里的循环",
-                                        "the template's output is larger than {m} characters: check its loops",
-                                        m=MAX_OUTPUT))
+                raise self._too_much()
             self.tick()
             parts.append(chunk)
         return "".join(parts)
@@ -309,12 +338,19 @@ def environment(kind: str, override: Path | None = None) -> BoundedEnvironment:
         loader=ChoiceLoader(loaders),
         autoescape=(kind == "html"),
         undefined=StrictUndefined,
-        finalize=_finalize_html if kind == "html" else _finalize_md,
+        finalize=None,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    finalize = _finalize_html if kind == "html" else _finalize_md
+
+    def counted(value: Any) -> Any:
+        env.count_output(value)
+        return finalize(value)
+
+    env.finalize = counted
     for name in _WIDTH_FILTERS:
         env.filters[name] = _bounded_filter(name, env.filters[name])
     env.filters["_gk_steps"] = env.steps_of

@@ -423,17 +423,17 @@ class Builder:
         # the record it corrects is known to be wrong
         superseded = {r.supersedes: rid for rid, r in live.items() if r.supersedes in live and r.supersedes != rid}
         names = site_names(list(live))
-        records = []
-        for rid, r in sorted(live.items()):
+        records: list[RecordView] = []
+        for rid, rec in sorted(live.items()):
             if rid in superseded:
                 continue
-            failed = self._failed(u, r)
-            if failed and not (self.force and r.src.path not in self.never):
+            failed = self._failed(u, rec)
+            if failed and not (self.force and rec.src.path not in self.never):
                 continue
-            view = self.record_view(u, uv, r, live, names)
+            view = self.record_view(u, uv, rec, live, names)
             view.failed = failed
             records.append(view)
-        loaded = {r.src.path for r in u.records.values()}
+        loaded = {x.src.path for x in u.records.values()}
         prefix = ("" if u.id == "." else u.id + "/") + "records/"
         for path in sorted(self.errors):
             if path.startswith(prefix) and path not in loaded:  # a record file that could not be read at all
