@@ -194,7 +194,7 @@ RECORD_HTML = """\
 <p>本季度收支情况如下，<strong>请村民监督</strong>。</p>
 
 </div>
-<table class="grid finance">
+<div class="table-wrap"><table class="grid finance">
 <caption>收支情况表（单位：元）</caption>
 <colgroup><col class="name"><col class="amt"><col class="note"></colgroup>
 <thead><tr><th>项　目</th><th>金额（元）</th><th>说　明</th></tr></thead>
@@ -209,7 +209,7 @@ RECORD_HTML = """\
 <tr class="subtotal"><th>支出合计</th><td class="num">18,000.00</td><td class="daxie">壹万捌仟元整</td></tr>
 <tr class="total"><th>期末余额</th><td class="num">189,000.00</td><td class="daxie">壹拾捌万玖仟元整</td></tr>
 </tbody>
-</table>
+</table></div>
 <p class="finance-note">期末余额（大写）：人民币壹拾捌万玖仟元整</p>
 <footer class="record-foot">
 <div class="foot-grid"><div class="foot-main">
@@ -246,7 +246,7 @@ def test_sheet_html_cover_and_pages(tmp_path: Path) -> None:
     assert '<h1 class="org">东庄村村务公开栏</h1>' in html
     assert '<span>花园口镇东庄村　第2期</span><span>公布日期：2024年7月8日</span>' in html
     assert '<h3 class="section">一、财务类</h3>' in html and '<h3 class="section">二、长期公开事项</h3>' in html
-    assert '<li>东庄村村规民约<span class="when">（2024-01-16起）</span></li>' in html
+    assert '<li>东庄村村规民约<span class="when">（<span class="day">2024-01-16起</span>）</span></li>' in html
     assert "<tr><th>监督电话</th><td>0371-62345678</td></tr>" in html
     assert "<tr><th>投诉受理</th><td>村务监督委员会 赵六 0371-62345679</td></tr>" in html
     assert "<tr><th>监委会审核</th><td>赵六（2024年7月6日）</td></tr>" in html

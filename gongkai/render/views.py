@@ -640,6 +640,14 @@ def _is_number(cell: str) -> bool:
     return bool(t) and t.replace(".", "", 1).isdigit()
 
 
+SHORT_ROOM = 30.0  # characters of the printed width that unwrapped columns may take
+
+
+def _display_width(cells: list[str]) -> float:
+    """The widest cell in characters of the table's type: a Chinese character 1, a Latin letter or digit about half."""
+    return max((sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in cell) for cell in cells), default=0.0)
+
+
 def table_view(t: Table) -> TableView:
     width = max([len(t.columns)] + [len(r) for r in t.rows])
     columns = [_m(c) for c in t.columns] + [""] * (width - len(t.columns))
@@ -647,4 +655,11 @@ def table_view(t: Table) -> TableView:
     numeric = [any(r[i].strip() for r in rows) and all(_is_number(r[i]) for r in rows if r[i].strip())
                for i in range(width)]
     short = [all(len(r[i]) <= SHORT_CELL for r in rows) and len(columns[i]) <= SHORT_CELL for i in range(width)]
+    # columns kept on one line must together fit the printed width (A4: about 34 characters at the table's
+    # size, less the 序号 column): the widest are let wrap first, so that no table runs off the page
+    room = SHORT_ROOM
+    for i in sorted((i for i in range(width) if short[i]), key=lambda i: _display_width([columns[i]] + [r[i] for r in rows])):
+        need = _display_width([columns[i]] + [r[i] for r in rows]) + 1  # + the cell's padding
+        short[i] = need <= room
+        room -= need if short[i] else 0
     return TableView(_m(t.title), columns, rows, numeric, short, _m(t.note))
