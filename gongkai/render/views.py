@@ -640,7 +640,7 @@ def _is_number(cell: str) -> bool:
     return bool(t) and t.replace(".", "", 1).isdigit()
 
 
-SHORT_ROOM = 30.0  # characters of the printed width that unwrapped columns may take
+SHORT_ROOM = 32.0  # characters of a table's printed width on A4, less the 序号 column
 
 
 def _display_width(cells: list[str]) -> float:
@@ -655,11 +655,14 @@ def table_view(t: Table) -> TableView:
     numeric = [any(r[i].strip() for r in rows) and all(_is_number(r[i]) for r in rows if r[i].strip())
                for i in range(width)]
     short = [all(len(r[i]) <= SHORT_CELL for r in rows) and len(columns[i]) <= SHORT_CELL for i in range(width)]
-    # columns kept on one line must together fit the printed width (A4: about 34 characters at the table's
-    # size, less the 序号 column): the widest are let wrap first, so that no table runs off the page
-    room = SHORT_ROOM
-    for i in sorted((i for i in range(width) if short[i]), key=lambda i: _display_width([columns[i]] + [r[i] for r in rows])):
-        need = _display_width([columns[i]] + [r[i] for r in rows]) + 1  # + the cell's padding
-        short[i] = need <= room
-        room -= need if short[i] else 0
+    # cells kept on one line must leave the other columns room (A4: about 34 characters at the table's size,
+    # less 序号 and the numbers): the narrowest columns keep their cells whole, while each column left to
+    # wrap still gets three characters; so no table runs off the page or breaks a short value letter by letter
+    need = [_display_width([r[i] for r in rows]) + 1 for i in range(width)]  # + the cell's padding
+    room = SHORT_ROOM - sum(need[i] for i in range(width) if numeric[i])
+    candidates = sorted((i for i in range(width) if short[i] and not numeric[i]), key=lambda i: (need[i], i))
+    wrapping = sum(1 for i in range(width) if not short[i] and not numeric[i])
+    for n, i in enumerate(candidates):
+        short[i] = room > 0 and need[i] + 3 * (wrapping + len(candidates) - n - 1) <= room
+        room = room - need[i] if short[i] else 0  # once one must wrap, the wider ones wrap too
     return TableView(_m(t.title), columns, rows, numeric, short, _m(t.note))
