@@ -279,6 +279,9 @@ def test_example_sheet_stays_on_a4(tmp_path: Path) -> None:
     assert len(titles) >= 10
     for title in titles:
         assert title in cover, title
+    # the cover's contacts and signatures are printed together with the end of the standing list
+    (signed,) = [p for p in raw_text(pdf).split("\f") if "监委会主任（签字）" in p]
+    assert titles[-1] in signed.replace("\n", "").split("监督电话")[0]
 
 
 MEASURE = """<script>
