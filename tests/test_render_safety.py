@@ -308,6 +308,14 @@ def test_unit_folders_whose_masked_names_coincide(tmp_path: Path) -> None:
     ('{{ ("a" * 1000000).join(["b"] * 1000000) }}', "模板要生成的内容太大"),
     ("{{ [0]|batch(10**9, 0)|list }}", "模板要生成的内容太大"),
     ("\n\n{{ 1 / 0 }}", "模板 sheet.html 第 3 行：ZeroDivisionError"),
+    # step by step: each step doubles what the one before built
+    ('{% set ns = namespace(s="ab") %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}',
+     "模板要生成的内容太大"),
+    ('{% set ns = namespace(s="ab") %}{% for i in range(64) %}{% set ns.s = ns.s + ns.s %}{% endfor %}',
+     "模板要生成的内容太大"),
+    ('{% set ns = namespace(s="ab") %}{% for i in range(64) %}{% set ns.s = "%s%s"|format(ns.s, ns.s) %}{% endfor %}',
+     "模板要生成的内容太大"),
+    ("{% set x = [1, 2] %}{% for i in range(64) %}{{ x.extend(x) }}{% endfor %}", "模板要生成的内容太大"),
 ])
 def test_runaway_templates_stop_with_a_template_error(tmp_path: Path, template: str, message: str) -> None:
     repo = write(tmp_path / "repo", {**SMALL, "gongkai.yaml": "templates: t\n", "t/sheet.html": template})

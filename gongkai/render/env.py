@@ -39,6 +39,7 @@ from jinja2 import (
     TemplateNotFound,
     nodes,
     pass_context,
+    pass_eval_context,
 )
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
@@ -156,15 +157,24 @@ def _check_join(sep: Any, items: Any) -> None:
             raise _too_big(size)
 
 
+def _check_size(value: Any) -> Any:
+    """`value`, unless it is a string or collection past MAX_SIZE (what a template builds step by step, such as
+    a string doubled in a loop, is stopped at the first step past the limit)."""
+    if isinstance(value, (str, bytes, list, tuple, dict, set)) and len(value) > MAX_SIZE:
+        raise _too_big(len(value))
+    return value
+
+
 def _bounded_filter(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
-    """A built-in filter that refuses arguments that would make it build something huge."""
+    """A built-in filter that refuses arguments that would make it build something huge, and results past
+    MAX_SIZE."""
     import functools
 
     @functools.wraps(f)
     def bounded(*args: Any, **kwargs: Any) -> Any:
         values = [a for a in args if not hasattr(a, "environment")]  # without a passed context/environment
-        _check_ints(values[1:])
-        _check_ints(kwargs.values())
+        if name in _WIDTH_FILTERS:
+            _check_ints(kwargs.values())
         if name == "format" and values:
             _check_format(values[0])
         if name == "replace" and len(values) >= 3:
@@ -173,15 +183,28 @@ def _bounded_filter(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
             seq = values[0] if isinstance(values[0], (list, tuple)) else None
             if seq is not None:
                 _check_join(values[1] if len(values) > 1 else kwargs.get("d", ""), [str(x) for x in seq])
-        return f(*args, **kwargs)
+        if name in _WIDTH_FILTERS:
+            _check_ints(values[1:])
+        return _check_size(f(*args, **kwargs))
 
     return bounded
+
+
+@pass_eval_context
+def _concat(eval_ctx: Any, items: list[Any]) -> Any:
+    """`a ~ b ~ c`: Jinja's own join, once the parts are known to fit in MAX_SIZE."""
+    from jinja2.runtime import markup_join, str_join
+
+    parts = [x if isinstance(x, str) else str(x) for x in items]
+    if sum(len(x) for x in parts) > MAX_SIZE:
+        raise _too_big(sum(len(x) for x in parts))
+    return markup_join(items) if eval_ctx.autoescape else str_join(items)
 
 
 class BoundedEnvironment(SandboxedEnvironment):
     """Jinja's sandbox, bounded in size, steps and time (see the module's notes)."""
 
-    intercepted_binops = frozenset({"*", "**", "%", "//"})
+    intercepted_binops = frozenset({"*", "**", "%", "//", "+"})
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -242,7 +265,19 @@ class BoundedEnvironment(SandboxedEnvironment):
         tree = super()._parse(source, name, filename)
         for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Filter(loop.iter, "_gk_steps", [], [], None, None, lineno=loop.lineno)
+        # `a ~ b` is joined by a filter that checks the size first
+        for parent in list(tree.find_all(nodes.Node)):
+            for field, value in parent.iter_fields():
+                if isinstance(value, nodes.Concat):
+                    setattr(parent, field, self._concat(value))
+                elif isinstance(value, list):
+                    value[:] = [self._concat(v) if isinstance(v, nodes.Concat) else v for v in value]
         return tree
+
+    @staticmethod
+    def _concat(node: nodes.Concat) -> nodes.Expr:
+        return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), "_gk_concat", [], [], None, None,
+                            lineno=node.lineno)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         if getattr(value, "__name__", "") in ("format", "format_map") and isinstance(getattr(value, "__self__", None), str):
@@ -261,7 +296,10 @@ class BoundedEnvironment(SandboxedEnvironment):
                                             "{l} ** {r}", l=left, r=right))
         elif operator == "%":
             _check_format(left)
-        return super().call_binop(context, operator, left, right)
+        elif operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+            if len(left) + len(right) > MAX_SIZE:
+                raise _too_big(len(left) + len(right))
+        return _check_size(super().call_binop(context, operator, left, right))
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
         __self.tick(CALL_STEPS)
@@ -275,7 +313,10 @@ class BoundedEnvironment(SandboxedEnvironment):
                 _check_replace(owner, args[0], args[1])
             elif name == "join" and args:
                 _check_join(owner, list(args[0]) if isinstance(args[0], (list, tuple)) else [])
-        return super().call(__context, __obj, *args, **kwargs)
+        elif isinstance(owner, list) and name == "extend" and args and hasattr(args[0], "__len__"):
+            if len(owner) + len(args[0]) > MAX_SIZE:
+                raise _too_big(len(owner) + len(args[0]))
+        return _check_size(super().call(__context, __obj, *args, **kwargs))
 
     def render_page(self, template: Any, context: dict[str, Any]) -> str:
         """Render a template within the budget: output is streamed and stops at MAX_OUTPUT characters."""
@@ -351,8 +392,9 @@ def environment(kind: str, override: Path | None = None) -> BoundedEnvironment:
         return finalize(value)
 
     env.finalize = counted
-    for name in _WIDTH_FILTERS:
+    for name in list(env.filters):
         env.filters[name] = _bounded_filter(name, env.filters[name])
+    env.filters["_gk_concat"] = _concat
     env.filters["_gk_steps"] = env.steps_of
     env.globals["range"] = env.range
     env.filters["url"] = _url
