@@ -397,3 +397,18 @@ def test_markdown_online_link_survives_url_characters(tmp_path: Path, url: str) 
     links = [t.attrGet("href") for tok in tokens for t in (tok.children or []) if t.type == "link_open"]
     assert links == [expected]
     assert f"<{expected}>" in text(out, "sheets/2024-Q2.md")
+
+
+def test_long_names_and_unwritable_out(tmp_path: Path) -> None:
+    long_a, long_b = "甲" * 80 + "a", "甲" * 80 + "b"  # 241 and 241 bytes: cut to 200, where they coincide
+    a = STANDING.replace("东庄村村规民约", "甲规约")
+    b = STANDING.replace("东庄村村规民约", "乙规约").replace("village/system/1", "village/system/7")
+    repo = write(tmp_path / "repo", {**SMALL, f"records/standing/{long_a}.yaml": a, f"records/standing/{long_b}.yaml": b})
+    out = tmp_path / "site"
+    r = run(repo, out)
+    assert r.exit_code == 0, r.output
+    cut = "甲" * 66
+    assert "甲规约" in text(out, f"records/standing/{cut}.html") and "乙规约" in text(out, f"records/standing/{cut}-2.html")
+    (tmp_path / "file").write_text("x")
+    r = run(repo, tmp_path / "file" / "site")
+    assert r.exit_code == 2 and "无法建立 --out 文件夹" in r.stderr

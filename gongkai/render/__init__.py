@@ -199,7 +199,11 @@ def render(repo: Repository, options: Options) -> Result:
     single = len(repo.units) == 1 and repo.units[0].id == "."
     with_town = not single and options.unit is None
 
-    writer = Writer(options.out)
+    try:
+        writer = Writer(options.out)
+    except OSError as e:
+        raise RenderError(msg("无法建立 --out 文件夹 {p}：{e}", "cannot create the --out folder {p}: {e}", p=options.out,
+                              e=e.strerror or e)) from None
     common = {"town": mask(repo.name), "as_of": options.as_of.isoformat(), "paper": options.paper}
     for fmt in options.formats:
         env = environment(fmt, override)
@@ -256,6 +260,8 @@ def _emit(env: Any, writer: Any, template: str, page: str, common: dict[str, Any
         writer.write(page, text)
     except UnsafePath:
         raise RenderError(msg("不能写到 --out 以外：{p}", "refusing to write outside --out: {p}", p=page)) from None
+    except OSError as e:
+        raise RenderError(msg("无法写入 {p}：{e}", "cannot write {p}: {e}", p=page, e=e.strerror or e)) from None
 
 
 def _where(e: BaseException, template: str, what: Msg) -> Msg:

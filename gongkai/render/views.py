@@ -103,6 +103,7 @@ def _m(text: str | None) -> str:
     return clean(mask(text)) if text else ""
 
 
+MAX_PART_BYTES = 200
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"\\|?\ufffd]')
 
 
@@ -110,6 +111,8 @@ def safe_part(part: str) -> str:
     """One part of an output path: masked, printable, without characters that are unsafe in file names
     or URLs on any system (`:`, `\\`, control characters, undecodable bytes become `_`), never `.` or `..`."""
     p = _UNSAFE_NAME.sub("_", clean(mask(part)))
+    while len(p.encode("utf-8")) > MAX_PART_BYTES:  # file systems take 255 bytes; leave room for -2 and .html
+        p = p[:-1]
     return "_" + p if p in ("", ".", "..") else p
 
 
