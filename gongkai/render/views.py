@@ -12,7 +12,12 @@ Which sheet a record goes on (the board sheet of a unit for one quarter):
 - standing items (长期公开) in force on the sheet's date are listed in a section of their own on
   every sheet; each gets its own page on the sheet of the quarter it was published in;
 - a correction (`supersedes:`) replaces what it corrects and is placed by its own period or date;
-- records published after --as-of are not published yet and appear nowhere.
+- records published after --as-of are not published yet and appear nowhere;
+- a record whose own file has an error (`Builder.errors`, from `gongkai check`) appears nowhere either, and is
+  listed in `Builder.withheld`; with --force it is printed, its `failed` codes marked 未通过检查.
+
+Output names (`site_names`): every part of a unit folder or record path is masked and made safe for any file
+system and URL, and names that coincide afterwards are kept apart with `-2`, `-3`, …
 
 A sheet's date is the latest publication date of its records; its number (第N期) counts the
 unit's sheets from the first, so it does not change when a later quarter is rendered.
