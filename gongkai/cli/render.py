@@ -11,6 +11,7 @@ import typer
 from gongkai.cli.app import app
 from gongkai.cli.common import (
     AS_OF,
+    EXIT_FOUND,
     EXIT_OK,
     LANG,
     PATH_ARG,
@@ -20,7 +21,7 @@ from gongkai.cli.common import (
     lang_of,
     load_repository,
 )
-from gongkai.problem import msg
+from gongkai.problem import Msg, msg
 
 
 class RenderFormat(str, Enum):
@@ -46,6 +47,9 @@ def render(
                                help="只出这一期的公开栏版面，如 2024-Q2，或 2024 全年 / only this quarter's (or year's) sheets"),
     unit: str = typer.Option(None, "--unit", help="只出这个村（社区），写文件夹名或名称 / only this unit (folder or name)"),
     paper: Paper = typer.Option(Paper.a4, "--paper", help="a4（默认，纵向）或 a3 / paper size for printing"),
+    force: bool = typer.Option(False, "--force",
+                               help="文件有错误的记录也印出，并标明“未通过检查” / print records whose files have errors, "
+                                    "marked 未通过检查"),
     as_of: str = AS_OF,
     lang: str = LANG,
 ) -> None:
@@ -58,11 +62,14 @@ def render(
     day = as_of_date(as_of, repo.settings.timezone if repo.settings else None)
     formats = ("html", "md") if format is RenderFormat.all else (format.value,)
     try:
-        result = run(repo, Options(out=out, as_of=day, formats=formats, period=period, unit=unit, paper=paper.value))
+        result = run(repo, Options(out=out, as_of=day, formats=formats, period=period, unit=unit, paper=paper.value,
+                                   force=force))
     except RenderError as e:
-        raise CannotRun(e.message) from None
+        raise CannotRun(Msg(shown(e.message.zh), shown(e.message.en))) from None
     for w in result.warnings:
-        sys.stderr.write("gongkai：" + w.get(language) + "\n" if language == "zh" else "gongkai: " + w.get(language) + "\n")
+        sys.stderr.write(shown(("gongkai：" if language == "zh" else "gongkai: ") + w.get(language)) + "\n")
+    for w in result.withheld:
+        sys.stderr.write(shown(withheld_line(w, language)) + "\n")
     errors = repo.files_with_errors()
     if errors:
         note = msg("注意：有 {n} 个文件错误，相关内容可能不全；请先运行 gongkai check",
@@ -74,4 +81,36 @@ def render(
                "rendered {n} files ({c} changed) into {o}; {s} board sheets",
                n=len(result.files), c=len(result.changed), o=out, s=len({f.rsplit('.', 1)[0] for f in result.sheets}))
     sys.stderr.write(("gongkai：" if language == "zh" else "gongkai: ") + done.get(language) + "\n")
-    raise typer.Exit(EXIT_OK)
+    raise typer.Exit(EXIT_FOUND if result.blocked else EXIT_OK)
+
+
+def shown(text: str) -> str:
+    """One line as it may be shown on a terminal: control characters (a newline, ESC) and the bytes of a
+    file name that is not UTF-8 are written as escapes, so no value can forge a line or colour the screen."""
+    out = []
+    for ch in text:
+        o = ord(ch)
+        if o < 32 or 0x7F <= o < 0xA0:
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch, f"\\x{o:02x}"))
+        elif 0xDC80 <= o <= 0xDCFF:  # a byte of a non-UTF-8 file name (surrogateescape)
+            out.append(f"\\x{o - 0xDC00:02x}")
+        elif 0xD800 <= o <= 0xDFFF:
+            out.append(f"\\u{o:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def withheld_line(w, language: str) -> str:  # type: ignore[no-untyped-def]
+    """One line for a record left out (or printed marked, with --force): path:line: code message (what now)."""
+    p = w.problem
+    where = w.path + (f":{p.line}" if p.line else "")
+    text = " ".join(p.message.get(language).split())
+    more = msg("（另有 {n} 处错误）", " ({n} more errors)", n=w.count - 1).get(language) if w.count > 1 else ""
+    if w.forced:
+        what = msg("已按 --force 印出，标明“未通过检查”", "printed because of --force, marked 未通过检查")
+    else:
+        what = msg("未印出：改正后重新生成，或用 gongkai render --force 印出并标明“未通过检查”",
+                   "not printed: fix it and render again, or print it marked 未通过检查 with --force")
+    sep = "；" if language == "zh" else "; "
+    return f"{where}: {p.code} {text}{more}{sep}{what.get(language)}"

@@ -8,24 +8,49 @@ cannot be forgotten.
   template that reaches for a value in an unexpected way still cannot print a full ID or mobile number.
 - Templates run in Jinja's sandbox: a template from a repository cannot reach Python internals.
 - Undefined variables are errors, so a misspelt name in a town template is reported, not printed as ''.
+- A town template is read only from inside the town's template folder: a file (or a folder on the way)
+  that is a symbolic link leading out of it, or that is not a regular file, is refused by name, whether
+  it is rendered itself or reached by `{% include %}`, `{% import %}` or `{% extends %}`.
+- Rendering is bounded: `*` and `**` that would build a huge string, list or number, filters and string
+  methods asked for a huge width, more than MAX_STEPS loop iterations and calls, more than MAX_OUTPUT
+  characters of output, or more than TIME_LIMIT seconds for one page stop with `TemplateLimit`, a
+  template error naming the template and its line, instead of exhausting memory or running forever.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import os
 import posixpath
+import re
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    nodes,
+    pass_context,
+    pass_eval_context,
+)
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from gongkai.personal import mask
+from gongkai.problem import Msg, msg
 from gongkai.render import markdown as md
 from gongkai.render.markdown import MdSafe
 from gongkai.render.money import amount, daxie
-from gongkai.render.views import Public, cn_ordinal, date_zh, url_path
+from gongkai.render.views import Public, Url, cn_ordinal, date_zh, url_path
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # every template a town may override, with what it is for (README, "自定义模板 / Templates")
@@ -35,8 +60,280 @@ TEMPLATE_NAMES = (
 )
 
 
+MAX_TEMPLATE_BYTES = 1_000_000  # a town template larger than this is refused unread
+MAX_OUTPUT = 16_000_000  # characters of one rendered page
+MAX_SIZE = 16_000_000  # the longest string or list an operator, filter or method may build
+MAX_STEPS = 2_000_000  # loop iterations (and calls, CALL_STEPS each) while rendering one page
+CALL_STEPS = 10  # a call (a macro, a method) costs as much as this many loop iterations
+TIME_LIMIT = 10.0  # seconds for one page
+
+
+class TemplateLimit(TemplateError):
+    """A town template was refused or went past a limit: `text` says which, in both languages."""
+
+    def __init__(self, text: Msg) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
+class TownLoader(BaseLoader):
+    """The town's template folder, confined: only regular files inside the folder (after following every
+    symbolic link) are read, and only up to MAX_TEMPLATE_BYTES."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.real = folder.resolve()
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)  # refuses names with `..`
+        path = self.folder.joinpath(*pieces)
+        if not os.path.lexists(path):
+            raise TemplateNotFound(template)
+        shown = posixpath.join(self.folder.name, *pieces)
+        real = path.resolve()
+        if real != self.real and self.real not in real.parents:
+            raise TemplateLimit(msg(
+                "模板“{p}”是指向模板文件夹以外（{r}）的链接：不读取、不使用。请把模板文件本身放进模板文件夹",
+                "template '{p}' is a link leading out of the template folder (to {r}): not read, not used. "
+                "Put the template file itself into the template folder", p=shown, r=real))
+        try:
+            st = os.stat(real)
+        except OSError:
+            raise TemplateLimit(msg("模板“{p}”是断开的链接：它指向的文件不存在",
+                                    "template '{p}' is a dangling link: what it points to does not exist", p=shown)) from None
+        if not stat.S_ISREG(st.st_mode):
+            raise TemplateLimit(msg("模板“{p}”不是普通文件：不读取", "template '{p}' is not a regular file: not read", p=shown))
+        if st.st_size > MAX_TEMPLATE_BYTES:
+            raise TemplateLimit(msg("模板“{p}”太大（{n} 字节，上限 {m}）：不读取",
+                                    "template '{p}' is too large ({n} bytes, limit {m}): not read",
+                                    p=shown, n=st.st_size, m=MAX_TEMPLATE_BYTES))
+        with open(real, "rb") as fh:
+            data = fh.read(MAX_TEMPLATE_BYTES + 1)
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise TemplateLimit(msg("模板“{p}”不是 UTF-8 编码（第 {o} 字节）：请另存为 UTF-8",
+                                    "template '{p}' is not UTF-8 (byte {o}): save it as UTF-8", p=shown,
+                                    o=e.start)) from None
+        return source, str(path), lambda: False
+
+
+# a width of 10⁷ or more, or a width taken from an argument (`%*d`, `{:>{w}}`)
+_WIDE_FORMAT = re.compile(r"\d{8,}|%[-+ #0]*\*|\{[^{}]*:[^{}]*\{")
+_WIDTH_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs"}
+_WIDTH_FILTERS = {"center", "indent", "wordwrap", "truncate", "batch", "slice", "format", "replace", "join"}
+
+
+def _too_big(n: int) -> TemplateLimit:
+    return TemplateLimit(msg("模板要生成的内容太大（{n}，上限 {m}）：请检查模板里的乘法、循环或宽度",
+                             "the template would build something too large ({n}, limit {m}): check its "
+                             "multiplications, loops and widths", n=n, m=MAX_SIZE))
+
+
+def _check_ints(values: Iterable[Any]) -> None:
+    for v in values:
+        if isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_SIZE:
+            raise _too_big(abs(v))
+
+
+def _check_format(text: Any) -> None:
+    if isinstance(text, str) and _WIDE_FORMAT.search(text):
+        raise TemplateLimit(msg("模板里的格式宽度太大或取自参数：请写不超过 7 位数的宽度",
+                                "a format width in the template is too large or taken from an argument: "
+                                "use a width of at most 7 digits"))
+
+
+def _check_replace(text: Any, old: Any, new: Any) -> None:
+    if isinstance(text, str) and isinstance(old, str) and isinstance(new, str):
+        grow = (text.count(old) if old else len(text) + 1) * (len(new) - len(old))
+        if len(text) + grow > MAX_SIZE:
+            raise _too_big(len(text) + grow)
+
+
+def _check_join(sep: Any, items: Any) -> None:
+    if isinstance(items, (list, tuple)) and isinstance(sep, str):
+        size = len(sep) * max(len(items) - 1, 0) + sum(len(x) if isinstance(x, str) else 1 for x in items)
+        if size > MAX_SIZE:
+            raise _too_big(size)
+
+
+def _check_size(value: Any) -> Any:
+    """`value`, unless it is a string or collection past MAX_SIZE (what a template builds step by step, such as
+    a string doubled in a loop, is stopped at the first step past the limit)."""
+    if isinstance(value, (str, bytes, list, tuple, dict, set)) and len(value) > MAX_SIZE:
+        raise _too_big(len(value))
+    return value
+
+
+def _bounded_filter(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
+    """A built-in filter that refuses arguments that would make it build something huge, and results past
+    MAX_SIZE."""
+    import functools
+
+    @functools.wraps(f)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        values = [a for a in args if not hasattr(a, "environment")]  # without a passed context/environment
+        if name in _WIDTH_FILTERS:
+            _check_ints(kwargs.values())
+        if name == "format" and values:
+            _check_format(values[0])
+        if name == "replace" and len(values) >= 3:
+            _check_replace(str(values[0]), values[1], values[2])
+        if name == "join" and values:
+            seq = values[0] if isinstance(values[0], (list, tuple)) else None
+            if seq is not None:
+                _check_join(values[1] if len(values) > 1 else kwargs.get("d", ""), [str(x) for x in seq])
+        if name in _WIDTH_FILTERS:
+            _check_ints(values[1:])
+        return _check_size(f(*args, **kwargs))
+
+    return bounded
+
+
+@pass_eval_context
+def _concat(eval_ctx: Any, items: list[Any]) -> Any:
+    """`a ~ b ~ c`: Jinja's own join, once the parts are known to fit in MAX_SIZE."""
+    from jinja2.runtime import markup_join, str_join
+
+    parts = [x if isinstance(x, str) else str(x) for x in items]
+    if sum(len(x) for x in parts) > MAX_SIZE:
+        raise _too_big(sum(len(x) for x in parts))
+    return markup_join(items) if eval_ctx.autoescape else str_join(items)
+
+
+class BoundedEnvironment(SandboxedEnvironment):
+    """Jinja's sandbox, bounded in size, steps and time (see the module's notes)."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "//", "+"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.steps = 0
+        self.next_clock = 0
+        self.output = 0
+        self.deadline = math.inf
+
+    def start(self) -> None:
+        """Reset the budget: called before each page."""
+        self.steps = 0
+        self.next_clock = 0
+        self.output = 0
+        self.deadline = time.monotonic() + TIME_LIMIT
+
+    def count_output(self, value: Any) -> None:
+        """Every value printed counts towards MAX_OUTPUT before it is masked and escaped (which costs time)."""
+        self.output += len(value) if isinstance(value, str) else 0
+        if self.output > MAX_OUTPUT:
+            raise self._too_much()
+
+    @staticmethod
+    def _too_much() -> TemplateLimit:
+        return TemplateLimit(msg("模板输出超过上限（{m} 个字符）：请检查模板里的循环",
+                                 "the template's output is larger than {m} characters: check its loops", m=MAX_OUTPUT))
+
+    def tick(self, n: int = 1) -> None:
+        self.steps += n
+        if self.steps < self.next_clock:
+            return
+        self.next_clock = self.steps + 1000
+        if self.steps > MAX_STEPS:
+            raise TemplateLimit(msg("模板执行步数超过上限（{m} 次循环或调用）：请检查模板里的循环和宏",
+                                    "the template ran more than {m} loop iterations or calls: check its loops and "
+                                    "macros", m=MAX_STEPS))
+        if time.monotonic() > self.deadline:
+            raise TemplateLimit(msg("模板运行超过 {s} 秒：请检查模板里的循环和宏",
+                                    "the template ran longer than {s} seconds: check its loops and macros",
+                                    s=int(TIME_LIMIT)))
+
+    def range(self, *args: int) -> range:
+        """`range()` in templates: at most MAX_RANGE numbers (Jinja's sandbox limit), as a template error."""
+        from jinja2.sandbox import MAX_RANGE
+
+        numbers = range(*args)
+        if len(numbers) > MAX_RANGE:
+            raise TemplateLimit(msg("模板里的 range() 太大（{n} 个数，上限 {m}）", "range() in the template is too large "
+                                    "({n} numbers, limit {m})", n=len(numbers), m=MAX_RANGE))
+        return numbers
+
+    def steps_of(self, iterable: Any) -> Iterator[Any]:
+        """What every `{% for %}` iterates over: the same items, each counted."""
+        for item in iterable:
+            self.tick()
+            yield item
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Filter(loop.iter, "_gk_steps", [], [], None, None, lineno=loop.lineno)
+        # `a ~ b` is joined by a filter that checks the size first
+        for parent in list(tree.find_all(nodes.Node)):
+            for field, value in parent.iter_fields():
+                if isinstance(value, nodes.Concat):
+                    setattr(parent, field, self._concat(value))
+                elif isinstance(value, list):
+                    value[:] = [self._concat(v) if isinstance(v, nodes.Concat) else v for v in value]
+        return tree
+
+    @staticmethod
+    def _concat(node: nodes.Concat) -> nodes.Expr:
+        return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), "_gk_concat", [], [], None, None,
+                            lineno=node.lineno)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        if getattr(value, "__name__", "") in ("format", "format_map") and isinstance(getattr(value, "__self__", None), str):
+            _check_format(value.__self__)
+        return super().wrap_str_format(value)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple, bytes)) and isinstance(n, int) and len(seq) * n > MAX_SIZE:
+                    raise _too_big(len(seq) * n)
+        elif operator == "**":
+            if isinstance(left, (int, float)) and isinstance(right, (int, float)) and abs(left) > 1 and right > 0:
+                if right * math.log2(abs(left)) > 64_000:
+                    raise TemplateLimit(msg("模板里的乘方太大：{l} ** {r}", "a power in the template is too large: "
+                                            "{l} ** {r}", l=left, r=right))
+        elif operator == "%":
+            _check_format(left)
+        elif operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+            if len(left) + len(right) > MAX_SIZE:
+                raise _too_big(len(left) + len(right))
+        return _check_size(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
+        __self.tick(CALL_STEPS)
+        owner = getattr(__obj, "__self__", None)
+        name = getattr(__obj, "__name__", "")
+        if isinstance(owner, str):
+            if name in _WIDTH_METHODS:
+                _check_ints(args)
+                _check_ints(kwargs.values())
+            elif name == "replace" and len(args) >= 2:
+                _check_replace(owner, args[0], args[1])
+            elif name == "join" and args:
+                _check_join(owner, list(args[0]) if isinstance(args[0], (list, tuple)) else [])
+        elif isinstance(owner, list) and name == "extend" and args and hasattr(args[0], "__len__"):
+            if len(owner) + len(args[0]) > MAX_SIZE:
+                raise _too_big(len(owner) + len(args[0]))
+        return _check_size(super().call(__context, __obj, *args, **kwargs))
+
+    def render_page(self, template: Any, context: dict[str, Any]) -> str:
+        """Render a template within the budget: output is streamed and stops at MAX_OUTPUT characters."""
+        self.start()
+        parts: list[str] = []
+        size = 0
+        for chunk in template.generate(**context):
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise self._too_much()
+            self.tick()
+            parts.append(chunk)
+        return "".join(parts)
+
+
 def _finalize_html(value: Any) -> Any:
-    if isinstance(value, (Markup, Public)) or not isinstance(value, str):
+    if isinstance(value, (Markup, Public, Url)) or not isinstance(value, str):
         return value
     return mask(value)
 
@@ -46,6 +343,8 @@ def _finalize_md(value: Any) -> Any:
         return ""
     if isinstance(value, MdSafe):
         return value
+    if isinstance(value, Url):
+        return MdSafe(value)
     if isinstance(value, Public):
         return md.md_text(value)
     return md.md_text(mask(str(value)))
@@ -72,20 +371,32 @@ def _date_zh(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def environment(kind: str, override: Path | None = None) -> SandboxedEnvironment:
+def environment(kind: str, override: Path | None = None) -> BoundedEnvironment:
     """`kind` is 'html' or 'md'. `override` is the town's template folder, searched first."""
-    loaders = [FileSystemLoader(str(override))] if override is not None else []
+    loaders: list[BaseLoader] = [TownLoader(override)] if override is not None else []
     loaders.append(FileSystemLoader(str(TEMPLATES)))
-    env = SandboxedEnvironment(
+    env = BoundedEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=(kind == "html"),
         undefined=StrictUndefined,
-        finalize=_finalize_html if kind == "html" else _finalize_md,
+        finalize=None,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    finalize = _finalize_html if kind == "html" else _finalize_md
+
+    def counted(value: Any) -> Any:
+        env.count_output(value)
+        return finalize(value)
+
+    env.finalize = counted
+    for name in list(env.filters):
+        env.filters[name] = _bounded_filter(name, env.filters[name])
+    env.filters["_gk_concat"] = _concat
+    env.filters["_gk_steps"] = env.steps_of
+    env.globals["range"] = env.range
     env.filters["url"] = _url
     env.filters["amount"] = amount
     env.filters["daxie"] = daxie

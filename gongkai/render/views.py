@@ -12,7 +12,12 @@ Which sheet a record goes on (the board sheet of a unit for one quarter):
 - standing items (长期公开) in force on the sheet's date are listed in a section of their own on
   every sheet; each gets its own page on the sheet of the quarter it was published in;
 - a correction (`supersedes:`) replaces what it corrects and is placed by its own period or date;
-- records published after --as-of are not published yet and appear nowhere.
+- records published after --as-of are not published yet and appear nowhere;
+- a record whose own file has an error (`Builder.errors`, from `gongkai check`) appears nowhere either, and is
+  listed in `Builder.withheld`; with --force it is printed, its `failed` codes marked 未通过检查.
+
+Output names (`site_names`): every part of a unit folder or record path is masked and made safe for any file
+system and URL, and names that coincide afterwards are kept apart with `-2`, `-3`, …
 
 A sheet's date is the latest publication date of its records; its number (第N期) counts the
 unit's sheets from the first, so it does not change when a later quarter is rendered.
@@ -22,6 +27,8 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import quote
@@ -32,6 +39,7 @@ from gongkai import catalog
 from gongkai.items import PHASE_ZH, ItemInfo, default_title, effective_schedule, resolve
 from gongkai.model import Plan, PlanItem, Record, Statement, Table
 from gongkai.personal import mask
+from gongkai.problem import Problem
 from gongkai.render import markdown as md
 from gongkai.render.money import amount, daxie
 from gongkai.repo import Repository, UnitData
@@ -48,6 +56,29 @@ SHORT_CELL = 12
 class Public(str):
     """Text the unit publishes on purpose so that people can reach it (监督电话, the complaint contact):
     escaped like everything else, but not masked: a masked supervision phone could not be called."""
+
+
+class Url(str):
+    """An address of the site (`site_url` + a page): percent-encoded, so it holds no space, `<`, `>` or
+    quote. Printed as is in Markdown (inside `<…>`, where `_`, `*` and `)` are not markup) and escaped
+    in HTML like any text."""
+
+
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
+def web_address(url: str) -> Url:
+    """`url` with everything outside the URL alphabet percent-encoded (a host written in Chinese as IDNA)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url.strip())
+    host = parts.netloc
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = quote(host, safe=_URL_SAFE)
+    return Url(urlunsplit((parts.scheme, host, *(quote(clean(x), safe=_URL_SAFE) for x in parts[2:]))))
 
 
 def date_zh(day: dt.date | None) -> str:
@@ -67,8 +98,51 @@ def cn_ordinal(n: int) -> str:
     return CN_NUMERAL[n // 10] + "十" + (CN_NUMERAL[n % 10] if n % 10 else "")
 
 
+def clean(text: str) -> str:
+    """Text that can be written as UTF-8: bytes of a non-UTF-8 file name (kept by Python as lone
+    surrogates) become U+FFFD, the replacement character."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _m(text: str | None) -> str:
-    return mask(text) if text else ""
+    return clean(mask(text)) if text else ""
+
+
+MAX_PART_BYTES = 200
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"\\|?\ufffd]')
+
+
+def safe_part(part: str) -> str:
+    """One part of an output path: masked, printable, without characters that are unsafe in file names
+    or URLs on any system (`:`, `\\`, control characters, undecodable bytes become `_`), never `.` or `..`."""
+    p = _UNSAFE_NAME.sub("_", clean(mask(part)))
+    while len(p.encode("utf-8")) > MAX_PART_BYTES:  # file systems take 255 bytes; leave room for -2 and .html
+        p = p[:-1]
+    return "_" + p if p in ("", ".", "..") else p
+
+
+def site_names(ids: list[str]) -> dict[str, str]:
+    """Each id ('/'-separated: a record's path in its unit, a unit's folder) → its name under --out:
+    every part made safe (`safe_part`). Names that coincide once masked and made safe (two records whose
+    names differ only in the hidden digits of a mobile number), or differ only in case, stay distinct:
+    the first id in sorted order keeps the name, the others get `-2`, `-3`, … Deterministic."""
+    natural = {i: "/".join(safe_part(p) for p in i.split("/")) for i in ids}
+    counts = Counter(n.casefold() for n in natural.values())
+    taken = set(counts)
+    seen: set[str] = set()
+    out: dict[str, str] = {}
+    for i in sorted(ids):
+        name = natural[i]
+        key = name.casefold()
+        if counts[key] > 1 and key in seen:
+            k = 2
+            while f"{name}-{k}".casefold() in taken:
+                k += 1
+            name = f"{name}-{k}"
+            taken.add(name.casefold())
+        seen.add(key)
+        out[i] = name
+    return out
 
 
 # ------------------------------------------------------------------ values
@@ -200,8 +274,10 @@ class RecordView:
     tables: list[TableView]
     sheet: str  # the path of the sheet it is printed on
     complaints: str  # the complaint contact of the plan of its year
-    online_url: str
+    online_url: Url
     qr_svg: Markup | None
+    # with --force only: the codes of the errors found in its file (printed with the mark 未通过检查)
+    failed: list[str] = field(default_factory=list)
     # sort and placement keys (not for templates)
     published_date: dt.date = field(repr=False, default=dt.date.min)
     until_date: dt.date | None = field(repr=False, default=None)
@@ -237,7 +313,7 @@ class SheetView:
     complaints: str
     supervision_phone: str
     path: str
-    online_url: str
+    online_url: Url
     qr_svg: Markup | None
 
     @property
@@ -282,16 +358,38 @@ def url_path(path: str) -> str:
     return "/".join(quote(part, safe="") for part in path.split("/"))
 
 
-class Builder:
-    """Turns one loaded repository into views, for one as-of date."""
+@dataclass(frozen=True)
+class Withheld:
+    """A record not printed (or, with --force, printed with the mark 未通过检查) because its own file has
+    errors: the first of them, and how many there are."""
 
-    def __init__(self, repo: Repository, as_of: dt.date, site_url: str | None) -> None:
+    unit: str
+    path: str  # the record file, as `check` shows it
+    problem: Problem
+    count: int
+    forced: bool
+
+
+class Builder:
+    """Turns one loaded repository into views, for one as-of date.
+
+    `errors` maps a file (as `check` shows its path) to the error problems found in it; a record whose
+    own file is in it is left out (`withheld`), or printed with the mark 未通过检查 when `force` is set."""
+
+    def __init__(self, repo: Repository, as_of: dt.date, site_url: str | None,
+                 errors: dict[str, list[Problem]] | None = None, force: bool = False,
+                 never: set[str] | None = None) -> None:
         self.repo = repo
         self.as_of = as_of
         self.site_url = site_url.rstrip("/") + "/" if site_url else None
+        self.errors = errors or {}
+        self.force = force
+        self.never = never or set()  # record files never printed, not even with force (they lead outside)
+        self.withheld: list[Withheld] = []
+        self.unit_bases = site_names([u.id for u in repo.units if u.id != "."])
 
-    def online(self, path: str) -> str:
-        return self.site_url + url_path(path + ".html") if self.site_url else ""
+    def online(self, path: str) -> Url:
+        return Url(web_address(self.site_url) + url_path(path + ".html")) if self.site_url else Url("")
 
     def qr(self, url: str) -> Markup | None:
         if not url:
@@ -305,17 +403,18 @@ class Builder:
 
     def unit_view(self, u: UnitData) -> UnitView:
         if u.id != ".":
-            base = mask(u.id)
+            base = self.unit_bases[u.id]
         elif len(self.repo.units) == 1:
             base = ""  # a single-unit repository: its index is the top page
         else:  # a unit at the root with other units below it: keep the top page for the town index
-            base = mask(self.repo.root.resolve().name) or "unit"
-            base = base if base not in {x.id for x in self.repo.units} else "_" + base
+            base = safe_part(self.repo.root.resolve().name or "unit")
+            while base.casefold() in {b.split("/")[0].casefold() for b in self.unit_bases.values()}:
+                base = "_" + base
         unit = u.unit
         kind = (unit.kind if unit else None) or "village"
         contacts = unit.contacts if unit else {}
         return UnitView(
-            id=u.id, name=_m(u.name), kind=kind, kind_zh=catalog.KIND_ZH.get(kind, ""),
+            id=_m(u.id), name=_m(u.name), kind=kind, kind_zh=catalog.KIND_ZH.get(kind, ""),
             disclosure=catalog.DISCLOSURE_ZH.get(kind, "村务公开"),
             committee="居民委员会" if kind == "community" else "村民委员会",
             committee_short="居委会" if kind == "community" else "村委会",
@@ -328,8 +427,26 @@ class Builder:
     def build_unit(self, u: UnitData) -> UnitSite:
         uv = self.unit_view(u)
         live = {rid: r for rid, r in u.records.items() if r.published is not None and r.published <= self.as_of}
+        # a correction replaces what it corrects even when the correction itself cannot be printed:
+        # the record it corrects is known to be wrong
         superseded = {r.supersedes: rid for rid, r in live.items() if r.supersedes in live and r.supersedes != rid}
-        records = [self.record_view(u, uv, r, live) for rid, r in sorted(live.items()) if rid not in superseded]
+        names = site_names(list(live))
+        records: list[RecordView] = []
+        for rid, rec in sorted(live.items()):
+            if rid in superseded:
+                continue
+            failed = self._failed(u, rec)
+            if failed and not (self.force and rec.src.path not in self.never):
+                continue
+            view = self.record_view(u, uv, rec, live, names)
+            view.failed = failed
+            records.append(view)
+        loaded = {x.src.path for x in u.records.values()}
+        prefix = ("" if u.id == "." else u.id + "/") + "records/"
+        for path in sorted(self.errors):
+            if path.startswith(prefix) and path not in loaded:  # a record file that could not be read at all
+                found = sorted(self.errors[path], key=Problem.sort_key)
+                self.withheld.append(Withheld(u.id, path, found[0], len(found), False))
         records.sort(key=lambda r: r.order)
         quarters = sorted({r.quarter for r in records if r.quarter is not None})
         issues = {q: n for n, q in enumerate(quarters, 1)}
@@ -346,13 +463,23 @@ class Builder:
 
     # -------------------------------------------------------------- records
 
+    def _failed(self, u: UnitData, r: Record) -> list[str]:
+        """The codes of the errors in the record's own file (noting it in `withheld`), or [] when it has none."""
+        path = r.src.path
+        found = sorted(self.errors.get(path, []), key=Problem.sort_key)
+        if not found:
+            return []
+        self.withheld.append(Withheld(u.id, path, found[0], len(found), self.force and path not in self.never))
+        return sorted({p.code for p in found})
+
     def _plan_item(self, u: UnitData, item: str, year: int) -> PlanItem | None:
         plan = u.plan(year)
         if plan is None:
             return None
         return next((pi for pi in plan.items if pi.item == item), None)
 
-    def record_view(self, u: UnitData, uv: UnitView, r: Record, live: dict[str, Record]) -> RecordView:
+    def record_view(self, u: UnitData, uv: UnitView, r: Record, live: dict[str, Record],
+                    names: dict[str, str]) -> RecordView:
         info: ItemInfo | None = resolve(r.item, u.unit, u.plans) if r.item else None
         published = r.published or dt.date.min
         year = r.period.year if r.period else published.year
@@ -373,15 +500,15 @@ class Builder:
         correction = None
         if r.supersedes and r.supersedes in live:
             old = live[r.supersedes]
-            correction = CorrectionView(mask(r.supersedes), _m(old.title) or _m(default_title(old, info, None, None)),
+            correction = CorrectionView(names.get(r.supersedes, _m(r.supersedes)), _m(old.title) or _m(default_title(old, info, None, None)),
                                         iso(old.published), date_zh(old.published))
         boards = {b.id: b.location for b in (u.unit.boards if u.unit else [])}
         quarter = quarter_of(r.period.start) if r.period else (quarter_of(r.published) if r.published else None)
-        path = site_path(uv.base, mask(r.id))
+        path = site_path(uv.base, names[r.id])
         number = _catalog_number(info)
         online = self.online(path)
         return RecordView(
-            id=mask(r.id), unit_name=uv.name, path=path, item=r.item or "", item_title=item_title, item_label=item_label, category=category,
+            id=names[r.id], unit_name=uv.name, path=path, item=r.item or "", item_title=item_title, item_label=item_label, category=category,
             category_zh=CATEGORY_TITLE[category], schedule=schedule, schedule_zh=catalog.SCHEDULE_ZH.get(schedule, ""),
             standing=standing, period=str(r.period) if r.period else "",
             period_label=r.period.label_zh if r.period else "", published=iso(r.published),
@@ -521,6 +648,14 @@ def _is_number(cell: str) -> bool:
     return bool(t) and t.replace(".", "", 1).isdigit()
 
 
+SHORT_ROOM = 32.0  # characters of a table's printed width on A4, less the 序号 column
+
+
+def _display_width(cells: list[str]) -> float:
+    """The widest cell in characters of the table's type: a Chinese character 1, a Latin letter or digit about half."""
+    return max((sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in cell) for cell in cells), default=0.0)
+
+
 def table_view(t: Table) -> TableView:
     width = max([len(t.columns)] + [len(r) for r in t.rows])
     columns = [_m(c) for c in t.columns] + [""] * (width - len(t.columns))
@@ -528,4 +663,14 @@ def table_view(t: Table) -> TableView:
     numeric = [any(r[i].strip() for r in rows) and all(_is_number(r[i]) for r in rows if r[i].strip())
                for i in range(width)]
     short = [all(len(r[i]) <= SHORT_CELL for r in rows) and len(columns[i]) <= SHORT_CELL for i in range(width)]
+    # cells kept on one line must leave the other columns room (A4: about 34 characters at the table's size,
+    # less 序号 and the numbers): the narrowest columns keep their cells whole, while each column left to
+    # wrap still gets three characters; so no table runs off the page or breaks a short value letter by letter
+    need = [_display_width([r[i] for r in rows]) + 1 for i in range(width)]  # + the cell's padding
+    room = SHORT_ROOM - sum(need[i] for i in range(width) if numeric[i])
+    candidates = sorted((i for i in range(width) if short[i] and not numeric[i]), key=lambda i: (need[i], i))
+    wrapping = sum(1 for i in range(width) if not short[i] and not numeric[i])
+    for n, i in enumerate(candidates):
+        short[i] = room > 0 and need[i] + 3 * (wrapping + len(candidates) - n - 1) <= room
+        room = room - need[i] if short[i] else 0  # once one must wrap, the wider ones wrap too
     return TableView(_m(t.title), columns, rows, numeric, short, _m(t.note))
