@@ -6,11 +6,13 @@ never echoed by check, overdue or render, and never an internal error.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -186,9 +188,36 @@ def _nest(top: Path, depth: int, name: str = "a") -> None:
         os.close(fd)
 
 
-def test_two_thousand_nested_folders(tmp_path: Path) -> None:
+def _unnest(top: Path, name: str = "a") -> None:
+    """Remove what _nest made, deepest first, without recursion (shutil.rmtree, and so pytest's clean-up of old
+    temporary folders, recurses once per level and fails on 2000 of them)."""
+    fds = [os.open(top, os.O_RDONLY)]
+    try:
+        while True:
+            try:
+                fds.append(os.open(name, os.O_RDONLY, dir_fd=fds[-1]))
+            except FileNotFoundError:
+                break
+        while len(fds) > 1:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink("deep.yaml", dir_fd=fds[-1])
+            os.close(fds.pop())
+            os.rmdir(name, dir_fd=fds[-1])
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+@pytest.fixture
+def nested(tmp_path: Path) -> Iterator[Path]:
     root = repo(tmp_path)
     _nest(root / "records", 2000)
+    yield root
+    _unnest(root / "records")
+
+
+def test_two_thousand_nested_folders(tmp_path: Path, nested: Path) -> None:
+    root = nested
     started = time.monotonic()
     got = ignored(root)
     assert time.monotonic() - started < 10

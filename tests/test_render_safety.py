@@ -68,6 +68,29 @@ def test_records_with_errors_are_withheld(tmp_path: Path) -> None:
         "; not printed: fix it and render again, or print it marked 未通过检查 with --force") for line in r.stderr.splitlines())
 
 
+def test_a_unit_whose_unit_yaml_has_errors_prints_nothing(tmp_path: Path) -> None:
+    """The masthead, the categories (from `kind`) and the supervision phone of every sheet come from unit.yaml:
+    a unit.yaml with an error would put a wrong board on the wall, so none of the unit's pages is printed;
+    an overdue obligation that merely points at unit.yaml (the yearly inspection) withholds nothing."""
+    repo = write(tmp_path / "repo", {**SMALL, "unit.yaml": SMALL["unit.yaml"].replace("kind: village", "kind: vilage")})
+    out = tmp_path / "site"
+    r = run(repo, out)
+    assert r.exit_code == 1, r.output
+    lines = reasons(r.stderr)
+    assert len(lines) == 1 and lines[0].startswith("unit.yaml:2: schema "), r.stderr
+    assert "本单位的公开栏和页面都未印出" in lines[0]
+    assert not out.exists() or not [f for f in files(out) if f.endswith(".html")]
+    r = run(repo, out, "--force")
+    assert r.exit_code == 0, r.output
+    assert "已按 --force 印出本单位各页" in r.stderr
+    sheet = text(out, "sheets/2024-Q2.html")
+    assert "未通过检查" in sheet
+    # an overdue inspection (an error at unit.yaml, as of a later day) is not an error in unit.yaml
+    healthy = write(tmp_path / "healthy", SMALL)
+    r = run(healthy, tmp_path / "late", as_of="2026-02-01")
+    assert "本单位的公开栏和页面都未印出" not in r.stderr and (tmp_path / "late/sheets/2024-Q2.html").exists()
+
+
 def test_force_prints_them_marked(tmp_path: Path) -> None:
     out = tmp_path / "site"
     r = run(wrong_repo(tmp_path), out, "--format", "all", "--force")

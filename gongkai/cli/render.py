@@ -107,7 +107,15 @@ def withheld_line(w, language: str) -> str:  # type: ignore[no-untyped-def]
     where = w.path + (f":{p.line}" if p.line else "")
     text = " ".join(p.message.get(language).split())
     more = msg("（另有 {n} 处错误）", " ({n} more errors)", n=w.count - 1).get(language) if w.count > 1 else ""
-    if w.forced:
+    if w.whole_unit and w.forced:
+        what = msg("已按 --force 印出本单位各页，均标明“未通过检查”",
+                   "the unit's pages printed because of --force, each marked 未通过检查")
+    elif w.whole_unit:
+        what = msg("本单位的公开栏和页面都未印出（表头、类别、监督电话取自 unit.yaml）：改正后重新生成，"
+                   "或用 gongkai render --force 印出并标明“未通过检查”",
+                   "none of the unit's sheets and pages is printed (masthead, categories and supervision phone "
+                   "come from unit.yaml): fix it and render again, or print them marked 未通过检查 with --force")
+    elif w.forced:
         what = msg("已按 --force 印出，标明“未通过检查”", "printed because of --force, marked 未通过检查")
     else:
         what = msg("未印出：改正后重新生成，或用 gongkai render --force 印出并标明“未通过检查”",

@@ -188,6 +188,8 @@ def render(repo: Repository, options: Options) -> Result:
     sites = []
     for u in units:
         site = builder.build_unit(u)
+        if site is None:  # unit.yaml has errors: nothing of this unit is printed (see Result.withheld)
+            continue
         if quarter is not None:
             sheets = [s for s in site.sheets if s.period == str(quarter)] or [builder.extra_sheet(u, site, quarter)]
         elif year is not None:

@@ -35,11 +35,12 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from gongkai import basis as B
 from gongkai import catalog
 from gongkai.items import PHASE_ZH, ItemInfo, default_title, effective_schedule, resolve
 from gongkai.model import Plan, PlanItem, Record, Statement, Table
 from gongkai.personal import mask
-from gongkai.problem import Problem
+from gongkai.problem import Problem, msg, problem
 from gongkai.render import markdown as md
 from gongkai.render.money import amount, daxie
 from gongkai.repo import Repository, UnitData
@@ -368,6 +369,7 @@ class Withheld:
     problem: Problem
     count: int
     forced: bool
+    whole_unit: bool = False  # the unit's unit.yaml: none of the unit's pages is printed (or all are marked)
 
 
 class Builder:
@@ -424,7 +426,12 @@ class Builder:
             boards=[BoardView(_m(b.id), _m(b.location)) for b in (unit.boards if unit else []) if b.id],
             path=site_path(base, "index"), base=base)
 
-    def build_unit(self, u: UnitData) -> UnitSite:
+    def build_unit(self, u: UnitData) -> UnitSite | None:
+        """The unit's site; None when its unit.yaml has errors (every sheet would carry a wrong or missing
+        masthead, category or supervision phone), unless `force`, which prints every page marked."""
+        unit_failed = self._unit_failed(u)
+        if unit_failed and not self.force:
+            return None
         uv = self.unit_view(u)
         live = {rid: r for rid, r in u.records.items() if r.published is not None and r.published <= self.as_of}
         # a correction replaces what it corrects even when the correction itself cannot be printed:
@@ -439,7 +446,7 @@ class Builder:
             if failed and not (self.force and rec.src.path not in self.never):
                 continue
             view = self.record_view(u, uv, rec, live, names)
-            view.failed = failed
+            view.failed = sorted(set(failed) | set(unit_failed))
             records.append(view)
         loaded = {x.src.path for x in u.records.values()}
         prefix = ("" if u.id == "." else u.id + "/") + "records/"
@@ -462,6 +469,18 @@ class Builder:
         return self.sheet_view(u, site.unit, quarter, None, site.records)
 
     # -------------------------------------------------------------- records
+
+    def _unit_failed(self, u: UnitData) -> list[str]:
+        """The codes of the errors in the unit's own unit.yaml (noting it in `withheld`), or [] when it has none."""
+        # what was wrong reading unit.yaml itself, not the obligations pointing at it (plan-missing, overdue inspection)
+        found = sorted((p for p in u.problems if p.path == u.unit_path and p.severity == "error"), key=Problem.sort_key)
+        if not found and u.unit is None:  # unreadable without a problem of its own: never print it as valid
+            found = [problem("schema", "error", u.unit_path, None, msg(
+                "unit.yaml 无法读取", "unit.yaml cannot be read"), B.FORMAT, unit=u.id)]
+        if not found:
+            return []
+        self.withheld.append(Withheld(u.id, u.unit_path, found[0], len(found), self.force, whole_unit=True))
+        return sorted({p.code for p in found})
 
     def _failed(self, u: UnitData, r: Record) -> list[str]:
         """The codes of the errors in the record's own file (noting it in `withheld`), or [] when it has none."""
