@@ -645,3 +645,91 @@ def test_shown_text_is_one_printable_line(text: str) -> None:
     assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029\u202e" for c in s)
     assert visible(s) == s
     s.encode("utf-8")  # no lone surrogate
+
+
+# ---------------------------------------------------------------- the formatters themselves, fed what no loader reads today
+
+
+def _unsafe_report(written: str):  # type: ignore[no-untyped-def]
+    """A report whose every text field holds ESC, CR/LF, U+202E, raw HTML and `written` (a personal number)."""
+    import datetime as dt
+
+    from gongkai.overdue import DUE_SOON, OVERDUE, Report, Row, Section
+
+    bad = f"{ESC_TITLE} {written} <i>x</i>"
+    rows = tuple(Row(unit="dong\x1b[31m", unit_name=bad, kind=kind, item=f"local/{bad}", title=bad, period=bad,
+                     due=dt.date(2024, 7, 1), days=14, status=status, responsible=bad,
+                     path=f"dong\x1b[31m/records/{bad}.yaml", line=3)
+                 for kind, status in (("record", OVERDUE), ("feedback", DUE_SOON)))
+    return Report(as_of=dt.date(2024, 7, 15), town=bad, within=None,
+                  sections=(Section(unit="dong\x1b[31m", name=bad, kind="village", emails=("a@b.example",), rows=rows,
+                                    due_soon_days=14),))
+
+
+@pytest.mark.parametrize(("written", "masked"), FORMS)
+def test_formatters_mask_every_form_and_escape_controls(written: str, masked: str) -> None:
+    """Every overdue format, fed rows holding ESC, CR/LF and U+202E beside each personal-number form: the form is
+    masked everywhere, the people's formats hold no control character, JSON stays JSON with the values intact."""
+    from gongkai.report import overdue_formats as f
+
+    report = _unsafe_report(written)
+    digits = written.translate(str.maketrans("１３８０１２３４５６７８９Ｘ", "1380123456789X"))
+    for fmt in ("table", "md", "html", "csv", "plain"):
+        out = f.plain(report, "zh") if fmt == "plain" else f.render(report, fmt, "zh")
+        assert written not in out, fmt
+        assert "".join(c for c in digits if c.isdigit())[:11] not in "".join(c for c in out if c.isdigit()), fmt
+        no_controls(out, allowed="\r\n" if fmt == "csv" else "\n")
+        assert masked in out or masked.replace("*", "\\*") in out, fmt
+        assert "\\x1b[31m红字" in out.replace("<wbr>", "") or "\\\\x1b\\[31m红字" in out, fmt  # escaped, as text
+        assert not any(line.startswith("2024-07-15: error[forged]") for line in out.splitlines()), fmt
+    assert "<i>" not in f.render(report, "html", "zh") and "&lt;i&gt;" in f.render(report, "html", "zh")
+    data = json.loads(f.render(report, "json", "zh"))
+    assert all(i["title"] == mask(f"{ESC_TITLE} {written} <i>x</i>") for i in data["items"])
+    assert masked in data["items"][0]["title"] and written not in f.render(report, "json", "zh")
+    csv_rows = list(csv.reader(io.StringIO(f.render(report, "csv", "zh").lstrip("\ufeff"), newline="")))
+    assert len(csv_rows) == 3 and {len(r) for r in csv_rows} == {11}  # CR/LF in values never splits a row
+
+
+@pytest.mark.parametrize(("written", "masked"), FORMS)
+def test_check_output_masks_every_form_and_escapes_controls(written: str, masked: str) -> None:
+    """check's text and JSON, fed problems and unit names holding control characters and each form: the
+    message and the name are masked, the path and the id escaped (not masked: the clerk must find the file)."""
+    import datetime as dt
+
+    from gongkai.check import CheckResult, UnitSummary
+    from gongkai.problem import Msg, Problem
+    from gongkai.report import check as c
+
+    bad = f"{ESC_TITLE} {written}"
+    path = f"dong\x1b[31m/records/q2\n{written}.yaml"
+    result = CheckResult(
+        as_of=dt.date(2024, 7, 15),
+        units=[UnitSummary("dong\x1b[31m", f"东庄村 {written}\r\n", (f"dong\x1b[31m/plans/2024\n{written}.yaml",))],
+        problems=[Problem("dong\x1b[31m", path, 4, 8, "privacy", "error", Msg(f"“{bad}”", f"'{bad}'"),
+                          Msg("依据\x1b[2J", "basis\x1b[2J"))])
+    for lang in ("zh", "en"):
+        out = c.text(result, lang)
+        no_controls(out)
+        assert not any(line.startswith("2024-07-15: error[forged]") for line in out.splitlines())
+        shown_path = visible(path)
+        assert out.startswith(f"{shown_path}:4:8: error[privacy] “{visible(mask(bad))}”" if lang == "zh"
+                              else f"{shown_path}:4:8: error[privacy] '{visible(mask(bad))}'")
+        assert f"dong\\x1b[31m（东庄村 {masked}\\r\\n）" in out or f"dong\\x1b[31m (东庄村 {masked}\\r\\n)" in out
+        # the line naming units whose obligations cannot be computed: escaped and masked as well
+        unknown = out.splitlines()[-1]
+        assert "dong\\x1b[31m" in unknown and f"plans/2024\\n{written}.yaml" in unknown, unknown
+        assert f"东庄村 {masked}\\r\\n" in unknown, unknown
+        messages_and_names = out.replace(shown_path, "").replace(f"plans/2024\\n{written}.yaml", "")
+        assert written not in messages_and_names
+        data = json.loads(c.as_json(result, lang))
+        assert data["problems"][0]["path"] == path  # JSON keeps the name as it is, as JSON escapes it
+        assert data["problems"][0]["message"] == mask(Msg(f"“{bad}”", f"'{bad}'").get(lang))
+        assert written not in data["problems"][0]["message"] and masked in data["problems"][0]["message"]
+
+
+def test_safe_escapes_every_control_and_masks_every_form() -> None:
+    for written, masked in FORMS:
+        assert shown(f"{ESC_TITLE}{written}") == visible(ESC_TITLE) + masked
+    assert visible(ESC_TITLE) == "村道\\x1b[31m红字\\x1b[0m\\r\\n2024-07-15: error[forged] 伪造的一行\\u202eabc"
+    assert json.loads(json_safe(json.dumps(ESC_TITLE, ensure_ascii=False))) == ESC_TITLE
+    assert "\u202e" not in json_safe(json.dumps(ESC_TITLE, ensure_ascii=False))
