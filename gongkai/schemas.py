@@ -8,7 +8,10 @@ numbers or strings, and every optional key may be left empty (the loader reads `
 Deliberate differences from the loader (a JSON Schema cannot see them; `gongkai check` still reports them):
 impossible calendar days (`2024-02-30`); an amount with more than two decimals written as a plain YAML number
 (`1.005`); mixed-case enum ids (`Board`); a catalog id of the other kind (`community/...` in a village), and a
-`local/` item that no plan defines; rules that need the whole unit (a quarterly item's record without `period`).
+`local/` item that no plan defines; rules that need the whole unit (a quarterly item's record without `period`);
+a table row with fewer or more cells than its columns; the range of a whole number written as text
+(`'1,000,001'`: minimum and maximum apply to numbers only); a one-line value ending in a quoted line break
+(`"会议\\n"`: the schema admits the line break that ends a block scalar, `title: |`, and cannot tell them apart).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from gongkai.load.schema import (
     PeriodT,
     ScalarType,
     Str,
+    Text,
     Type,
     specs,
 )
@@ -58,15 +62,46 @@ _D = "[0-9０-９]"
 _SP = r"\s*"
 _MONTH = "([0０]?[1-9１-９]|[1１][0-2０-２])"
 _DAY = "([0０]?[1-9１-９]|[12１２][0-9０-９]|[3３][01０１])"
-_YEAR = f"{_D}{{4}}"
+
+
+def _digit(c: str) -> str:
+    return f"[{c}{chr(ord(c) + 0xFEE0)}]"  # the ASCII digit or its full-width form
+
+
+def digits_between(lo: str, hi: str) -> str:
+    """A regular expression for the numbers from lo to hi written with as many digits as they have (same length):
+    `digits_between("1980", "2099")` is `1[9９][8-9８-９][0-9０-９]|2[0０]…` with full-width digits too."""
+    if not lo:
+        return ""
+    if lo == "0" * len(lo) and hi == "9" * len(hi):
+        return f"{_D}{{{len(lo)}}}"
+    if lo[0] == hi[0]:
+        return _digit(lo[0]) + f"({digits_between(lo[1:], hi[1:])})" if len(lo) > 1 else _digit(lo[0])
+    rest = len(lo) - 1
+    parts = [_digit(lo[0]) + (f"({digits_between(lo[1:], '9' * rest)})" if rest else "")]
+    if int(hi[0]) - int(lo[0]) > 1:
+        a, b = str(int(lo[0]) + 1), str(int(hi[0]) - 1)
+        parts.append(f"[{a}-{b}{chr(ord(a) + 0xFEE0)}-{chr(ord(b) + 0xFEE0)}]" + (f"{_D}{{{rest}}}" if rest else ""))
+    parts.append(_digit(hi[0]) + (f"({digits_between('0' * rest, hi[1:])})" if rest else ""))
+    return "|".join(parts)
+
+
+# the years the loader reads (scalars.YEAR_MIN..YEAR_MAX): another year is a typo
+_YEAR = f"({digits_between(str(scalars.YEAR_MIN), str(scalars.YEAR_MAX))})"
 DATE_PATTERN = (f"^{_SP}{_YEAR}(([-－]{_MONTH}[-－]{_DAY})|([/／]{_MONTH}[/／]{_DAY})|([.．]{_MONTH}[.．]{_DAY})|"
                 f"({_SP}年{_SP}{_MONTH}{_SP}月{_SP}{_DAY}{_SP}[日号])){_SP}$")
 PERIOD_PATTERN = f"^{_SP}{_YEAR}{_SP}[-－]{_SP}[Qq][1-4１-４]{_SP}$|^{_SP}{_YEAR}[-－]{_MONTH}{_SP}$"
 MONTH_DAY_PATTERN = f"^{_SP}({_MONTH}[-－]{_DAY}|{_MONTH}{_SP}月{_SP}{_DAY}{_SP}日){_SP}$"
 # "-0" and "-0.00" are zero, not negative: the loader accepts them, so a minus is allowed before zeros only
 MONEY_PATTERN = f"^{_SP}(\\+|[-－](?=[0０,，]+([.．][0０]{{1,2}})?{_SP}$))?({_D}+|{_D}{{1,3}}([,，]{_D}{{3}})+)([.．]{_D}{{1,2}})?{_SP}$"
-INT_PATTERN = f"^{_SP}(\\+|[-－](?=[0０,，]+{_SP}$))?[0-9０-９,，]*{_D}[0-9０-９,，]*{_SP}$"
+# digits, or groups of three after a first group of one to three (`1,860`), as scalars.parse_int reads them
+INT_PATTERN = f"^{_SP}(\\+|[-－](?=[0０,，]+{_SP}$))?({_D}+|{_D}{{1,3}}([,，]{_D}{{3}})+){_SP}$"
 LOCAL_PATTERN = "^local/.+"
+# text as load.schema.Str and Text read it: no invisible control character (C0 but tab and line feed, DEL, C1);
+# a one-line value (Str) no line break either, except the one line break that ends a block scalar (`title: |`).
+# `(?![\s\S])` is the end of the text in both Python's and ECMAScript's regular expressions (`$` is not).
+ONE_LINE_PATTERN = r"^[^\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]*\n?(?![\s\S])"
+TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
 ANY_SCALAR = ["string", "number", "boolean"]
 
 
@@ -98,12 +133,15 @@ def type_schema(t: Type, kinds: tuple[str, ...]) -> dict[str, Any]:
         return {"type": ["number", "string"], "minimum": 0, "pattern": MONEY_PATTERN,
                 "description": "金额（元），精确到分，如 12000.00；不写“元”或“¥”"}
     if isinstance(t, Int):
-        return {"type": ["integer", "string"], "minimum": 0, "pattern": INT_PATTERN, "description": "整数"}
+        return {"type": ["integer", "string"], "minimum": max(t.lo, 0), "maximum": t.hi, "pattern": INT_PATTERN,
+                "description": f"{t.lo}–{t.hi} 之间的整数"}
     if isinstance(t, Bool):
         words = sorted(scalars.TRUE | scalars.FALSE)
         return {"enum": [True, False, *words], "description": "true（是）或 false（否）"}
-    if isinstance(t, (Str, Cell)):
-        return {"type": list(ANY_SCALAR)}
+    if isinstance(t, (Text, Cell)):  # free text: several lines
+        return {"type": list(ANY_SCALAR), "pattern": TEXT_PATTERN}
+    if isinstance(t, Str):
+        return {"type": list(ANY_SCALAR), "pattern": ONE_LINE_PATTERN, "description": "一行文字，不能换行"}
     if isinstance(t, Forbidden):
         return {"type": "null", "description": t.reason.zh}
     if isinstance(t, List):

@@ -49,7 +49,15 @@ SEEN = [f[0] for f in FORMS]
 MASKED = [f[1] for f in FORMS]
 NOT_SO_PLAIN = ["13800000008", "13800000013", "11010519491231002X"]  # no digits of a form ever show whole
 
+# what a future loader might let through: the formatters are tested with it directly (test_formatters_...)
 ESC_TITLE = "村道\x1b[31m红字\x1b[0m\r\n2024-07-15: error[forged] 伪造的一行\u202eabc"
+# what the loader reads today: free text (a feedback summary) may hold a line break and a bidi override, not ESC
+# or CR (refused as a schema error: test_a_value_with_control_characters_is_refused_and_shown_escaped)
+LOADED_TITLE = "村道红字\n2024-07-15: error[forged] 伪造的一行\u202eabc"
+LOADED_SHOWN = "村道红字\\n2024-07-15: error[forged] 伪造的一行\\u202eabc"
+# the file named with ESC and a newline: it loads (its content is clean), so it is a row in every format
+ESC_FILE = "dongzhuang/feedback/2024-07-13-\x1b[31mred\nforged tel13800000013.yaml"
+ESC_FILE_SHOWN = "dongzhuang/feedback/2024-07-13-\\x1b[31mred\\nforged tel13800000013.yaml"
 
 
 @pytest.mark.parametrize(("written", "masked"), FORMS)
@@ -94,8 +102,8 @@ tables:
 
 
 def attack_town(root: Path, email: str = "") -> Path:
-    """The test town plus feedback whose summaries hold every form, raw HTML, and control characters, one
-    file named with ESC and a newline, a unit and a clerk whose names hold numbers."""
+    """The test town plus feedback whose summaries hold every form, raw HTML, a line break and a bidi override,
+    one file named with ESC and a newline, a unit and a clerk whose names hold numbers. Every file loads."""
     town(root, email)
     unit_yaml = (root / "dongzhuang/unit.yaml").read_text(encoding="utf-8")
     unit_yaml = unit_yaml.replace("name: 东庄村", 'name: "东庄村 138.0000.0010"').replace("clerk: 王芳", "clerk: 王芳 138-0000-0011")
@@ -105,9 +113,8 @@ def attack_town(root: Path, email: str = "") -> Path:
             f'type: inquiry\nreceived: 2024-07-{11 + n % 3:02d}\nfrom: 村民\nsummary: "户主 {written} 问"\n')
     files["dongzhuang/feedback/2024-07-12-html.yaml"] = (
         'type: inquiry\nreceived: 2024-07-12\nfrom: 村民\nsummary: "<script>alert(1)</script> <b>粗</b> *强调* [链接](javascript:x) | 竖线"\n')
-    files["dongzhuang/feedback/2024-07-13-\x1b[31mred\nforged tel13800000013.yaml"] = (
-        'type: inquiry\nreceived: 2024-07-13\nfrom: 村民\nsummary: "' + ESC_TITLE.replace("\x1b", "\\e").replace("\r", "\\r")
-        .replace("\n", "\\n").replace("\u202e", "\\u202e") + '"\n')
+    files[ESC_FILE] = ('type: inquiry\nreceived: 2024-07-13\nfrom: 村民\nsummary: "'
+                       + LOADED_TITLE.replace("\n", "\\n").replace("\u202e", "\\u202e") + '"\n')
     return write(root, files)
 
 
@@ -122,10 +129,12 @@ def no_controls(text: str, allowed: str = "\n") -> None:
     assert bad == [], bad
 
 
-def overdue(root: Path, *args: str):  # type: ignore[no-untyped-def]
+def overdue(root: Path, *args: str, clean: bool = True):  # type: ignore[no-untyped-def]
     result = runner_invoke(str(root), "--as-of", AS_OF, *args)
     assert result.exit_code == 1, result.output
     assert "internal error" not in result.output and "内部错误" not in result.output
+    if clean:  # every file was read: what is tested reached the output (a refused file would not)
+        assert "文件有错误" not in result.stderr, result.stderr
     return result
 
 
@@ -136,7 +145,7 @@ def test_table_masks_and_escapes(tmp_path: Path) -> None:
     for masked in MASKED:
         assert masked in out
     assert "东庄村 138.****.0010" in out and "王芳 138-****-0011" in out
-    assert "\\x1b[31m红字\\x1b[0m\\r\\n2024-07-15: error[forged]" in out and "\\u202eabc" in out
+    assert LOADED_SHOWN in out
     assert "2024-07-13-\\x1b[31mred\\nforged tel138****0013.yaml:2" in out
     # every line of the table is a line gongkai made: none begins with the forged text
     assert not any(line.startswith("2024-07-15: error[forged]") for line in out.splitlines())
@@ -180,7 +189,7 @@ def test_json_masks_and_stays_json(tmp_path: Path) -> None:
     titles = [i["title"] for i in data["items"]]
     for masked in MASKED:
         assert any(masked in t for t in titles)
-    assert any(t == "答复质询/意见：" + mask(ESC_TITLE) for t in titles)  # the value itself, masked, intact
+    assert any(t == "答复质询/意见：" + mask(LOADED_TITLE) for t in titles)  # the value itself, masked, intact
     assert {i["unit_name"] for i in data["items"] if i["unit"] == "dongzhuang"} == {"东庄村 138.****.0010"}
     assert any(i["path"] == "dongzhuang/feedback/2024-07-13-\x1b[31mred\nforged tel138****0013.yaml" for i in data["items"])
 
@@ -192,7 +201,8 @@ def test_csv_masks_escapes_and_quotes(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"), newline="")))
     assert len({len(r) for r in rows}) == 1 and len(rows) == 1 + len(json.loads(overdue(attack_town(tmp_path / "j"), "-f", "json").stdout)["items"])
     titles = [r[4] for r in rows[1:]]
-    assert "答复质询/意见：" + visible(mask(ESC_TITLE)) in titles
+    assert "答复质询/意见：" + visible(mask(LOADED_TITLE)) in titles and "答复质询/意见：" + LOADED_SHOWN in titles
+    assert any("2024-07-13-\\x1b[31mred\\nforged tel138****0013.yaml" in cell for r in rows for cell in r)
     assert any("<script>alert(1)</script> <b>粗</b> *强调* [链接](javascript:x) | 竖线" in t for t in titles)
     for masked in MASKED:
         assert any(masked in t for t in titles)
@@ -210,7 +220,8 @@ def test_email_subject_and_both_parts(tmp_path: Path, smtp_server: Server) -> No
         no_controls(part, allowed="\r\n")  # the line ends of the message
     for masked in MASKED:
         assert masked in plain and masked in page
-    assert "\\x1b[31m红字" in plain and "&lt;script&gt;" in page and "<script>" not in page
+    assert LOADED_SHOWN in plain and "2024-07-13-\\x1b[31mred\\nforged tel138****0013.yaml" in plain
+    assert "&lt;script&gt;" in page and "<script>" not in page and "\\u202eabc" in page
 
     sent = runner_invoke(str(root), "--as-of", AS_OF, "--send")
     assert sent.exit_code == 1, sent.output
@@ -256,6 +267,7 @@ def test_check_text_masks_messages_and_escapes_controls(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     out = result.stdout
     no_controls(out)
+    assert "error[schema]" not in out and "error[syntax]" not in out  # every file was read
     for masked in MASKED:
         assert masked in out
     messages = [line.split(" info[due-soon] ", 1)[-1] for line in out.splitlines()]
@@ -263,8 +275,8 @@ def test_check_text_masks_messages_and_escapes_controls(tmp_path: Path) -> None:
         assert all(raw not in m for m in messages), raw
     assert any("户主 tel138****0013 问" in m for m in messages)
     # the location is the file as it is named (the clerk must find it), shown escaped on one line
-    assert "dongzhuang/feedback/2024-07-13-\\x1b[31mred\\nforged tel13800000013.yaml:2:11: info[due-soon]" in out
-    assert "\\x1b[31m红字\\x1b[0m\\r\\n2024-07-15: error[forged] 伪造的一行\\u202eabc" in out
+    assert f"{ESC_FILE_SHOWN}:2:11: info[due-soon]" in out
+    assert LOADED_SHOWN in out
     assert not any(line.startswith("2024-07-15: error[forged]") for line in out.splitlines())
     assert "dongzhuang（东庄村 138.****.0010）" in out
 
@@ -278,8 +290,10 @@ def test_check_json_masks_and_stays_valid(tmp_path: Path) -> None:
     for masked in MASKED:
         assert any(masked in m for m in messages)
     assert not any(raw in m for m in messages for raw in SEEN + ["13800000013"])
-    assert any(mask(ESC_TITLE) in m for m in messages)  # JSON carries the value itself, escaped as JSON escapes
-    assert any(p["path"] == "dongzhuang/feedback/2024-07-13-\x1b[31mred\nforged tel13800000013.yaml" for p in data["problems"])
+    assert any(mask(LOADED_TITLE) in m for m in messages)  # JSON carries the value itself, escaped as JSON escapes
+    assert "\\u202e" in out and "\u202e" not in out  # ...and the bidi override as \\u202e (json_safe)
+    assert any(p["path"] == ESC_FILE and p["code"] == "due-soon" for p in data["problems"])
+    assert not any(p["code"] in ("schema", "syntax") for p in data["problems"])
 
 
 def test_json_safe_escapes_what_json_leaves() -> None:
@@ -438,29 +452,81 @@ def test_non_utf8_unit_folder_never_crashes(tmp_path: Path) -> None:
         assert "dong\\xffzhuang\\x1b[31m" in out.replace("<wbr>", "") or "dong\\\\xffzhuang\\\\x1b\\[31m" in out, fmt
 
 
-def test_a_bad_address_is_left_out_and_the_others_get_their_mail(tmp_path: Path, smtp_server: Server) -> None:  # noqa: F811
+def test_an_address_with_a_line_break_is_refused_at_load_and_the_others_get_their_mail(
+        tmp_path: Path, smtp_server: Server) -> None:  # noqa: F811
+    """An address with a line break (a forged Bcc header) in unit.yaml is a schema error at its line: that unit
+    gets no mail of its own (the town office still gets its rows), every other unit gets its mail."""
     root = town(tmp_path, smtp_server.yaml())
     unit_yaml = root / "dongzhuang/unit.yaml"
     unit_yaml.write_text(unit_yaml.read_text(encoding="utf-8").replace(
         "email: [dongzhuang@huayuankou.example]", 'email: ["dong@x.example\\nBcc: evil@x.example"]'), encoding="utf-8")
+    result = check(root)
+    assert result.exit_code == 1
+    assert "dongzhuang/unit.yaml:12:9: error[schema] 这里只能写一行，不能换行" in result.stdout
+    assert "evil" not in result.stdout  # the message names the fix, it does not echo the value
     for args in (["-f", "email"], ["--dry-run"]):
-        result = runner_invoke(str(root), "--as-of", AS_OF, *args)
-        assert result.exit_code == 1 and "internal error" not in result.output and "内部错误" not in result.output
-        assert "Bcc" not in result.stdout and "evil" not in result.stdout
-        assert "邮件地址“dong@x.example\\nBcc: evil@x.example”（dongzhuang/unit.yaml email）无效" in result.stderr
+        out = overdue(root, *args, clean=False)
+        assert "Bcc" not in out.stdout and "evil" not in out.stdout
+        assert out.stderr == ("gongkai：注意：有 1 个文件有错误，其中的事项可能没有算进来；运行 gongkai check 查看\n"
+                              "gongkai：dongzhuang/unit.yaml:12:8：email 里有地址写错了，没有读入，不发给它；运行 gongkai check 查看\n")
+    dry = overdue(root, "--dry-run", clean=False).stdout
+    assert "收件人 minzhengban@huayuankou.example（全部单位）" in dry and "【东庄村（dongzhuang）：3项逾期" in dry
+    assert "收件人 xincun@huayuankou.example（新村社区）" in dry and "（东庄村）·" not in dry  # no mail of its own
     sent = runner_invoke(str(root), "--as-of", AS_OF, "--send", "--quiet")
-    assert sent.exit_code == 3, sent.output
+    assert sent.exit_code == 3, sent.output  # someone misses the mail: as for an address mail refuses
     assert sorted(tuple(r.rcpt_tos) for r in smtp_server.received) == [("minzhengban@huayuankou.example",),
                                                                        ("xincun@huayuankou.example",)]
+    town_mail = [r.message for r in smtp_server.received if r.rcpt_tos == ["minzhengban@huayuankou.example"]][0]
+    assert "dongzhuang/plans/2024.yaml:11" in town_mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert all("evil" not in r.content.decode() for r in smtp_server.received)
+    # --quiet keeps the note on broken files to itself, but not that a unit misses its mail (cron mails this)
+    assert sent.stderr == "gongkai：dongzhuang/unit.yaml:12:8：email 里有地址写错了，没有读入，不发给它；运行 gongkai check 查看\n"
+    assert sent.stdout.startswith("花园口镇")
+
+
+@pytest.mark.parametrize("address", ["dong zhuang@huayuankou.example", "dongzhuang.huayuankou.example",
+                                     "dong\u202ezhuang@huayuankou.example", "dong\u200bzhuang@huayuankou.example"])
+def test_a_bad_address_is_left_out_and_the_others_get_their_mail(tmp_path: Path, smtp_server: Server,  # noqa: F811
+                                                                 address: str) -> None:
+    """What the loader reads but no mail can go to (a space, no @, a bidi or zero-width character) is left out
+    by mail, which says so; the unit's other address and every other unit still get their mail."""
+    root = town(tmp_path, smtp_server.yaml())
+    unit_yaml = root / "dongzhuang/unit.yaml"
+    unit_yaml.write_text(unit_yaml.read_text(encoding="utf-8").replace(
+        "email: [dongzhuang@huayuankou.example]", f'email: ["{address}", dongzhuang@huayuankou.example]'),
+        encoding="utf-8")
+    shown_address = visible(address)  # as the message shows it: escaped
+    assert "error[schema]" not in check(root).stdout  # the loader reads it: mail is what refuses it
+    for args in (["-f", "email"], ["--dry-run"]):
+        result = overdue(root, *args, clean=False)
+        assert address not in result.stdout and shown_address not in result.stdout
+        assert result.stderr.count("\n") == 1 and "\u202e" not in result.stderr and "\u200b" not in result.stderr
+        assert f"邮件地址“{shown_address}”（dongzhuang/unit.yaml email）无效" in result.stderr
+    sent = runner_invoke(str(root), "--as-of", AS_OF, "--send", "--quiet")
+    assert sent.exit_code == 3, sent.output
+    assert sorted(tuple(r.rcpt_tos) for r in smtp_server.received) == [("dongzhuang@huayuankou.example",),
+                                                                       ("minzhengban@huayuankou.example",),
+                                                                       ("xincun@huayuankou.example",)]
     assert "dongzhuang/unit.yaml email" in sent.stderr and sent.stdout.startswith("花园口镇")  # --quiet, yet not lost
 
 
 def test_a_sender_with_a_line_break_cannot_run(tmp_path: Path) -> None:
+    """Refused by the loader (a one-line value) before mail sees it: exit 2 with the file:line:col."""
     email = 'email:\n  from: "gongkai@huayuankou.example\\nBcc: evil@x.example"\n  to: [a@huayuankou.example]\n'
     result = runner_invoke(str(town(tmp_path, email)), "--as-of", AS_OF, "--dry-run")
-    assert result.exit_code == 2 and "email.from“gongkai@huayuankou.example\\nBcc: evil@x.example”含有换行" in result.stderr
+    assert result.exit_code == 2, result.output
+    assert "gongkai：gongkai.yaml 的 email 设置有错误，先改正：gongkai.yaml:4:9: 这里只能写一行，不能换行" in result.stderr
+    assert "evil" not in result.output and result.stdout == ""
     assert "internal error" not in result.output and "内部错误" not in result.output
+
+
+def test_a_sender_with_a_bidi_override_cannot_run(tmp_path: Path) -> None:
+    """What the loader lets through (a bidi override is no control character to it) mail still refuses."""
+    email = 'email:\n  from: "gongkai@huayuankou.example\\u202eBcc"\n  to: [a@huayuankou.example]\n'
+    result = runner_invoke(str(town(tmp_path, email)), "--as-of", AS_OF, "--dry-run")
+    assert result.exit_code == 2, result.output
+    assert "email.from“gongkai@huayuankou.example\\u202eBcc”含有换行或控制字符" in result.stderr
+    assert "\u202e" not in result.output and result.stdout == ""
 
 
 def test_cannot_run_messages_are_one_line_without_sequences(tmp_path: Path) -> None:
@@ -489,34 +555,77 @@ def test_mail_subject_masks_every_form(written: str, masked: str) -> None:
 
 
 def test_record_file_named_with_esc_and_newline(tmp_path: Path) -> None:
-    """A record file named with ESC and a newline, whose title holds `\\x1b[31m` and a mobile; an event whose
-    title holds them too (its title reaches check's messages and every overdue row)."""
+    """A record file named with ESC and a newline, whose title holds a mobile; an event file named with a
+    terminal sequence, whose title holds a mobile too (it reaches check's messages and every overdue row). The
+    contents are clean, so both files load and their names and titles reach every output, escaped and masked."""
     root = town(tmp_path)
     write(root, {
         "dongzhuang/records/2024/q2-\x1b[31m\nforged.yaml":
-            'item: village/finance/1\nperiod: 2024-Q2\npublished: 2024-07-08\ntitle: "通知\\e[31m 13800000013"\n'
+            'item: village/finance/1\nperiod: 2024-Q2\npublished: 2024-07-08\ntitle: "通知 13800000013"\n'
             "reviewed: {by: 赵六, date: 2024-07-08}\n",
-        "dongzhuang/events/2024-07-14-\x1b[2Jmeeting.yaml":
-            'date: 2024-07-14\ntype: meeting\ntitle: "会议\\e[31m决定\\r\\n伪造 138-0000-0011"\nitem: village/affairs/7\n',
+        "dongzhuang/events/2024-07-14-\x1b[2J\u202emeeting.yaml":
+            'date: 2024-07-14\ntype: meeting\ntitle: "会议决定 伪造 138-0000-0011"\nitem: village/affairs/7\n',
     })
     result = check(root)
     out = result.stdout
     no_controls(out)
+    assert "error[schema]" not in out and "error[syntax]" not in out  # both files were read
     name = "dongzhuang/records/2024/q2-\\x1b[31m\\nforged.yaml"
     privacy = [ln for ln in out.splitlines() if "error[privacy]" in ln]
     assert privacy and all(ln.startswith(f"{name}:4:") for ln in privacy)
     assert all("13800000013" not in ln for ln in privacy) and any("138****0013" in ln for ln in privacy)
-    assert "dongzhuang/events/2024-07-14-\\x1b[2Jmeeting.yaml:1:7: info[due-soon]" in out
-    assert "会议\\x1b[31m决定\\r\\n伪造 138-****-0011" in out and "138-0000-0011" not in out
+    assert "dongzhuang/events/2024-07-14-\\x1b[2J\\u202emeeting.yaml:1:7: info[due-soon]" in out
+    assert "会议决定 伪造 138-****-0011" in out and "138-0000-0011" not in out
     data = json.loads(check(root, "--format", "json").stdout)
-    assert any(p["path"] == "dongzhuang/records/2024/q2-\x1b[31m\nforged.yaml" for p in data["problems"])
+    assert any(p["path"] == "dongzhuang/records/2024/q2-\x1b[31m\nforged.yaml" and p["code"] == "privacy"
+               for p in data["problems"])
+    assert any(p["path"] == "dongzhuang/events/2024-07-14-\x1b[2J\u202emeeting.yaml" for p in data["problems"])
     for fmt in ("table", "md", "html", "csv", "email", "json"):
         got = overdue(root, "-f", fmt).stdout
         no_controls(got, allowed="\r\n")
         no_raw(got)
         if fmt in ("table", "csv"):
-            assert "会议\\x1b[31m决定\\r\\n伪造 138-****-0011" in got
-            assert "2024-07-14-\\x1b[2Jmeeting" in got
+            assert "会议决定 伪造 138-****-0011" in got
+            assert "2024-07-14-\\x1b[2J\\u202emeeting" in got
+        elif fmt == "json":
+            assert any(i["path"] == "dongzhuang/events/2024-07-14-\x1b[2J\u202emeeting.yaml"
+                       for i in json.loads(got)["items"])
+        else:
+            assert "138-****-0011" in got or "138-\\*\\*\\*\\*-0011" in got, fmt
+            assert "x1b[2J" in got.replace("<wbr>", ""), fmt
+
+
+def test_a_value_with_control_characters_is_refused_and_shown_escaped(tmp_path: Path) -> None:
+    """ESC and CR in values are refused by the loader as schema errors at their line; a message that echoes the
+    value (a `type` that is no type), and the file name holding ESC, a newline and a mobile, are shown escaped
+    and the message masked in check's text; JSON keeps them as JSON escapes, the message masked."""
+    root = town(tmp_path)
+    refused = "dongzhuang/feedback/2024-07-12-\x1b[2Jrefused\ntel13800000013.yaml"
+    write(root, {refused: 'type: "inquiry\\e[31m 13800000013\\r"\nreceived: 2024-07-12\nfrom: 村民\n'
+                          'summary: "户主\\e[31m 138-0000-0011\\r问"\n'})
+    result = check(root)
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    no_controls(out)
+    where = "dongzhuang/feedback/2024-07-12-\\x1b[2Jrefused\\ntel13800000013.yaml"
+    assert (f"{where}:1:7: error[schema] “inquiry\\x1b[31m 138****0013”不是可用的值，可用：inquiry（质询/意见）、"
+            "complaint（投诉）、access（查阅复印）。") in out
+    assert (f"{where}:4:10: error[schema] 这里有一个看不见的控制字符 U+001B ESC（第 3 个字符，多半是复制粘贴带进来的）："
+            "请删掉它") in out
+    messages = [ln.split("error[schema] ", 1)[1] for ln in out.splitlines() if "error[schema] " in ln]
+    assert len(messages) == 2 and not any(raw in m for m in messages for raw in ["13800000013", "138-0000-0011"])
+    assert "138-0000-0011" not in out and "户主" not in out  # the refused summary is not echoed
+    data = json.loads(check(root, "--format", "json").stdout)
+    schema = [p for p in data["problems"] if p["code"] == "schema"]
+    assert [(p["path"], p["line"], p["column"]) for p in schema] == [(refused, 1, 7), (refused, 4, 10)]
+    assert schema[0]["message"].startswith("“inquiry\x1b[31m 138****0013”不是可用的值")
+    en = json.loads(check(root, "--format", "json", "--lang", "en").stdout)
+    assert [p["message"] for p in en["problems"] if p["code"] == "schema"][1].startswith(
+        "an invisible control character U+001B ESC (character 3")
+    # overdue reads what it can, says a file has errors, and shows nothing of the refused values
+    table = overdue(root, clean=False)
+    assert "有 1 个文件有错误" in table.stderr and "138-0000-0011" not in table.stdout
+    no_controls(table.stdout)
 
 
 DIGITS_AND_SEPARATORS = "0123456789013813X ．.-－　a+86\n\x1b１３８０"
@@ -536,3 +645,91 @@ def test_shown_text_is_one_printable_line(text: str) -> None:
     assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029\u202e" for c in s)
     assert visible(s) == s
     s.encode("utf-8")  # no lone surrogate
+
+
+# ---------------------------------------------------------------- the formatters themselves, fed what no loader reads today
+
+
+def _unsafe_report(written: str):  # type: ignore[no-untyped-def]
+    """A report whose every text field holds ESC, CR/LF, U+202E, raw HTML and `written` (a personal number)."""
+    import datetime as dt
+
+    from gongkai.overdue import DUE_SOON, OVERDUE, Report, Row, Section
+
+    bad = f"{ESC_TITLE} {written} <i>x</i>"
+    rows = tuple(Row(unit="dong\x1b[31m", unit_name=bad, kind=kind, item=f"local/{bad}", title=bad, period=bad,
+                     due=dt.date(2024, 7, 1), days=14, status=status, responsible=bad,
+                     path=f"dong\x1b[31m/records/{bad}.yaml", line=3)
+                 for kind, status in (("record", OVERDUE), ("feedback", DUE_SOON)))
+    return Report(as_of=dt.date(2024, 7, 15), town=bad, within=None,
+                  sections=(Section(unit="dong\x1b[31m", name=bad, kind="village", emails=("a@b.example",), rows=rows,
+                                    due_soon_days=14),))
+
+
+@pytest.mark.parametrize(("written", "masked"), FORMS)
+def test_formatters_mask_every_form_and_escape_controls(written: str, masked: str) -> None:
+    """Every overdue format, fed rows holding ESC, CR/LF and U+202E beside each personal-number form: the form is
+    masked everywhere, the people's formats hold no control character, JSON stays JSON with the values intact."""
+    from gongkai.report import overdue_formats as f
+
+    report = _unsafe_report(written)
+    digits = written.translate(str.maketrans("１３８０１２３４５６７８９Ｘ", "1380123456789X"))
+    for fmt in ("table", "md", "html", "csv", "plain"):
+        out = f.plain(report, "zh") if fmt == "plain" else f.render(report, fmt, "zh")
+        assert written not in out, fmt
+        assert "".join(c for c in digits if c.isdigit())[:11] not in "".join(c for c in out if c.isdigit()), fmt
+        no_controls(out, allowed="\r\n" if fmt == "csv" else "\n")
+        assert masked in out or masked.replace("*", "\\*") in out, fmt
+        assert "\\x1b[31m红字" in out.replace("<wbr>", "") or "\\\\x1b\\[31m红字" in out, fmt  # escaped, as text
+        assert not any(line.startswith("2024-07-15: error[forged]") for line in out.splitlines()), fmt
+    assert "<i>" not in f.render(report, "html", "zh") and "&lt;i&gt;" in f.render(report, "html", "zh")
+    data = json.loads(f.render(report, "json", "zh"))
+    assert all(i["title"] == mask(f"{ESC_TITLE} {written} <i>x</i>") for i in data["items"])
+    assert masked in data["items"][0]["title"] and written not in f.render(report, "json", "zh")
+    csv_rows = list(csv.reader(io.StringIO(f.render(report, "csv", "zh").lstrip("\ufeff"), newline="")))
+    assert len(csv_rows) == 3 and {len(r) for r in csv_rows} == {11}  # CR/LF in values never splits a row
+
+
+@pytest.mark.parametrize(("written", "masked"), FORMS)
+def test_check_output_masks_every_form_and_escapes_controls(written: str, masked: str) -> None:
+    """check's text and JSON, fed problems and unit names holding control characters and each form: the
+    message and the name are masked, the path and the id escaped (not masked: the clerk must find the file)."""
+    import datetime as dt
+
+    from gongkai.check import CheckResult, UnitSummary
+    from gongkai.problem import Msg, Problem
+    from gongkai.report import check as c
+
+    bad = f"{ESC_TITLE} {written}"
+    path = f"dong\x1b[31m/records/q2\n{written}.yaml"
+    result = CheckResult(
+        as_of=dt.date(2024, 7, 15),
+        units=[UnitSummary("dong\x1b[31m", f"东庄村 {written}\r\n", (f"dong\x1b[31m/plans/2024\n{written}.yaml",))],
+        problems=[Problem("dong\x1b[31m", path, 4, 8, "privacy", "error", Msg(f"“{bad}”", f"'{bad}'"),
+                          Msg("依据\x1b[2J", "basis\x1b[2J"))])
+    for lang in ("zh", "en"):
+        out = c.text(result, lang)
+        no_controls(out)
+        assert not any(line.startswith("2024-07-15: error[forged]") for line in out.splitlines())
+        shown_path = visible(path)
+        assert out.startswith(f"{shown_path}:4:8: error[privacy] “{visible(mask(bad))}”" if lang == "zh"
+                              else f"{shown_path}:4:8: error[privacy] '{visible(mask(bad))}'")
+        assert f"dong\\x1b[31m（东庄村 {masked}\\r\\n）" in out or f"dong\\x1b[31m (东庄村 {masked}\\r\\n)" in out
+        # the line naming units whose obligations cannot be computed: escaped and masked as well
+        unknown = out.splitlines()[-1]
+        assert "dong\\x1b[31m" in unknown and f"plans/2024\\n{written}.yaml" in unknown, unknown
+        assert f"东庄村 {masked}\\r\\n" in unknown, unknown
+        messages_and_names = out.replace(shown_path, "").replace(f"plans/2024\\n{written}.yaml", "")
+        assert written not in messages_and_names
+        data = json.loads(c.as_json(result, lang))
+        assert data["problems"][0]["path"] == path  # JSON keeps the name as it is, as JSON escapes it
+        assert data["problems"][0]["message"] == mask(Msg(f"“{bad}”", f"'{bad}'").get(lang))
+        assert written not in data["problems"][0]["message"] and masked in data["problems"][0]["message"]
+
+
+def test_safe_escapes_every_control_and_masks_every_form() -> None:
+    for written, masked in FORMS:
+        assert shown(f"{ESC_TITLE}{written}") == visible(ESC_TITLE) + masked
+    assert visible(ESC_TITLE) == "村道\\x1b[31m红字\\x1b[0m\\r\\n2024-07-15: error[forged] 伪造的一行\\u202eabc"
+    assert json.loads(json_safe(json.dumps(ESC_TITLE, ensure_ascii=False))) == ESC_TITLE
+    assert "\u202e" not in json_safe(json.dumps(ESC_TITLE, ensure_ascii=False))

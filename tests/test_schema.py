@@ -148,7 +148,7 @@ CORPUS: list[tuple[str, str]] = [
     ("record", "item: village/finance/2\nperiod: 2024-Q1\npublished: 2024-04-08\nfinance:\n  income: []\n"
                "  closing_balance: 5\n"),
     ("record", "item: village/finance/2\nperiod: 2024-Q1\npublished: 2024-04-08\ntables:\n  - title: 名单\n"
-               "    columns: [姓名, 金额]\n    rows:\n      - [张三, 900]\n      - [李四, ]\n"),
+               "    columns: [姓名, 金额]\n    rows:\n      - [张三, 900]\n      - [李四, ~]\n"),
     ("record", "item: village/finance/2\nperiod: 2024-Q1\npublished: 2024-04-08\ntables:\n  - rows: 张三\n"),
     ("record", "item: village/finance/2\nperiod: 2024-Q1\npublished: 2024-04-08\nphase: 事中\n"),
     ("record", "- item: village/finance/2\n"),
@@ -185,6 +185,29 @@ CORPUS: list[tuple[str, str]] = [
     ("gongkai", "name: 花园口镇\nemail:\n  to: [a@example.org]\n  smtp: {host: localhost, port: 25, security: starttls}\n"),
     ("gongkai", "name: 花园口镇\nemail:\n  password: secret\n"),
     ("gongkai", "name: 花园口镇\nemail:\n  smtp: {port: 25}\n"),
+    # value ranges (load.schema.Int) as minimum / maximum
+    ("gongkai", "name: 花园口镇\nemail:\n  smtp: {host: localhost, port: 0}\n"),
+    ("gongkai", "name: 花园口镇\nemail:\n  smtp: {host: localhost, port: 65536}\n"),
+    ("gongkai", "name: 花园口镇\nemail:\n  smtp: {host: localhost, port: 65535, timeout: 3600}\n"),
+    ("gongkai", "name: 花园口镇\nemail:\n  smtp: {host: localhost, timeout: 3601}\n"),
+    ("unit", UNIT + "rules: {quarterly_days: 367}\n"),
+    ("plan", "year: 1899\nitems: []\n"),
+    ("event", "date: 2024-03-05\ntype: meeting\ntitle: 会议\nitem: village/affairs/7\nsignatures: {villagers: '1,86'}\n"),
+    ("event", "date: 2024-03-05\ntype: meeting\ntitle: 会议\nitem: village/affairs/7\nsignatures: {villagers: ',-0'}\n"),
+    # one-line values (load.schema.Str) and free text (Text): line breaks and control characters
+    ("event", 'date: 2024-03-05\ntype: meeting\ntitle: "会议\\n决定"\nitem: village/affairs/7\n'),
+    ("event", 'date: 2024-03-05\ntype: meeting\ntitle: "会议\\e[31m"\nitem: village/affairs/7\n'),
+    ("event", 'date: 2024-03-05\ntype: meeting\ntitle: "会议\\u2028决定"\nitem: village/affairs/7\n'),
+    ("event", "date: 2024-03-05\ntype: meeting\ntitle: |\n  会议\nitem: village/affairs/7\n"),
+    ("event", "date: 2024-03-05\ntype: meeting\ntitle: |\n  会议\n  决定\nitem: village/affairs/7\n"),
+    ("event", 'date: 2024-03-05\ntype: meeting\ntitle: "会议\t决定"\nitem: village/affairs/7\ncontent: "一\\n二\\t三"\n'),
+    ("event", 'date: 2024-03-05\ntype: meeting\ntitle: 会议\nitem: village/affairs/7\ncontent: "一\\r\\n二"\n'),
+    ("feedback", 'type: inquiry\nreceived: 2024-06-02\nsummary: "问\\e[2J"\n'),
+    ("feedback", 'type: inquiry\nreceived: 2024-06-02\nsummary: "问\\n答\\u202e"\n'),
+    ("unit", UNIT + 'email: ["dong@x.example\\nBcc: evil@x.example"]\n'),
+    ("gongkai", 'name: 花园口镇\nemail:\n  from: "a@b.example\\rBcc: evil@x.example"\n'),
+    ("record", "item: village/finance/2\nperiod: 2024-Q1\npublished: 2024-04-08\ntables:\n  - columns: [姓名]\n"
+               '    rows:\n      - ["张\\e三"]\n'),
 ]
 
 # Deliberate differences (see gongkai/schemas.py): the loader finds these, a JSON Schema cannot
@@ -195,6 +218,11 @@ LOADER_ONLY: list[tuple[str, str]] = [
     ("unit", UNIT + "rules: {quarterly_days: 15, plan_due: 04-31}\n"),  # calendar
     ("record", "item: community/finance/5\nperiod: 2024-Q1\npublished: 2024-04-08\n"),  # the other kind's catalog
     ("record", "item: local/nothing\nperiod: 2024-Q1\npublished: 2024-04-08\n"),  # a local item no plan defines
+    ("record", "item: village/finance/2\nperiod: 2024-Q1\npublished: 2024-04-08\ntables:\n  - title: 名单\n"
+               "    columns: [姓名, 金额]\n    rows:\n      - [李四, ]\n"),  # a row's width against the columns
+    ("event", "date: 2024-03-05\ntype: meeting\ntitle: 会议\nitem: village/affairs/7\n"
+              "signatures: {villagers: '1,000,001'}\n"),  # a range is a JSON Schema's for numbers, not for text
+    ("event", 'date: 2024-03-05\ntype: meeting\ntitle: "会议\\n"\nitem: village/affairs/7\n'),  # quoted, not `|`
 ]
 # ...and the schema refuses what the loader reads leniently
 SCHEMA_ONLY: list[tuple[str, str]] = [
@@ -346,3 +374,49 @@ def test_scalar_patterns_agree_with_the_parsers(text: str) -> None:
     assert money_ok == matches(schemas.MONEY_PATTERN, text), text
     number, _ = scalars.parse_int(text)
     assert (number is not None and number >= 0) == matches(schemas.INT_PATTERN, text), text
+
+
+TEXT_CHARS = "ab 会议\t\n\r\x1b\x00\x7f\x85\x9b\u2028\u2029\u202e\u200b"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(TEXT_CHARS), max_size=8), st.sampled_from(['"', "|"]))
+def test_text_patterns_agree_with_the_loader(text: str, style: str) -> None:
+    """A one-line value (Str) and free text (Text) are refused by the schema exactly when the loader refuses them."""
+    from types import SimpleNamespace
+
+    from gongkai.load.schema import Str, Text
+
+    if style == "|":  # what a block scalar can hold: its text and one final line break
+        text = text.rstrip("\n") + "\n"
+    node = SimpleNamespace(value=text, style=style)
+    one_line_ok = Str().read(node, None)[1] is None  # type: ignore[arg-type]
+    text_ok = Text().read(node, None)[1] is None  # type: ignore[arg-type]
+    if style == '"' and text.endswith("\n") and Str().read(SimpleNamespace(value=text[:-1], style=style), None)[1] is None:  # type: ignore[arg-type]
+        assert not one_line_ok and matches(schemas.ONE_LINE_PATTERN, text)  # the deliberate difference of schemas.py
+    else:
+        assert one_line_ok == matches(schemas.ONE_LINE_PATTERN, text), text
+    assert text_ok == matches(schemas.TEXT_PATTERN, text), text
+
+
+def test_every_whole_number_carries_its_range() -> None:
+    from gongkai.load.schema import Int, specs
+    from gongkai.model import Plan, Smtp
+
+    for cls, key in ((Smtp, "port"), (Smtp, "timeout"), (Plan, "year")):
+        t = specs(cls)[key].type
+        assert isinstance(t, Int)
+        got = schemas.type_schema(t, ("village",))
+        assert (got["minimum"], got["maximum"]) == (t.lo, t.hi)
+    assert schemas.schema("plan")["properties"]["year"]["maximum"] == 2099
+
+
+@pytest.mark.parametrize(("written", "hint"), [(",-0", "不是整数"), ("1,86", "逗号只能用作千位分隔"),
+                                               ("12,3456", "逗号只能用作千位分隔")])
+def test_a_comma_out_of_place_is_no_number(tmp_path: Path, written: str, hint: str) -> None:
+    text = f"date: 2024-03-05\ntype: meeting\ntitle: 会议\nitem: village/affairs/7\nsignatures:\n  villagers: '{written}'\n"
+    root = write(tmp_path, {"unit.yaml": UNIT, "plans/2024.yaml": plan_yaml(["village/finance/2"]), "events/x.yaml": text})
+    got = [p for p in problems(root, "2024-07-15") if p.path == "events/x.yaml" and p.code == "schema"]
+    assert [(p.line, p.column) for p in got] == [(6, 14)], got
+    assert f"“{written}”" in got[0].message.zh and hint in got[0].message.zh, got[0].message
+    assert not matches(schemas.INT_PATTERN, written)

@@ -113,6 +113,13 @@ def overdue(
             _say(msg("邮件地址“{a}”（{w}）无效（含换行、控制字符或空格，或没有 @），不发给它",
                      "the mail address '{a}' ({w}) is not valid (a line break, a control character or a space, or no @): "
                      "nothing is sent to it", a=address, w=where), lg)
+    # ...and so is an address the loader refused (a line break: a forged header); `check` says what is wrong
+    unread = _unread_addresses(repo, report) if config is not None and not override else []
+    for where in unread:
+        _say(msg("{w}：email 里有地址写错了，没有读入，不发给它；运行 gongkai check 查看",
+                 "{w}: an address under email is written wrong and was not read: nothing is sent to it; "
+                 "run gongkai check", w=where), lg)
+    missed = bool(skipped or unread)  # someone who should have had the mail will not get it
 
     if fmt == "email":
         assert config is not None
@@ -139,7 +146,7 @@ def overdue(
     if dry_run:
         if output is not None:
             _write(text, output)
-        if not outgoing and not skipped:
+        if not outgoing and not missed:
             _say(_nothing_to_send(report), lg)
         _write("".join(_dry(out, n, len(outgoing), lg) for n, out in enumerate(outgoing, 1)), None)
         raise typer.Exit(exit_code)
@@ -147,7 +154,7 @@ def overdue(
     if not quiet or output is not None:
         _write(text, output)
     if not outgoing:
-        if skipped:
+        if missed:
             if quiet and output is None:
                 _write(text, None)
             raise typer.Exit(EXIT_NOT_DELIVERED)
@@ -182,11 +189,27 @@ def overdue(
             name = shown(o.report.sections[0].name) if o.unit is not None else ""
             part = Msg("全部单位", "all units") if o.unit is None else Msg(name, name)
             _say(msg("已发送给 {a}（{p}）", "sent to {a} ({p})", a=", ".join(o.recipients), p=part.get(lg)), lg)
-    if skipped:
+    if missed:
         if quiet and output is None:
             _write(text, None)
         raise typer.Exit(EXIT_NOT_DELIVERED)  # someone who should have had the mail did not get it
     raise typer.Exit(exit_code)
+
+
+def _unread_addresses(repo, report) -> list[str]:  # type: ignore[no-untyped-def]
+    """`dongzhuang/unit.yaml:12:8` for each unit of the report whose `email` list lost an entry at load."""
+    from gongkai.load.schema import PosList
+
+    in_report = {s.unit for s in report.sections}
+    out = []
+    for u in repo.units:
+        if u.unit is None or u.id not in in_report:
+            continue
+        emails = u.unit.email
+        if "email" in u.unit.src.invalid or (isinstance(emails, PosList) and not emails.complete):
+            line, col = u.unit.src.pos.get("email", (None, None))
+            out.append(u.unit_path + (f":{line}:{col}" if line else ""))
+    return out
 
 
 def _email_problems(repo) -> list[Msg]:  # type: ignore[no-untyped-def]

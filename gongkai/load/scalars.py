@@ -34,7 +34,8 @@ _MONTH_ALT = re.compile(r"^(\d{4})\s*(?:年\s*(\d{1,2})\s*月份?|[./]\s*(\d{1,2
 # a period without its year: Q1, 第一季度, 一季度, 5月
 _QUARTER_NO_YEAR = re.compile(r"^(?:[Qq]\s*([1-4])|第?\s*([一二三四1-4])\s*季度)$")
 _MONTH_NO_YEAR = re.compile(r"^(\d{1,2})\s*月份?$")
-_INT = re.compile(r"^[+-]?\d+$")
+# digits, or thousands separated by commas (`1,860`); a comma elsewhere (`,5`, `1,86`) is a slip, not a number
+_INT = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)$")
 TRUE = frozenset(("true", "True", "TRUE", "yes", "Yes", "是", "有"))
 FALSE = frozenset(("false", "False", "FALSE", "no", "No", "否", "无"))
 
@@ -177,13 +178,18 @@ def _period_hint(text: str, t: str, year: int | None, published: dt.date | None)
 
 
 def parse_int(text: str) -> tuple[int | None, Msg | None]:
-    t = normalize(text).replace(",", "")
+    t = normalize(text)
     if _INT.match(t):
+        t = t.replace(",", "")
         digits = len(t.lstrip("+-").lstrip("0"))
         if digits > 100:  # the declared range refuses it anyway; int() of thousands of digits is refused or slow
             return None, msg("“{t}…”有 {n} 位数，超出范围：请检查是否多写了数字", "'{t}…' has {n} digits and is out of "
                              "range: check for extra digits", t=text.strip()[:12], n=digits)
         return int(t), None
+    if "," in t and re.fullmatch(r"[+-]?[\d,]*\d[\d,]*", t):
+        return None, msg("“{t}”不是整数：逗号只能用作千位分隔，每三位一个（如 1,860），也可以不写逗号",
+                         "'{t}' is not a whole number: a comma may only separate thousands, every three digits "
+                         "(such as 1,860), or leave the commas out", t=text)
     return None, msg("“{t}”不是整数", "'{t}' is not a whole number", t=text)
 
 

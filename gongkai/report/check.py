@@ -78,11 +78,12 @@ def _unknown(result: CheckResult, lang: str) -> str:
     parts = []
     for u in broken:
         prefix = "" if u.id == "." else u.id + "/"
-        files = [p[len(prefix):] if p.startswith(prefix) else p for p in u.unknown]
+        files = [visible(p[len(prefix):] if p.startswith(prefix) else p) for p in u.unknown]
+        uid, name = visible(u.id), shown(u.name)  # as in the summary lines above: escaped, the name masked
         if lang == "zh":
-            parts.append(f"{u.id}（{u.name}）" + "、".join(files) + " 有错误")
+            parts.append(f"{uid}（{name}）" + "、".join(files) + " 有错误")
         else:
-            parts.append(f"{u.id} ({u.name}): errors in " + ", ".join(files))
+            parts.append(f"{uid} ({name}): errors in " + ", ".join(files))
     if lang == "zh":
         return f"{len(broken)} 个单位无法计算公开义务：" + "；".join(parts)
     n = len(broken)
