@@ -82,13 +82,19 @@ def internal_error(e: Exception) -> Msg:
 def run_check(path: Path, as_of: str | None, fmt: str, strict: bool, no_cache: bool, jobs: int | None,
               lang: str | None) -> int:
     """`gongkai check`: print the findings (text or json) and return the exit code."""
+    from gongkai import progress
     from gongkai.check import check_layout
     from gongkai.report import check as report
 
     language = lang_of(lang)
     layout = discover_units(path)
     day = as_of_date(as_of, layout.settings.timezone if layout.settings else None)
-    result = check_layout(layout, day, use_cache=not no_cache, jobs=jobs)
+    if progress.wanted(fmt == "json"):
+        label = "检查" if language == "zh" else "checking"
+        with progress.Bar(label) as bar:
+            result = check_layout(layout, day, use_cache=not no_cache, jobs=jobs, progress=bar)
+    else:
+        result = check_layout(layout, day, use_cache=not no_cache, jobs=jobs)
     if fmt == "json":
         sys.stdout.write(report.as_json(result, language))
     else:

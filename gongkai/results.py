@@ -1,0 +1,186 @@
+"""The results of `gongkai check`, cached per unit, so that a warm run only walks the files and reads small caches.
+
+A unit's findings depend on its files, the as-of date, the settings (gongkai.yaml) and gongkai itself, nothing
+else: each unit is checked on its own. So each unit's summary and problems are kept under a key made of
+
+- a manifest of every file in the unit folder: relative path, size, mtime_ns, ctime_ns and inode (lstat), and for
+  a link the same of what it leads to (a changed photo, even behind a link, changes the key);
+- the as-of date, the repository's real path and the unit's place in it;
+- the settings file's bytes and the effective default timing;
+- gongkai's version, this format, and the size and mtime of every file of the installed package (the rules).
+
+One walk (scandir and lstat) of each unit gives its key; a unit whose key matches is not read at all, the others
+are loaded and checked as usual and their results stored. The cache lives outside the repository, in the same
+place as gongkai.cache's (`$GONGKAI_CACHE_DIR`, `$XDG_CACHE_HOME/gongkai`, `~/.cache/gongkai`), one file per unit.
+The files hold data only (JSON, never pickle: nothing in them is executed) behind a SHA-256 of their body: a
+corrupt, truncated, foreign or stale file is ignored and rewritten. `--no-cache` (or GONGKAI_NO_CACHE=1) bypasses it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import stat as statmod
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from gongkai import __version__
+from gongkai.problem import Msg, Problem
+
+FORMAT = 1
+MAGIC = b"gongkai-results/1\n"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_dir() -> Path:
+    from gongkai.cache import cache_dir as base
+
+    return base() / "results"
+
+
+def _code_fingerprint() -> str:
+    """gongkai itself: its version and the size and mtime of each of its files (rules edited in place count)."""
+    h = hashlib.sha256(f"{__version__}|{FORMAT}".encode())
+    stack = [str(_PACKAGE)]
+    while stack:
+        here = stack.pop()
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError:
+            continue
+        for e in entries:
+            if e.name == "__pycache__":
+                continue
+            if e.is_dir(follow_symlinks=False):
+                stack.append(e.path)
+            elif e.name.endswith((".py", ".yaml", ".json", ".html", ".md", ".css", ".txt")):
+                try:
+                    st = e.stat()
+                except OSError:
+                    continue
+                h.update(f"{e.path}|{st.st_size}|{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def manifest(unit_dir: Path) -> list[tuple] | None:
+    """Every file under the unit folder with its lstat (and its target's stat for a link), sorted; None when the
+    folder holds a link to a folder (what lies behind it is not walked: such a unit is always checked afresh)."""
+    out: list[tuple] = []
+    base = str(unit_dir)
+    cut = len(base) + 1
+    stack = [base]
+    while stack:
+        here = stack.pop()
+        try:
+            it = os.scandir(here)
+        except OSError as err:
+            out.append((here[cut:], "unreadable", err.errno))
+            continue
+        with it:
+            for e in it:
+                try:
+                    st = e.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                mode = st.st_mode
+                if statmod.S_ISDIR(mode):
+                    stack.append(e.path)
+                    continue
+                row: tuple = (e.path[cut:], st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, mode)
+                if statmod.S_ISLNK(mode):
+                    try:
+                        target = os.stat(e.path)
+                    except OSError:
+                        target = None
+                    if target is not None and statmod.S_ISDIR(target.st_mode):
+                        return None
+                    if target is not None:
+                        row += (os.path.realpath(e.path), target.st_size, target.st_mtime_ns, target.st_ctime_ns,
+                                target.st_ino, target.st_mode)
+                out.append(row)
+    out.sort()
+    return out
+
+
+class ResultCache:
+    """The cached results of the units of one repository, for one as-of date and one gongkai."""
+
+    def __init__(self, root: Path, settings_path: str | None, timing: Any, as_of: dt.date) -> None:
+        self.root = os.path.realpath(root)
+        settings = b""
+        if settings_path is not None:
+            try:
+                settings = (Path(root) / settings_path).read_bytes()
+            except OSError:
+                settings = b"\0unreadable"
+        self.base = hashlib.sha256("\n".join((
+            str(FORMAT), __version__, _code_fingerprint(), self.root, as_of.isoformat(), str(settings_path),
+            hashlib.sha256(settings).hexdigest(), repr(timing))).encode("utf-8", "surrogateescape")).hexdigest()
+        self.dir = cache_dir()
+
+    def key(self, unit_id: str, unit_dir: Path) -> str | None:
+        """The unit's key now, or None when it cannot be cached."""
+        files = manifest(unit_dir)
+        if files is None:
+            return None
+        body = json.dumps([self.base, unit_id, files], separators=(",", ":"))
+        return hashlib.sha256(body.encode("utf-8", "surrogateescape")).hexdigest()
+
+    def _path(self, unit_id: str) -> Path:
+        name = hashlib.sha256(f"{self.root}|{unit_id}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        return self.dir / f"{name}.json"
+
+    def get(self, unit_id: str, key: str | None) -> tuple[tuple[str, str, tuple[str, ...]], list[Problem]] | None:
+        """(unit id, name, unknown paths) and the problems stored under `key`, or None (missing, stale, damaged)."""
+        if key is None:
+            return None
+        try:
+            raw = self._path(unit_id).read_bytes()
+            if not raw.startswith(MAGIC):
+                return None
+            digest, _, body = raw[len(MAGIC):].partition(b"\n")
+            if hashlib.sha256(body).hexdigest().encode() != digest:
+                return None
+            data = json.loads(body)
+            if data["key"] != key:
+                return None
+            uid, name, unknown = data["unit"]
+            summary = (str(uid), str(name), tuple(str(u) for u in unknown))
+            problems = [Problem(str(u), str(p), line, col, str(code), str(sev), Msg(str(m[0]), str(m[1])),
+                                Msg(str(b[0]), str(b[1])))
+                        for u, p, line, col, code, sev, m, b in data["problems"]]
+            for p in problems:
+                if not (p.line is None or type(p.line) is int) or not (p.column is None or type(p.column) is int):
+                    return None
+                if p.severity not in ("error", "warning", "info"):
+                    return None
+            return summary, problems
+        except Exception:  # noqa: BLE001 - no cache, a damaged or foreign one: check afresh
+            return None
+
+    def put(self, unit_id: str, key: str | None, summary: tuple[str, str, tuple[str, ...]],
+            problems: list[Problem]) -> None:
+        if key is None:
+            return
+        data = {"key": key, "unit": list(summary),
+                "problems": [[p.unit, p.path, p.line, p.column, p.code, p.severity, list(p.message), list(p.basis)]
+                             for p in problems]}
+        body = json.dumps(data, separators=(",", ":")).encode("ascii")  # \u escapes: any path round-trips
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+                os.replace(tmp, self._path(unit_id))
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            pass  # a read-only home or a full disk only costs speed
+
