@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -50,14 +51,78 @@ class Catalog:
         return self.by_id.get(item_id)
 
     def suggest(self, item_id: str) -> str | None:
-        """The id the user most likely meant: same category and number of the right kind, or the closest."""
-        parts = item_id.split("/")
-        if len(parts) == 3 and parts[0] in KINDS and parts[0] != self.kind:
-            same = f"{self.kind}/{parts[1]}/{parts[2]}"
-            if self.get(same):
-                return same
-        close = difflib.get_close_matches(item_id, [i.id for i in self.items], 1, 0.75)
+        """The id of this catalog the user most likely meant by `item_id`, or None.
+
+        - an id of this kind written in Chinese (`村务/财务/1`) or with full-width digits → that id;
+        - an id of the other kind (`community/finance/3` in a village) → this catalog's item with the same title
+          (the numbering differs between the two catalogs, so never the same number);
+        - a catalog title written as the id (`村级财务收支情况`, `2024年第一季度村级财务收支情况`) → that item;
+        - a misspelt id (`village/finanse/1`) → the closest id.
+        """
+        text = item_id.strip().translate(_FULLWIDTH)
+        parts = [x.strip() for x in re.split(r"\s*[/／\\]\s*", text)]
+        if len(parts) == 3:
+            kind = KIND_WORDS.get(parts[0], parts[0].lower())
+            category = CATEGORY_WORDS.get(parts[1], parts[1].lower())
+            number = re.sub(r"^第|[项條条]$", "", parts[2])
+            if kind in KINDS and category in CATEGORIES and number.isdigit():
+                written = f"{kind}/{category}/{int(number)}"
+                if kind == self.kind:
+                    return written if self.get(written) and written != item_id else None
+                other = load(kind).get(written)
+                return self.by_title(other.title, category) if other else None
+            if kind in KINDS and kind != self.kind:
+                return None  # an id of the other catalog that does not exist there either: no number to trust
+        if _CJK.search(text):
+            return self.by_title(text)
+        close = difflib.get_close_matches(text, [i.id for i in self.items], 1, 0.75)
         return close[0] if close else None
+
+    def by_title(self, title: str, category: str | None = None) -> str | None:
+        """The item whose title matches `title` (of either catalog): the same title once 社区/居民 and 村/村民 are
+        read alike, a title inside the text (`2024年第一季度村级财务收支情况`), or a close one. Among equally
+        good matches, the one of `category` wins (其他需要公开的事项 is in two categories)."""
+        want = _plain_title(title)
+        if not want:
+            return None
+        scored: list[tuple[float, bool, int, str]] = []
+        for i, item in enumerate(self.items):
+            have = _plain_title(item.title)
+            if have == want:
+                score = 2.0
+            elif len(have) >= 4 and have in want:
+                score = 1.5 + len(have) / 1000  # the longest title contained wins
+            elif len(want) >= 4 and want in have and len(want) >= 0.3 * len(have):
+                score = 1.2 - len(have) / 1000  # a good part of a title: the shortest title containing it wins
+            else:
+                score = difflib.SequenceMatcher(None, want, have).ratio()
+            scored.append((score, item.category == category, -i, item.id))
+        best = max(scored)
+        if best[0] >= 0.75:
+            return best[3]
+        # income and expenditure are titled differently in the two catalogs; both mark it monthly when busy
+        other = next((i for k in KINDS if k != self.kind for i in load(k).items if _plain_title(i.title) == want), None)
+        if other is not None and other.monthly_when_busy:
+            return next((i.id for i in self.items if i.monthly_when_busy), None)
+        return None
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９／", "0123456789/")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+KIND_WORDS = {"村": "village", "村务": "village", "行政村": "village", "社区": "community", "居": "community",
+              "居务": "community"}
+CATEGORY_WORDS = {"制度": "system", "制度类": "system", "事务": "affairs", "事务类": "affairs", "财务": "finance",
+                  "财务类": "finance"}
+# the community catalog's words for the village catalog's, so that the same item reads alike in both
+_KIND_NEUTRAL = (("居民委员会", "村民委员会"), ("居代表", "村民代表"), ("居务", "村务"), ("居民", "村民"),
+                 ("本村的", "村"), ("本村", "村"), ("社区", "村"), ("村级", "村"))
+
+
+def _plain_title(title: str) -> str:
+    t = title
+    for a, b in _KIND_NEUTRAL:
+        t = t.replace(a, b)
+    return re.sub(r"[\s、，,；;。.“”\"'（）()《》]|^\d{4}年(第[一二三四1-4]季度|\d{1,2}月|度)?", "", t)
 
 
 def _source(kind: str) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from gongkai.cache import enabled, gc_paused
 from gongkai.problem import Problem, sort_problems
-from gongkai.repo import Layout, Repository, UnitData, discover, load_layout, load_unit, rel
+from gongkai.repo import Layout, Repository, UnitData, discover, load_layout, rel
 
 if TYPE_CHECKING:
     from gongkai.obligations import UnitObligations
@@ -129,8 +129,8 @@ def _result(layout: Layout, as_of: dt.date, results: list[tuple[UnitSummary, lis
 
 def _parallel_for(dirs: list[Path], jobs: int | None) -> int | None:
     """How many worker processes to check `dirs` with, or None to check them in this process."""
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    return jobs if jobs > 1 and len(dirs) >= PARALLEL_FROM else None
+    workers = effective_jobs(jobs, len(dirs))
+    return workers if workers > 1 and len(dirs) >= PARALLEL_FROM else None
 
 
 def _check_dirs(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, jobs: int | None,
@@ -149,12 +149,20 @@ def _check_dirs(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: boo
     out = []
     with gc_paused():
         for d in dirs:
-            unit = load_unit(layout.root, d, unit_set, layout.timing, use_cache)
+            unit = layout.load_unit(d, use_cache, unit_set)
             uo, problems = check_unit(layout.root, unit, as_of)
             out.append((UnitSummary.of(unit, uo), problems))
             if progress is not None:
                 progress.advance()
     return out
+
+
+def effective_jobs(requested: int | None, units: int) -> int:
+    """Worker processes for `units` units: as asked (default: one per CPU), never more than the units nor than
+    four per CPU (`--jobs 100000` must not try to start 100,000 processes)."""
+    cpus = os.cpu_count() or 1
+    jobs = requested if requested is not None else cpus
+    return max(1, min(jobs, units, cpus * 4))
 
 
 _WORK: tuple[Layout, dt.date, bool] | None = None  # set in the parent before forking; read by the workers
@@ -164,7 +172,7 @@ def _check_dir(unit_dir: Path) -> tuple[UnitSummary, list[Problem]]:
     assert _WORK is not None
     layout, as_of, use_cache = _WORK
     with gc_paused():
-        unit = load_unit(layout.root, unit_dir, set(layout.unit_dirs), layout.timing, use_cache)
+        unit = layout.load_unit(unit_dir, use_cache)
         uo, problems = check_unit(layout.root, unit, as_of)
     return UnitSummary.of(unit, uo), problems
 

@@ -48,9 +48,24 @@ def as_of_date(value: str | None, timezone: str | None) -> dt.date:
     return day
 
 
+_RUN = {"lang": "zh", "quiet": False}  # of the command being run (set by @command): how to say notes on stderr
+
+
+def note(message: Msg) -> None:
+    """One line for people on stderr (never with --quiet): stdout stays machine-clean."""
+    if _RUN["quiet"]:
+        return
+    lang = str(_RUN["lang"])
+    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + message.get(lang) + "\n")
+
+
 def discover_units(path: Path):  # type: ignore[no-untyped-def]
-    """The layout of PATH (settings and unit folders), or why it holds no unit (exit 2)."""
-    from gongkai.repo import discover
+    """The layout of PATH (settings and unit folders), or why it holds no unit (exit 2).
+
+    Run inside a unit (or a sub-folder of one, such as records/2024) PATH holds no unit: the repository is then
+    found upward as git finds .git, and stderr says which folder is used (paths in the output are relative to
+    it). stderr also names the settings file used when it is not PATH's own gongkai.yaml but one above it."""
+    from gongkai.repo import SETTINGS_FILE, discover, find_root, settings_outside
 
     if not path.exists():
         raise CannotRun(msg("找不到文件夹“{p}”", "folder '{p}' does not exist", p=path))
@@ -58,11 +73,29 @@ def discover_units(path: Path):  # type: ignore[no-untyped-def]
         raise CannotRun(msg("“{p}”不是文件夹：请给出仓库或单位所在的文件夹", "'{p}' is not a folder: give the repository or unit folder", p=path))
     layout = discover(path)
     if not layout.unit_dirs:
+        above = find_root(path)
+        if above is not None:
+            note(msg("“{p}”里没有单位，使用上级文件夹 {r}（{a}）；输出中的路径相对于它",
+                     "no unit in '{p}': using the folder above, {r} ({a}); paths in the output are relative to it",
+                     p=path, r=os.path.relpath(above), a=above))
+            layout = discover(above)
+    if not layout.unit_dirs:
         raise CannotRun(msg(
             "“{p}”下没有找到任何单位。一个单位（村或社区）是含有 unit.yaml 的文件夹；"
             "用 gongkai init 文件夹 --name 东庄村 --kind village 新建一个",
             "no unit found under '{p}'. A unit (village or community) is a folder holding unit.yaml; "
             "create one with: gongkai init DIR --name NAME --kind village", p=path))
+    if layout.settings_path is not None and layout.settings_path != SETTINGS_FILE:  # found above PATH: say so
+        used = layout.settings is not None
+        note(msg("使用设置文件 {s}", "using settings {s}", s=layout.settings_path) if used else
+             msg("设置文件 {s} 没有用上（有错误，见 gongkai check）", "settings {s} not used (it has errors, see gongkai check)",
+                 s=layout.settings_path))
+    outside = settings_outside(layout.root) if layout.settings_path is None else None
+    if outside is not None:
+        note(msg("没有读取上级文件夹的 {s}：“{p}”不在 git 仓库里，只读它自己的 gongkai.yaml。要用这个设置，请在它所在的文件夹"
+                 "运行，或把仓库放进 git（git init）", "{s} above is not read: '{p}' is in no git repository, so only its own "
+                 "gongkai.yaml is. Run in that folder to use it, or put the repository in git (git init)",
+                 s=os.path.relpath(outside, layout.root), p=layout.root))
     return layout
 
 
@@ -155,6 +188,7 @@ def lean_check(args: list[str]) -> int | None:
         lang = lang_of(parsed["lang"])
     except CannotRun:
         lang = "zh"
+    _RUN["lang"], _RUN["quiet"] = lang, False
     try:
         return run_check(**parsed)
     except GongkaiError as e:

@@ -5,11 +5,13 @@ the field declarations (`f(...)`) say the key, its type, whether it is required 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
+from gongkai.load.scalars import YEAR_MAX, YEAR_MIN
 from gongkai.load.schema import (
     Bool,
-    Cell,
+    Ctx,
     Date,
     Dict,
     Enum,
@@ -22,10 +24,12 @@ from gongkai.load.schema import (
     MonthDay,
     Obj,
     PeriodT,
+    Row,
     Str,
+    Text,
     f,
 )
-from gongkai.problem import Msg
+from gongkai.problem import Msg, msg
 from gongkai.schedule import Period
 
 KIND = Enum({"village": ("村", "行政村"), "community": ("社区", "居")})
@@ -43,16 +47,32 @@ BOARD_PROBLEM = Enum({"damaged": ("破",), "old": ("旧",), "rusty": ("锈",), "
                       "nonstandard": ("不规范",), "missing": ("无公开栏",)})
 SECURITY = Enum({"none": ("无",), "starttls": ("STARTTLS",), "ssl": ("SSL", "tls")})
 
+# Ranges of the numbers a file may hold: beyond them a value is a typo (and a huge number of days or a five-digit
+# year would overflow the date arithmetic).
+DAYS = Msg("天数", "the number of days")
+
+
+def _days() -> Int:
+    return Int(0, 366, DAYS)
+
+
+def _people() -> Int:
+    return Int(0, 1_000_000, Msg("人数", "the number of people"))
+
+
+def _representatives() -> Int:
+    return Int(0, 10_000, Msg("代表人数", "the number of representatives"))
+
 
 @dataclass(eq=False)
 class Rules(Model):
-    quarterly_days: int | None = f(Int(), doc="季度事项：季度结束后几日内公开（默认 10）")
-    monthly_days: int | None = f(Int(), doc="每月事项：月份结束后几日内公开（默认 10）")
-    plan_publish_days: int | None = f(Int(), doc="年度方案审定后几日内公布（默认 2）")
-    immediate_days: int | None = f(Int(), doc="即时公开事项：事件后几日内公开（默认 2）")
-    phase_after_days: int | None = f(Int(), doc="分阶段项目：完工后几日内公开（默认 10）")
-    feedback_days: int | None = f(Int(), doc="质询、投诉几日内答复（默认 10）")
-    due_soon_days: int | None = f(Int(), doc="提前几日提醒（默认 14）")
+    quarterly_days: int | None = f(_days(), doc="季度事项：季度结束后几日内公开（默认 10）")
+    monthly_days: int | None = f(_days(), doc="每月事项：月份结束后几日内公开（默认 10）")
+    plan_publish_days: int | None = f(_days(), doc="年度方案审定后几日内公布（默认 2）")
+    immediate_days: int | None = f(_days(), doc="即时公开事项：事件后几日内公开（默认 2）")
+    phase_after_days: int | None = f(_days(), doc="分阶段项目：完工后几日内公开（默认 10）")
+    feedback_days: int | None = f(_days(), doc="质询、投诉几日内答复（默认 10）")
+    due_soon_days: int | None = f(_days(), doc="提前几日提醒（默认 14）")
     plan_due: tuple[int, int] | None = f(MonthDay(), doc="年度方案每年最晚公布日期（默认 03-31）")
     inspection_due: tuple[int, int] | None = f(MonthDay(), doc="公开栏年度检查最晚日期（默认 12-31）")
 
@@ -60,9 +80,9 @@ class Rules(Model):
 @dataclass(eq=False)
 class Smtp(Model):
     host: str | None = f(Str(), required=True, doc="邮件服务器")
-    port: int | None = f(Int(), doc="端口")
+    port: int | None = f(Int(1, 65535, Msg("端口", "the port")), doc="端口")
     security: str | None = f(SECURITY, doc="none | starttls | ssl")
-    timeout: int | None = f(Int(), doc="超时秒数")
+    timeout: int | None = f(Int(1, 3600, Msg("超时秒数", "the timeout in seconds")), doc="超时秒数")
     cafile: str | None = f(Str(), doc="自签名服务器的证书文件（PEM），相对于 gongkai.yaml 所在文件夹")
 
 
@@ -108,8 +128,8 @@ class Unit(Model):
     kind: str | None = f(KIND, required=True, doc="village（村）或 community（社区）")
     town: str | None = f(Str(), doc="所属乡镇")
     code: str | None = f(Str(), doc="统计用区划代码")
-    villagers: int | None = f(Int(), doc="村（居）民人数")
-    representatives: int | None = f(Int(), doc="村（居）民代表人数")
+    villagers: int | None = f(_people(), doc="村（居）民人数")
+    representatives: int | None = f(_representatives(), doc="村（居）民代表人数")
     finance_monthly: bool | None = f(Bool(), doc="财务往来较多：收支每月公开")
     since: dt.date | None = f(Date(), doc="从哪一天起检查")
     boards: list[Board] = f(List(Obj(Board)), doc="公开栏")
@@ -123,7 +143,7 @@ class Step(Model):
     date: dt.date | None = f(Date(), required=True, doc="日期")
     methods: list[str] = f(List(Str()), doc="方式")
     by: str | None = f(APPROVED_BY, doc="assembly（村民会议）或 representatives（村民代表会议）")
-    note: str | None = f(Str(), doc="说明")
+    note: str | None = f(Text(), doc="说明")
 
 
 @dataclass(eq=False)
@@ -134,7 +154,7 @@ class Adoption(Model):
     joint_meeting: Step | None = f(Obj(Step, "date"), doc="两委联席会议审议")
     approved: Step | None = f(Obj(Step, "date"), doc="村（居）民会议或代表会议审定")
     published: Step | None = f(Obj(Step, "date"), doc="公布")
-    complaints: str | None = f(Str(), doc="受理投诉、问询的人和电话")
+    complaints: str | None = f(Text(), doc="受理投诉、问询的人和电话")
 
 
 ADOPTION_STEPS = ("consultation", "drafted", "supervisory_review", "joint_meeting", "approved", "published")
@@ -153,24 +173,24 @@ class PlanItem(Model):
     channels: list[str] = f(List(CHANNEL), doc="公开方式")
     responsible: str | None = f(Str(), doc="责任人")
     boards: list[str] = f(List(Str()), doc="公开栏")
-    note: str | None = f(Str(), doc="说明")
+    note: str | None = f(Text(), doc="说明")
 
 
 @dataclass(eq=False)
 class NotApplicable(Model):
     item: str | None = f(Str(), required=True, doc="目录编号")
-    reason: str | None = f(Str(), required=True, doc="不适用的理由")
+    reason: str | None = f(Text(), required=True, doc="不适用的理由")
 
 
 @dataclass(eq=False)
 class Plan(Model):
     """`plans/<year>.yaml`: the annual disclosure plan 年度公开方案."""
 
-    year: int | None = f(Int(), required=True, doc="年度")
+    year: int | None = f(Int(YEAR_MIN, YEAR_MAX, Msg("年份", "the year")), required=True, doc="年度")
     adoption: Adoption | None = f(Obj(Adoption), doc="方案的五个步骤（征求意见、制订、审核审议、审定、公布）")
     items: list[PlanItem] = f(List(Obj(PlanItem)), doc="公开事项")
     not_applicable: list[NotApplicable] = f(List(Obj(NotApplicable)), doc="本年度不适用的事项")
-    note: str | None = f(Str(), doc="说明")
+    note: str | None = f(Text(), doc="说明")
 
 
 @dataclass(eq=False)
@@ -183,7 +203,7 @@ class Review(Model):
 class Line(Model):
     name: str | None = f(Str(), required=True, doc="名目")
     amount: Money | None = f(MoneyT(), required=True, doc="金额（元）")
-    note: str | None = f(Str(), doc="说明")
+    note: str | None = f(Text(), doc="说明")
 
 
 @dataclass(eq=False)
@@ -194,12 +214,54 @@ class Statement(Model):
     closing_balance: Money | None = f(MoneyT(), required=True, doc="期末余额")
 
 
+_FULLWIDTH_SEP = re.compile(r"\s*[，、]\s*")
+_GROUP_HEAD = re.compile(r"^[+-]?\d{1,3}$")
+_GROUP_TAIL = re.compile(r"^\d{3}(\.\d+)?$")
+
+
+def _row_hint(row: list[str], columns: int) -> dict[str, str]:
+    """Why a row has the wrong number of cells, when it can be told: full-width commas or a thousands separator."""
+    if len(row) < columns and any(_FULLWIDTH_SEP.search(c) for c in row):
+        parts = [p for c in row for p in _FULLWIDTH_SEP.split(c) if p]
+        return {"hint": "。这一行用了中文逗号“，”或顿号“、”分隔，YAML 把它们之间的内容读成了一格：请改成英文逗号“,”，"
+                        f"写成 [{', '.join(parts)}]",
+                "hint_en": f". The row is separated by full-width commas, read as one cell: use ASCII commas, "
+                           f"[{', '.join(parts)}]"}
+    if len(row) > columns:
+        for a, b in zip(row, row[1:]):
+            if _GROUP_HEAD.match(a) and _GROUP_TAIL.match(b):
+                return {"hint": f"。“{a},{b}”里的千分位逗号把一个数拆成了两格：去掉逗号，写成 {a}{b}",
+                        "hint_en": f". The thousands separator in '{a},{b}' splits one number into two cells: "
+                                   f"write {a}{b}"}
+    return {"hint": "", "hint_en": ""}
+
+
 @dataclass(eq=False)
 class Table(Model):
     title: str | None = f(Str(), doc="表名")
-    columns: list[str] = f(List(Cell()), doc="列名")
-    rows: list[list[str]] = f(List(List(Cell())), doc="各行")
-    note: str | None = f(Str(), doc="说明")
+    columns: list[str] = f(Row(), doc="列名")
+    rows: list[list[str]] = f(List(Row()), doc="各行")
+    note: str | None = f(Text(), doc="说明")
+
+    def validate(self, ctx: Ctx) -> None:
+        """Every row has as many cells as there are columns: a short or long row shifts the figures under the
+        wrong heading on the board."""
+        columns, rows = self.columns, self.rows
+        if not columns or not getattr(columns, "complete", True):
+            return
+        if len(columns) == 1 and _FULLWIDTH_SEP.search(columns[0]) and any(len(r) > 1 for r in rows):
+            ctx.add("schema", self.at("columns"), msg(
+                "表头只有一列“{c}”：列名之间用了中文标点，YAML 把它读成了一列；请用英文逗号“,”隔开，写成 [{fix}]",
+                "the columns are one heading '{c}': separate the headings with ASCII commas, [{fix}]",
+                c=columns[0], fix=", ".join(p for p in _FULLWIDTH_SEP.split(columns[0]) if p)))
+            return
+        for row, loc, n in zip(rows, getattr(rows, "locs", []), getattr(rows, "idx", [])):
+            if len(row) == len(columns) or not getattr(row, "complete", True):
+                continue
+            ctx.add("schema", loc, msg(
+                "rows 的第 {n} 行有 {k} 格，表头 columns 有 {m} 列：每行的格数要和列数一致{hint}",
+                "row {n} has {k} cell(s) but there are {m} columns: every row needs one cell per column{hint_en}",
+                n=n + 1, k=len(row), m=len(columns), **_row_hint(row, len(columns))))
 
 
 @dataclass(eq=False)
@@ -219,16 +281,16 @@ class Record(Model):
     supersedes: str | None = f(Str(), doc="更正：替换的记录")
     reviewed: Review | None = f(Obj(Review), doc="监委会审核")
     evidence: list[str] = f(List(Str()), doc="照片、扫描件")
-    content: str | None = f(Str(), doc="正文（Markdown）")
+    content: str | None = f(Text(), doc="正文（Markdown）")
     finance: Statement | None = f(Obj(Statement), doc="财务收支表")
     tables: list[Table] = f(List(Obj(Table)), doc="名单、表格")
-    note: str | None = f(Str(), doc="内部备注（不公开）")
+    note: str | None = f(Text(), doc="内部备注（不公开）")
 
 
 @dataclass(eq=False)
 class Signatures(Model):
-    villagers: int | None = f(Int(), doc="联名村（居）民人数")
-    representatives: int | None = f(Int(), doc="联名代表人数")
+    villagers: int | None = f(_people(), doc="联名村（居）民人数")
+    representatives: int | None = f(_representatives(), doc="联名代表人数")
 
 
 @dataclass(eq=False)
@@ -241,7 +303,7 @@ class Event(Model):
     title: str | None = f(Str(), required=True, doc="标题")
     item: str | None = f(Str(), required=True, doc="目录编号")
     signatures: Signatures | None = f(Obj(Signatures), doc="联名人数（联名要求）")
-    content: str | None = f(Str(), doc="说明")
+    content: str | None = f(Text(), doc="说明")
 
 
 @dataclass(eq=False)
@@ -254,7 +316,7 @@ class Project(Model):
     start: dt.date | None = f(Date(), required=True, doc="开工日期")
     end: dt.date | None = f(Date(), doc="完工日期")
     budget: Money | None = f(MoneyT(), doc="预算（元）")
-    content: str | None = f(Str(), doc="说明")
+    content: str | None = f(Text(), doc="说明")
 
 
 @dataclass(eq=False)
@@ -265,9 +327,9 @@ class Feedback(Model):
     received: dt.date | None = f(Date(), required=True, doc="收到日期")
     from_: str | None = f(Str(), key="from", doc="反映人")
     about: str | None = f(Str(), doc="涉及的记录")
-    summary: str | None = f(Str(), doc="内容摘要")
+    summary: str | None = f(Text(), doc="内容摘要")
     answered: dt.date | None = f(Date(), doc="答复日期")
-    answer: str | None = f(Str(), doc="答复内容")
+    answer: str | None = f(Text(), doc="答复内容")
     by: str | None = f(Str(), doc="答复人")
 
 
@@ -277,7 +339,7 @@ class Finding(Model):
     problems: list[str] = f(List(BOARD_PROBLEM), doc="damaged 破 | old 旧 | rusty 锈 | messy 乱 | nonstandard 不规范 | missing 无公开栏")
     fix_by: dt.date | None = f(Date(), doc="整改期限")
     fixed: dt.date | None = f(Date(), doc="整改完成日期")
-    note: str | None = f(Str(), doc="说明")
+    note: str | None = f(Text(), doc="说明")
 
 
 @dataclass(eq=False)
@@ -287,4 +349,4 @@ class Inspection(Model):
     date: dt.date | None = f(Date(), required=True, doc="检查日期")
     inspector: str | None = f(Str(), doc="检查人")
     findings: list[Finding] = f(List(Obj(Finding)), doc="发现的问题")
-    note: str | None = f(Str(), doc="说明")
+    note: str | None = f(Text(), doc="说明")

@@ -2,22 +2,32 @@
 
 Each file becomes (object or None, problems) independently of every other file, so one broken
 file never hides the findings of the others, and loading can later run in parallel or from a cache.
+
+Nothing inside a unit is ignored silently: `walk_unit` returns the YAML files of the known folders and explains
+every other file at its path (`ignored`). Nothing outside the repository is read: links are resolved and refused
+when they lead outside PATH (or dangle, or loop), only regular files are read, their size checked before reading,
+folders are walked without recursion and at most MAX_FOLDER_DEPTH deep, and gongkai.yaml is looked up only
+inside the repository.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import errno
 import os
+import re
+import stat as statmod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gongkai import basis as B
 from gongkai.cache import FileCache, enabled, gc_paused, stamp
-from gongkai.load.nodes import decode, parse, scan_slips
+from gongkai.load.nodes import MAX_BYTES, decode, parse, scan_slips
 from gongkai.load.schema import INVALID, Ctx, convert
 from gongkai.model import Event, Feedback, Inspection, Plan, Project, Record, Rules, Settings, Unit
-from gongkai.problem import Problem, msg, problem
+from gongkai.problem import Msg, Problem, msg, problem
 
 SETTINGS_FILE = "gongkai.yaml"
 UNIT_FILE = "unit.yaml"
@@ -247,13 +257,49 @@ def load_cached(path: Path, shown: str, cls: type, cache: FileCache | None) -> t
     return result
 
 
+def read_regular(path: Path) -> bytes | Msg:
+    """The bytes of a regular file, at most MAX_BYTES + 1 of them, or why it is not read.
+
+    Opened without blocking (a FIFO named unit.yaml must not hang the run) and checked with fstat before any
+    byte is read: a device, a FIFO or a file over the size limit is refused, and reading is bounded anyway."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as e:
+        return msg("无法读取文件：{e}", "cannot read the file: {e}", e=e.strerror or str(e))
+    try:
+        st = os.fstat(fd)
+        if not statmod.S_ISREG(st.st_mode):
+            return NOT_REGULAR
+        if st.st_size > MAX_BYTES:
+            return _too_large(st.st_size)
+        chunks, size = [], 0
+        while size <= MAX_BYTES:
+            chunk = os.read(fd, min(1 << 20, MAX_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError as e:
+        return msg("无法读取文件：{e}", "cannot read the file: {e}", e=e.strerror or str(e))
+    finally:
+        os.close(fd)
+
+
+def _too_large(n: int) -> Msg:
+    return msg("文件过大（{n} 字节，上限 {m} 字节）：一个文件只写一条记录，大的附件放到 evidence/ 里",
+               "file too large ({n} bytes, limit {m}): keep one item per file and put attachments under evidence/",
+               n=n, m=MAX_BYTES)
+
+
 def load_file(path: Path, shown: str, cls: type) -> tuple[Any, list[Problem]]:
     """One file → (object or None, its problems). Never raises for any content."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        return None, [problem("syntax", "error", shown, None,
-                              msg("无法读取文件：{e}", "cannot read the file: {e}", e=e.strerror or str(e)), B.FORMAT)]
+    data = read_regular(path)
+    if isinstance(data, Msg):
+        code = "ignored" if data is NOT_REGULAR else "syntax"
+        return None, [problem(code, "error", shown, None, data, B.FORMAT)]
+    if len(data) > MAX_BYTES:  # it grew while being read
+        return None, [problem("syntax", "error", shown, (1, 1), _too_large(len(data)), B.FORMAT)]
     text, bad = decode(data)
     if bad is not None:
         return None, [problem(bad.code, "error", shown, (bad.line, bad.col) if bad.line else None, bad.message, B.FORMAT)]
@@ -276,38 +322,408 @@ def load_file(path: Path, shown: str, cls: type) -> tuple[Any, list[Problem]]:
     return obj, ctx.problems
 
 
-def find_units(root: Path) -> list[Path]:
+# ---------------------------------------------------------------- what is read, what is not, and why
+
+NOT_REGULAR = msg("这不是普通文件（而是命名管道、设备等），不会被读取：请换成普通的 YAML 文件",
+                  "not a regular file (a FIFO, a device…): not read. Replace it with a plain YAML file")
+OUTSIDE = msg("这是指向仓库以外的链接，不会被读取：请把文件本身复制到仓库里",
+              "a link leading outside the repository: not read. Copy the file itself into the repository")
+DANGLING = msg("链接指向的文件不存在，不会被读取：删掉这个链接，或让它指向仓库里的文件",
+               "a link to something that does not exist: not read. Delete it or point it at a file in the repository")
+KNOWN_HINT = Msg("公开记录放 records/，年度方案放 plans/，事件放 events/，项目放 projects/，质询投诉放 feedback/，"
+                 "公开栏检查放 inspections/，照片扫描件放 evidence/",
+                 "records go in records/, plans in plans/, events in events/, projects in projects/, feedback in "
+                 "feedback/, inspections in inspections/, photos and scans in evidence/")
+MAX_FOLDER_DEPTH = 32  # folders below a unit (or below PATH when looking for units)
+# names people use for the known folders: a misnamed folder gets the right one
+FOLDER_ALIASES = {"记录": "records", "公开记录": "records", "方案": "plans", "计划": "plans", "年度方案": "plans",
+                  "事件": "events", "项目": "projects", "工程": "projects", "反馈": "feedback", "意见": "feedback",
+                  "投诉": "feedback", "检查": "inspections", "照片": "evidence", "证据": "evidence", "图片": "evidence"}
+# editor and system litter, and notes, skipped without a word (hidden files and folders are skipped too)
+LITTER = re.compile(r"(~|\.swp|\.swo|\.tmp|\.bak)$|^~\$|^#.*#$|^(thumbs\.db|ehthumbs\.db|desktop\.ini)$|^readme\b",
+                    re.IGNORECASE)
+YAMLISH = re.compile(r"(.+)\.ya?ml(\.txt)?", re.IGNORECASE)
+
+
+def yaml_fix(name: str) -> str | None:
+    """The name a file that was meant to be YAML should have (`a.yml`, `a.YAML`, `a.yaml.txt` → `a.yaml`)."""
+    m = YAMLISH.fullmatch(name)
+    if m is None or name.endswith(".yaml"):
+        return None
+    return m.group(1) + ".yaml"
+
+
+def nearest_folder(name: str) -> str | None:
+    """The known folder an unknown one was most likely meant to be (`record` → `records`)."""
+    if name in FOLDER_ALIASES:
+        return FOLDER_ALIASES[name]
+    known = [*SECTIONS, "evidence"]
+    close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def printable(path: str) -> str:
+    """A path as it can be printed: bytes of a non-UTF-8 file name (a GBK name from Windows) as \\xNN escapes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _ignored(severity: str, shown: str, message: Msg) -> Problem:
+    message = Msg(printable(message.zh), printable(message.en))  # it may quote a file or folder name
+    return problem("ignored", severity, printable(shown), None, message, B.FORMAT)
+
+
+class Confine:
+    """The repository's real path: everything read must resolve inside it."""
+
+    def __init__(self, root: Path) -> None:
+        self.real = os.path.realpath(root)
+
+    def inside(self, real: str) -> bool:
+        return real == self.real or real.startswith(self.real.rstrip(os.sep) + os.sep)
+
+    def link(self, path: str) -> tuple[str | None, Msg | None]:
+        """Where a link leads (its real path), or why it is not followed (outside, dangling, a loop)."""
+        try:
+            real = os.path.realpath(path, strict=True)
+        except (OSError, RuntimeError) as e:
+            if isinstance(e, OSError) and e.errno == errno.ELOOP or isinstance(e, RuntimeError):
+                return None, msg("链接形成循环，不会被读取：请删掉这个链接", "a link loop: not read. Delete the link")
+            if not os.path.exists(path):
+                return None, DANGLING
+            return None, msg("无法读取：{e}", "cannot read: {e}", e=getattr(e, "strerror", None) or str(e))
+        if not self.inside(real):
+            return None, OUTSIDE
+        return real, None
+
+    def refuse(self, path: Path) -> Msg | None:
+        """Why a single file at a fixed place (unit.yaml, gongkai.yaml) is not read, or None: it may be."""
+        p = str(path)
+        if os.path.islink(p):
+            return self.link(p)[1]
+        return None
+
+
+@dataclass
+class Walk:
+    """What walking a unit folder found: the files to read per section, and the files it explains."""
+
+    files: dict[str, list[Path]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _entries(folder: str, shown: str, out: list[Problem]) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+    except OSError as e:
+        out.append(_ignored("error", shown, msg("无法读取文件夹：{e}", "cannot read the folder: {e}",
+                                                e=e.strerror or str(e))))
+        return []
+
+
+def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine,
+              settings_file: Path | None = None, templates: str | None = None) -> Walk:
+    """Every entry of a unit folder, read or explained: YAML files of the known folders are returned to be
+    read; everything else gets an `ignored` problem at its path, except evidence/, hidden files, editor and
+    system litter, READMEs, render output and nested units (which read their own files)."""
+    found = Walk({s: [] for s in SECTIONS})
+    out = found.problems
+
+    def shown(p: str) -> str:
+        return rel(Path(p), root)
+
+    seen: set[tuple[int, int]] = set()
+
+    def nested(path: str, real: str | None) -> bool:
+        """A folder of another unit (found, or too deep to be looked for: find_units reports that), which reads its
+        own files; a link to a unit folder is explained and not followed (that unit is checked on its own)."""
+        if not os.path.lexists(os.path.join(path, UNIT_FILE)) and Path(path) not in unit_dirs:
+            return False
+        if real is not None:
+            out.append(_ignored("warning", shown(path), msg(
+                "这个链接指向一个单位的文件夹，不会被读取：那个单位单独检查", "a link to a unit folder: not read here, "
+                "that unit is checked on its own")))
+        return True
+
+    def first_visit(entry: os.DirEntry[str] | str, real: str | None = None) -> bool:
+        """A folder reached through a link is walked once, and never when it is walked already (a loop ends
+        here); a real folder is always walked (the tree itself is finite) and remembered."""
+        try:
+            st = os.stat(real) if real else os.stat(entry) if isinstance(entry, str) else entry.stat()
+        except OSError:
+            return False
+        key = (st.st_dev, st.st_ino)
+        if key in seen and real is not None:
+            return False
+        seen.add(key)
+        return True
+
+    def resolve(entry: os.DirEntry[str]) -> tuple[str, str | None] | None:
+        """('dir'|'file'|'other', real path for a link) or None when the entry is explained and skipped."""
+        if entry.is_symlink():
+            real, why = confine.link(entry.path)
+            if why is not None:
+                out.append(_ignored("error", shown(entry.path), why))
+                return None
+            assert real is not None
+            kind = "dir" if os.path.isdir(real) else "file" if os.path.isfile(real) else "other"
+            return kind, real
+        try:
+            kind = "dir" if entry.is_dir(follow_symlinks=False) else "file" if entry.is_file(follow_symlinks=False) \
+                else "other"
+        except OSError:
+            kind = "other"
+        return kind, None
+
+    def file_in_section(entry: os.DirEntry[str], kind: str, section: str) -> None:
+        name = entry.name
+        if name.endswith(".yaml"):
+            if kind == "file":
+                found.files[section].append(Path(entry.path))
+            else:
+                out.append(_ignored("error", shown(entry.path), NOT_REGULAR))
+            return
+        fix = yaml_fix(name)
+        if fix is not None:
+            out.append(_ignored("error", shown(entry.path), msg(
+                "文件名是“{n}”，不会被读取：gongkai 只读以 .yaml 结尾的文件，请改名为“{f}”",
+                "'{n}' is not read: gongkai reads only files ending in .yaml. Rename it to '{f}'", n=name, f=fix)))
+            return
+        out.append(_ignored("warning", shown(entry.path), msg(
+            "不是 YAML 文件，不会被读取：照片、扫描件请放到 evidence/ 里",
+            "not a YAML file, so not read: keep photos and scans under evidence/")))
+
+    def too_deep(path: str) -> None:
+        out.append(_ignored("error", shown(path), msg(
+            "文件夹嵌套过深（超过 {n} 层），里面的文件不会被读取：请减少子文件夹层次",
+            "folders nested too deeply (over {n} levels): nothing inside is read. Use fewer levels",
+            n=MAX_FOLDER_DEPTH)))
+
+    def walk_section(top: str, section: str, recursive: bool) -> None:
+        stack = [(top, 1)]
+        while stack:
+            folder, depth = stack.pop()
+            subfolders = []
+            for entry in _entries(folder, shown(folder), out):
+                if entry.name.startswith(".") or LITTER.search(entry.name):
+                    continue
+                got = resolve(entry)
+                if got is None:
+                    continue
+                kind, real = got
+                if kind == "dir":
+                    if nested(entry.path, real):
+                        continue  # a nested unit reads its own files
+                    if not recursive:
+                        walk_unknown(entry.path, msg(
+                            "{s}/ 里不分子文件夹，这里的文件不会被读取：请直接放在 {s}/ 下，文件名写年份，如 {s}/2024.yaml",
+                            "{s}/ has no sub-folders, so this is not read: put it directly in {s}/, named by the year "
+                            "as {s}/2024.yaml", s=section), depth)
+                    elif depth >= MAX_FOLDER_DEPTH:
+                        too_deep(entry.path)
+                    elif not first_visit(entry, real):
+                        out.append(_ignored("warning", shown(entry.path), msg(
+                            "这个链接指向已经读过的文件夹，不再重复读取", "a link to a folder already read: not read again")))
+                    else:
+                        subfolders.append((entry.path, depth + 1))
+                else:
+                    file_in_section(entry, kind, section)
+            stack.extend(reversed(subfolders))
+
+    def walk_unknown(top: str, why: Msg, depth: int = 0) -> None:
+        """A folder gongkai does not read: each YAML-looking file inside is an error (it was surely meant to be
+        read), the other files one warning at the folder."""
+        others = 0
+        stack = [(top, depth + 1)]
+        while stack:
+            folder, level = stack.pop()
+            subfolders = []
+            for entry in _entries(folder, shown(folder), out):
+                if entry.name.startswith(".") or LITTER.search(entry.name):
+                    continue
+                got = resolve(entry)
+                if got is None:
+                    continue
+                kind, real = got
+                if kind == "dir":
+                    if nested(entry.path, real):
+                        continue
+                    if level >= MAX_FOLDER_DEPTH:
+                        too_deep(entry.path)
+                    elif first_visit(entry, real):
+                        subfolders.append((entry.path, level + 1))
+                elif entry.name.endswith(".yaml") or yaml_fix(entry.name):
+                    out.append(_ignored("error", shown(entry.path), why))
+                else:
+                    others += 1
+            stack.extend(reversed(subfolders))
+        if others:
+            out.append(_ignored("warning", shown(top), Msg(
+                f"这里有 {others} 个文件不会被读取：{why.zh}", f"{others} file(s) here are not read: {why.en}")))
+
+    first_visit(str(unit_dir))
+    for entry in _entries(str(unit_dir), shown(str(unit_dir)), out):
+        name = entry.name
+        if name.startswith(".") or LITTER.search(name) or name == UNIT_FILE:
+            continue
+        got = resolve(entry)
+        if got is None:
+            continue
+        kind, real = got
+        if kind == "dir":
+            if nested(entry.path, real) or name == "evidence" or name in SKIP_DIRS or \
+                    (templates is not None and os.path.realpath(entry.path) == templates):
+                continue
+            if name in SECTIONS:
+                if first_visit(entry, real):
+                    walk_section(entry.path, name, SECTIONS[name][1])
+                continue
+            near = nearest_folder(name)
+            if near:
+                why = msg("“{d}/”不是 gongkai 读取的文件夹：是否应为 {n}/？请改名", "'{d}/' is not a folder gongkai reads: "
+                          "did you mean {n}/? Rename it", d=name, n=near)
+            else:
+                why = Msg(f"“{name}/”不是 gongkai 读取的文件夹：{KNOWN_HINT.zh}",
+                          f"'{name}/' is not a folder gongkai reads: {KNOWN_HINT.en}")
+            walk_unknown(entry.path, why)
+            continue
+        if name == SETTINGS_FILE and settings_file is not None and \
+                os.path.realpath(entry.path) == os.path.realpath(settings_file):
+            continue  # the repository's own settings, read by discover()
+        if name == SETTINGS_FILE:
+            out.append(_ignored("error", shown(entry.path), msg(
+                "只有仓库根目录（或 PATH）的 gongkai.yaml 会被读取，这个不会：单位自己的时限写在 unit.yaml 的 rules: 里",
+                "only the gongkai.yaml of the repository root (or PATH) is read, not this one: a unit's own timing "
+                "goes under rules: in unit.yaml")))
+        elif name.endswith(".yaml") or yaml_fix(name):
+            stem = name.split(".")[0]
+            hint = msg("年度方案请移到 plans/{y}.yaml", "move an annual plan to plans/{y}.yaml", y=stem) \
+                if stem.isdigit() and len(stem) == 4 else KNOWN_HINT
+            out.append(_ignored("error", shown(entry.path), Msg(
+                f"单位文件夹里只读 unit.yaml，这个文件不会被读取：{hint.zh}",
+                f"only unit.yaml is read at the top of a unit folder, not this file: {hint.en}")))
+        else:
+            out.append(_ignored("warning", shown(entry.path), Msg(
+                "单位文件夹里的这个文件不会被读取：" + KNOWN_HINT.zh, "this file in the unit folder is not read: " + KNOWN_HINT.en)))
+    for files in found.files.values():
+        files.sort()
+    return found
+
+
+UNIT_VARIANT = re.compile(r"unit\.(ya?ml)(\.txt)?", re.IGNORECASE)
+
+
+def find_units(root: Path, problems: list[Problem] | None = None) -> list[Path]:
+    """Every folder under root holding unit.yaml, walked without recursion and without following links; folders
+    whose unit file is misnamed (`unit.yml`) and folder links that lead outside are reported into `problems`."""
+    out: list[Problem] = [] if problems is None else problems
+    confine = Confine(root)
     units = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
-        if UNIT_FILE in filenames:
-            units.append(Path(dirpath))
+    stack = [(str(root), 0, False)]
+    while stack:
+        folder, depth, in_unit = stack.pop()
+        names = _entries(folder, rel(Path(folder), root), out)
+        if any(e.name == UNIT_FILE for e in names):
+            units.append(Path(folder))
+            in_unit = True
+        elif not in_unit:
+            for e in names:
+                if UNIT_VARIANT.fullmatch(e.name):
+                    out.append(_ignored("error", rel(Path(e.path), root), msg(
+                        "文件名应为 unit.yaml（“{n}”不会被读取），所以这个文件夹现在不算一个单位：请改名",
+                        "the unit file must be named unit.yaml ('{n}' is not read), so this folder is no unit yet: "
+                        "rename it", n=e.name)))
+                    break
+        subfolders = []
+        for e in names:
+            if e.name.startswith(".") or e.name in SKIP_DIRS:
+                continue
+            if e.is_symlink():
+                # a folder link is never followed here (so no loop): one leading inside names a folder that is
+                # walked under its own path anyway; one leading outside is refused
+                if not in_unit and os.path.isdir(e.path) and confine.link(e.path)[1] is OUTSIDE:
+                    out.append(_ignored("warning", rel(Path(e.path), root), OUTSIDE))
+                continue
+            if not e.is_dir(follow_symlinks=False):
+                continue
+            if depth + 1 > MAX_FOLDER_DEPTH:
+                if in_unit and not os.path.lexists(os.path.join(e.path, UNIT_FILE)):
+                    continue  # the unit's own folders: walk_unit reports them, counted from the unit folder
+                out.append(_ignored("warning", rel(Path(e.path), root), msg(
+                    "文件夹嵌套过深（超过 {n} 层），里面不再查找单位", "folders nested too deeply (over {n} levels): no unit "
+                    "is looked for inside", n=MAX_FOLDER_DEPTH)))
+                continue
+            subfolders.append((e.path, depth + 1, in_unit))
+        stack.extend(reversed(subfolders))
     return sorted(units, key=lambda p: rel(p, root))
 
 
-def _section_files(unit_dir: Path, section: str, recursive: bool, unit_dirs: set[Path]) -> list[Path]:
-    base = unit_dir / section
-    if not base.is_dir():
-        return []
-    out: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(base):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and here / d not in unit_dirs) if recursive else []
-        # only regular files: a FIFO or device named *.yaml would block the read forever
-        out.extend(here / n for n in filenames if n.endswith(".yaml") and not n.startswith(".") and (here / n).is_file())
-    return sorted(out)
+def git_top(start: Path) -> Path | None:
+    """The nearest folder at or above start holding .git (the repository), or None."""
+    here = start.resolve()
+    while True:
+        if os.path.lexists(here / ".git"):
+            return here
+        if here.parent == here:
+            return None
+        here = here.parent
 
 
 def find_settings(root: Path) -> Path | None:
-    """gongkai.yaml at PATH, or above it up to the repository (git) root."""
+    """gongkai.yaml at PATH, or above it up to the top of its git repository; never above the repository: without
+    git, only PATH itself (a gongkai.yaml in /tmp or a home folder is none of this repository's business)."""
     here = root.resolve()
+    top = git_top(here) or here
     while True:
         candidate = here / SETTINGS_FILE
-        if candidate.is_file():
+        if os.path.lexists(candidate):
             return candidate
-        if (here / ".git").exists() or here.parent == here:
+        if here == top or here.parent == here:
             return None
         here = here.parent
+
+
+def settings_outside(root: Path) -> Path | None:
+    """A gongkai.yaml above PATH that is not read because PATH is in no git repository (only PATH's own is): said
+    on stderr, so that a town's settings are not dropped without a word."""
+    here = root.resolve()
+    if git_top(here) is not None or os.path.lexists(here / SETTINGS_FILE):
+        return None
+    for folder in here.parents:
+        if os.path.lexists(folder / SETTINGS_FILE):
+            return folder / SETTINGS_FILE
+    return None
+
+
+def _mine(path: Path) -> bool:
+    """Owned by this user (or root): an unowned unit.yaml above the working folder may have been planted."""
+    if not hasattr(os, "getuid"):
+        return True
+    try:
+        return os.stat(path).st_uid in (os.getuid(), 0)
+    except OSError:
+        return False
+
+
+def find_root(start: Path) -> Path | None:
+    """The repository that start lies in, found upward as git finds .git: the nearest folder holding unit.yaml,
+    or holding gongkai.yaml or .git with units below it. None when start is in none; the search stops at .git."""
+    here = start.resolve()
+    while here.parent != here:
+        here = here.parent
+        unit = here / UNIT_FILE
+        if os.path.isfile(unit) and _mine(unit) and _mine(here):
+            return here
+        marker = (os.path.lexists(here / SETTINGS_FILE) or os.path.lexists(here / ".git")) and _mine(here)
+        if marker and find_units(here):
+            return here
+        if os.path.lexists(here / ".git"):
+            return None
+    return None
 
 
 @dataclass
@@ -320,10 +736,22 @@ class Layout:
     problems: list[Problem]
     timing: Timing
     unit_dirs: list[Path]
+    settings_file: Path | None = None
+
+    @property
+    def templates(self) -> str | None:
+        """The real path of the town's templates folder (`templates:` in gongkai.yaml): not a unit's data."""
+        if self.settings is None or not self.settings.templates or self.settings_file is None:
+            return None
+        return os.path.realpath(os.path.join(os.path.dirname(self.settings_file), self.settings.templates))
 
     def repository(self, units: list[UnitData]) -> Repository:
         return Repository(root=self.root, settings=self.settings, settings_path=self.settings_path, units=units,
                           problems=self.problems)
+
+    def load_unit(self, unit_dir: Path, use_cache: bool = False, unit_set: set[Path] | None = None) -> UnitData:
+        return load_unit(self.root, unit_dir, set(self.unit_dirs) if unit_set is None else unit_set, self.timing,
+                         use_cache, self.settings_file, self.templates)
 
 
 def discover(root: Path) -> Layout:
@@ -333,10 +761,17 @@ def discover(root: Path) -> Layout:
     settings_file = find_settings(root)
     settings_path = rel(settings_file, root.resolve()) if settings_file else None
     if settings_file is not None:
-        settings, found = load_file(settings_file, settings_path or SETTINGS_FILE, Settings)
-        problems.extend(found)
+        shown = settings_path or SETTINGS_FILE
+        why = Confine(git_top(root) or root).refuse(settings_file)
+        if why is not None:
+            problems.append(_ignored("error", shown, why))
+            settings_file = None
+        else:
+            settings, found = load_file(settings_file, shown, Settings)
+            problems.extend(found)
     base = Timing().override(settings.rules if settings else None)
-    return Layout(root, settings, settings_path, problems, base, find_units(root))
+    unit_dirs = find_units(root, problems)
+    return Layout(root, settings, settings_path, problems, base, unit_dirs, settings_file)
 
 
 def load_repository(root: Path, use_cache: bool = False) -> Repository:
@@ -347,24 +782,32 @@ def load_repository(root: Path, use_cache: bool = False) -> Repository:
 def load_layout(layout: Layout, use_cache: bool = False) -> Repository:
     unit_set = set(layout.unit_dirs)
     with gc_paused():
-        units = [load_unit(layout.root, d, unit_set, layout.timing, use_cache) for d in layout.unit_dirs]
+        units = [layout.load_unit(d, use_cache, unit_set) for d in layout.unit_dirs]
     return layout.repository(units)
 
 
-def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, use_cache: bool = False) -> UnitData:
+def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, use_cache: bool = False,
+              settings_file: Path | None = None, templates: str | None = None) -> UnitData:
     """One unit, every file on its own; with use_cache, unchanged files come from the unit's cache shard."""
     uid = rel(unit_dir, root)
     cache = FileCache(root, uid) if enabled(use_cache) else None
+    confine = Confine(root)
 
     def shown(p: Path) -> str:
         return rel(p, root)
 
-    unit, problems = load_cached(unit_dir / UNIT_FILE, shown(unit_dir / UNIT_FILE), Unit, cache)
-    data = UnitData(id=uid, dir=unit_dir, unit_path=shown(unit_dir / UNIT_FILE), unit=unit, problems=list(problems),
-                    cache=cache)
+    unit_file = unit_dir / UNIT_FILE
+    why = confine.refuse(unit_file)
+    if why is not None:
+        unit, problems = None, [_ignored("error", shown(unit_file), why)]
+    else:
+        unit, problems = load_cached(unit_file, shown(unit_file), Unit, cache)
+    data = UnitData(id=uid, dir=unit_dir, unit_path=shown(unit_file), unit=unit, problems=list(problems), cache=cache)
     data.timing = base.override(unit.rules if unit else None)
-    for section, (cls, recursive) in SECTIONS.items():
-        for path in _section_files(unit_dir, section, recursive, unit_dirs):
+    walk = walk_unit(root, unit_dir, unit_dirs, confine, settings_file, templates)
+    data.problems.extend(walk.problems)
+    for section, (cls, _) in SECTIONS.items():
+        for path in walk.files[section]:
             obj, found = load_cached(path, shown(path), cls, cache)
             data.problems.extend(found)
             if obj is None:

@@ -12,27 +12,26 @@ else: each unit is checked on its own. So each unit's summary and problems are k
 One walk (scandir and lstat) of each unit gives its key; a unit whose key matches is not read at all, the others
 are loaded and checked as usual and their results stored. The cache lives outside the repository, in the same
 place as gongkai.cache's (`$GONGKAI_CACHE_DIR`, `$XDG_CACHE_HOME/gongkai`, `~/.cache/gongkai`), one file per unit.
-The files hold data only (JSON, never pickle: nothing in them is executed) behind a SHA-256 of their body: a
+The files hold data only (JSON, never pickle: nothing in them is executed), sealed as gongkai.cache seals its
+shards (an HMAC-SHA256 under this user's key, only files of this user that nobody else may write, no links): a
 corrupt, truncated, foreign or stale file is ignored and rewritten. `--no-cache` (or GONGKAI_NO_CACHE=1) bypasses it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import stat as statmod
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from gongkai import __version__
-from gongkai.problem import Msg, Problem
+from gongkai.problem import SEVERITIES, Msg, Problem
 
 FORMAT = 1
-MAGIC = b"gongkai-results/1\n"
+HEADER = b"gongkai-results\n" + FORMAT.to_bytes(2, "big")
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -138,49 +137,49 @@ class ResultCache:
         """(unit id, name, unknown paths) and the problems stored under `key`, or None (missing, stale, damaged)."""
         if key is None:
             return None
+        from gongkai.cache import read_sealed
+
+        body = read_sealed(self._path(unit_id), HEADER)
+        if body is None:
+            return None
         try:
-            raw = self._path(unit_id).read_bytes()
-            if not raw.startswith(MAGIC):
-                return None
-            digest, _, body = raw[len(MAGIC):].partition(b"\n")
-            if hashlib.sha256(body).hexdigest().encode() != digest:
-                return None
             data = json.loads(body)
             if data["key"] != key:
                 return None
             uid, name, unknown = data["unit"]
-            summary = (str(uid), str(name), tuple(str(u) for u in unknown))
-            problems = [Problem(str(u), str(p), line, col, str(code), str(sev), Msg(str(m[0]), str(m[1])),
-                                Msg(str(b[0]), str(b[1])))
+            summary = (_str(uid), _str(name), tuple(_str(u) for u in unknown))
+            problems = [Problem(_str(u), _str(p), _loc(line), _loc(col), _str(code), _severity(sev),
+                                Msg(_str(m[0]), _str(m[1])), Msg(_str(b[0]), _str(b[1])))
                         for u, p, line, col, code, sev, m, b in data["problems"]]
-            for p in problems:
-                if not (p.line is None or type(p.line) is int) or not (p.column is None or type(p.column) is int):
-                    return None
-                if p.severity not in ("error", "warning", "info"):
-                    return None
             return summary, problems
-        except Exception:  # noqa: BLE001 - no cache, a damaged or foreign one: check afresh
+        except Exception:  # noqa: BLE001 - a damaged or foreign cache: check afresh
             return None
 
     def put(self, unit_id: str, key: str | None, summary: tuple[str, str, tuple[str, ...]],
             problems: list[Problem]) -> None:
         if key is None:
             return
+        from gongkai.cache import write_sealed
+
         data = {"key": key, "unit": list(summary),
                 "problems": [[p.unit, p.path, p.line, p.column, p.code, p.severity, list(p.message), list(p.basis)]
                              for p in problems]}
-        body = json.dumps(data, separators=(",", ":")).encode("ascii")  # \u escapes: any path round-trips
-        try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-                os.replace(tmp, self._path(unit_id))
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except OSError:
-            pass  # a read-only home or a full disk only costs speed
+        write_sealed(self._path(unit_id), HEADER, json.dumps(data, separators=(",", ":")).encode("ascii"))
 
+
+def _str(value: object) -> str:
+    if type(value) is not str:
+        raise ValueError("not a string")
+    return value
+
+
+def _loc(value: object) -> int | None:
+    if value is not None and type(value) is not int:
+        raise ValueError("not a line or column")
+    return value
+
+
+def _severity(value: object) -> str:
+    if value not in SEVERITIES:
+        raise ValueError("not a severity")
+    return _str(value)

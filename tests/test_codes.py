@@ -13,7 +13,7 @@ SPEC_CODES = {
     "balance", "continuity", "amount", "review", "privacy",
     "unmatched",  # issue 7: a record that meets no obligation
 }
-CODES = SPEC_CODES | {"plan-schedule"}  # added by the project beyond SPEC
+CODES = SPEC_CODES | {"plan-schedule", "ignored"}  # beyond SPEC: a plan below the seed's floor; a file not read, and why
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
@@ -28,6 +28,7 @@ def test_one_repository_produces_every_code(unit, tmp_path: Path) -> None:
          "finance: {{opening_balance: {o}, income: [{{name: 租金, amount: {i}}}], closing_balance: {c}}}\n"
     root = unit({
         "records/syntax.yaml": "item: x\n\tpublished: 2024-01-01\n",
+        "records/ignored.yml": "item: village/system/1\npublished: 2024-01-05\n",
         "records/encoding.yaml": "title: 东庄\n".encode("gbk"),
         "records/schema.yaml": "item: village/system/1\npublshed: 2024-01-01\n",
         "records/date.yaml": "item: village/system/1\npublished: 2024-02-30\n",

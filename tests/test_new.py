@@ -129,10 +129,10 @@ def test_wrong_item_and_period_are_explained(tmp_path: Path) -> None:
     root = village(tmp_path)
     r = invoke("new", "record", str(root), "--item", "village/finance/99", "--as-of", "2024-07-03")
     assert r.exit_code == 2 and "village/finance/99" in r.stderr
-    r = invoke("new", "record", str(root), "--item", "community/finance/1", "--as-of", "2024-07-03")
+    r = invoke("new", "record", str(root), "--item", "community/finance/3", "--as-of", "2024-07-03")
     assert r.exit_code == 2 and "是否应为“village/finance/1”" in r.stderr
     r = invoke("new", "record", str(root), "--item", "village/finance/1", "--period", "2024-Q5")
-    assert r.exit_code == 2 and "--period：无法识别的期间“2024-Q5”" in r.stderr
+    assert r.exit_code == 2 and "--period：期间“2024-Q5”不对：一年只有四个季度" in r.stderr
     r = invoke("new", "memo", str(root))
     assert r.exit_code == 2 and "record | event | project | feedback | inspection" in r.stderr
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from gongkai.lean import (  # noqa: F401 - shared with the lean path of `check`, which runs without Typer
+    _RUN,
     EXIT_CANNOT_RUN,
     EXIT_FOUND,
     EXIT_NOT_DELIVERED,
@@ -17,6 +18,7 @@ from gongkai.lean import (  # noqa: F401 - shared with the lean path of `check`,
     discover_units,
     internal_error,
     lang_of,
+    note,
     say,
 )
 from gongkai.problem import GongkaiError, Msg
@@ -49,6 +51,7 @@ def command(fn):  # type: ignore[no-untyped-def]
             lang = lang_of(kwargs.get("lang"))
         except CannotRun:
             lang = "zh"
+        _RUN["lang"], _RUN["quiet"] = lang, bool(kwargs.get("quiet")) and bool(kwargs.get("send") or kwargs.get("dry_run"))
         try:
             return fn(*args, **kwargs)
         except GongkaiError as e:

@@ -139,26 +139,105 @@ def scan_slips(text: str) -> list[Slip]:
     return slips
 
 
-_PARSER_HINTS = (
-    ("mapping values are not allowed", "值里如果有“: ”（冒号加空格），请给整个值加引号", "quote the value if it contains ': '"),
-    ("could not find expected ':'", "这一行缺少“键: 值”里的半角冒号，或上一行的缩进不对", "a 'key: value' colon is missing here, or the indentation is off"),
-    ("found character '\\t'", "YAML 只能用空格缩进，请把 Tab 换成空格", "YAML indents with spaces only"),
-    ("did not find expected key", "缩进不一致：同一层的键要左对齐", "inconsistent indentation: keys at one level must line up"),
-    ("found undefined tag handle", "不支持以 ! 开头的 YAML 标签", "YAML tags starting with ! are not supported"),
-    ("while scanning a quoted scalar", "引号没有配对：检查这一行的引号", "a quote is not closed"),
+# libyaml's problems, in Chinese, each with what to do about it: (problem, 问题, hint, hint in English)
+_PROBLEMS = (
+    ("mapping values are not allowed", "这里不能出现“键: 值”",
+     "值里如果有“: ”（冒号加空格），请给整个值加引号；否则是这一行的缩进不对，或上一行缺少冒号",
+     "quote the value if it contains ': '; otherwise the indentation of this line is off, or the line above lacks its colon"),
+    ("could not find expected ':'", "找不到“键: 值”里的冒号",
+     "这一行或上一行缺少“键: 值”里的半角冒号加空格，或者缩进不对",
+     "a 'key: value' colon (followed by a space) is missing on this or the line before, or the indentation is off"),
+    ("found character that cannot start any token", "值不能以“{c}”开头",
+     "以 ` @ % 等符号开头的值请加引号，如 \"@某某\"；缩进只能用空格", "quote a value that starts with ` @ or %; indent with spaces only"),
+    ("did not find expected key", "这里应该是下一个键",
+     "缩进不一致（同一层的键要左对齐），或者引号、括号后面多写了内容", "inconsistent indentation (keys at one level line up), "
+     "or something follows a closing quote or bracket"),
+    ("did not find expected '-' indicator", "这里应该是以“- ”开头的列表项",
+     "列表的各项要对齐，每项以“- ”开头；或者缩进不对", "list entries line up and start with '- '; or the indentation is off"),
+    ("did not find expected ',' or ']'", "方括号 [ ] 没有闭合",
+     "检查 [ ] 是否配对，各项之间用英文逗号“,”隔开；值里有“: ”或逗号时请加引号",
+     "check that [ ] pair up and entries are separated by ASCII commas; quote values containing ': ' or commas"),
+    ("did not find expected ',' or '}'", "花括号 { } 没有闭合",
+     "检查 { } 是否配对，各项之间用英文逗号“,”隔开；值里有“: ”或逗号时请加引号",
+     "check that { } pair up and entries are separated by ASCII commas; quote values containing ': ' or commas"),
+    ("found unexpected end of stream", "文件结束了，引号还没有闭合", "引号没有配对：检查这一行的引号", "a quote is not closed"),
+    ("found unexpected document indicator", "引号还没有闭合就遇到了“---”或“...”", "引号没有配对：检查引号",
+     "a quote is not closed"),
+    ("found unknown escape character", "双引号里的反斜杠“\\”后面是不认识的字符",
+     "含反斜杠的值（如文件路径）请改用单引号，或写成两个反斜杠“\\\\”", "use single quotes for values with backslashes "
+     "(such as paths), or double the backslash"),
+    ("did not find expected comment or line break", "“|”或“>”后面不能再写内容",
+     "多行文字从下一行开始写，并比键多缩进两格", "a block text starts on the next line, indented under its key"),
+    ("did not find expected alphabetic or numeric character", "“&”或“*”后面缺少名称",
+     "以 & 或 * 开头的值请加引号（本工具不支持锚点和别名）", "quote a value that starts with & or * (anchors and aliases "
+     "are not accepted)"),
+    ("did not find expected node content", "这里缺少值", "以 ] } , 等符号开头的值请加引号", "quote a value that starts with ] } or ,"),
+    ("did not find expected <document start>", "文件结构不对（多余的“---”“...”或 % 开头的行）",
+     "删掉多余的“---”“...”和 % 开头的行", "remove the extra '---', '...' or '%' lines"),
+    ("block sequence entries are not allowed", "这里不能出现列表项“- ”",
+     "列表项“- ”要写在键的下一行并缩进，或者给值加引号", "put list entries on the lines below their key, indented, or quote the value"),
+    ("found undefined tag handle", "不认识的 YAML 标签", "不支持以 ! 开头的 YAML 标签；值以 ! 开头时请加引号",
+     "YAML tags starting with ! are not accepted; quote a value that starts with !"),
+    ("found a tab character", "这里有制表符（Tab）", "YAML 只能用空格缩进，请把 Tab 换成空格", "YAML indents with spaces only"),
+    ("found character '\\t'", "这里有制表符（Tab）", "YAML 只能用空格缩进，请把 Tab 换成空格", "YAML indents with spaces only"),
+    ("unacceptable character", "文件里有不允许的控制字符 {c}", "删掉这个看不见的字符（多半是复制粘贴带进来的）",
+     "remove the invisible character (most likely pasted in)"),
+)
+_AT_START = ("could not find expected ':'", "found unexpected end of stream", "found unexpected document indicator")
+_CONTEXTS = (
+    ("while parsing a block mapping", "读取键值对时"), ("while parsing a block collection", "读取列表时"),
+    ("while parsing a flow sequence", "读取方括号列表 [ ] 时"), ("while parsing a flow mapping", "读取花括号 { } 时"),
+    ("quoted scalar", "读取引号里的内容时"), ("while scanning a simple key", "读取键时"),
+    ("while scanning a block scalar", "读取多行文字（| 或 >）时"), ("while scanning an anchor", "读取锚点 & 时"),
+    ("while scanning an alias", "读取别名 * 时"), ("while parsing a block node", "读取值时"),
+    ("while parsing a flow node", "读取值时"), ("while scanning a plain scalar", "读取值时"),
+    ("while scanning a tag", "读取标签 ! 时"), ("while scanning a directive", "读取 % 指令时"),
 )
 
 
-def _parser_error(e: yaml.YAMLError) -> Slip:
+def _parser_error(e: yaml.YAMLError, text: str) -> Slip:
+    """libyaml's error → a `syntax` slip at its line and column, in Chinese with what to do; the English
+    message keeps libyaml's own words."""
     mark: Any = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
-    problem = getattr(e, "problem", None) or str(e)
-    zh, en = "请检查这一行的格式", "check the format of this line"
-    for needle, hzh, hen in _PARSER_HINTS:
-        if needle in str(e):
-            zh, en = hzh, hen
+    context_mark: Any = getattr(e, "context_mark", None)
+    problem = getattr(e, "problem", None)
+    context = getattr(e, "context", None) or ""
+    line: int | None
+    col: int | None
+    char = ""
+    if isinstance(e, yaml.reader.ReaderError):  # no marks: a character position in the text
+        pos = min(max(int(getattr(e, "position", 0) or 0), 0), len(text))
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        problem = e.reason if isinstance(e.reason, str) else str(e)
+        char = f"U+{e.character:04X}" if isinstance(e.character, int) else ""
+        problem = f"unacceptable character {char}: {problem}"
+    elif mark is not None:
+        line, col = mark.line + 1, mark.column + 1
+        at = mark.index if isinstance(getattr(mark, "index", None), int) else None
+        if at is not None and 0 <= at < len(text):
+            char = text[at]
+    else:
+        line, col = None, None
+    problem = problem or str(e).split("\n")[0]
+    zh_problem, zh, en = "格式不对", "请检查这一行的格式", "check the format of this line"
+    for needle, pzh, hzh, hen in _PROBLEMS:
+        if needle in problem:
+            zh_problem, zh, en = pzh.replace("{c}", char), hzh, hen
             break
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-    return Slip("syntax", line, col, Msg(f"YAML 语法错误（{problem}）：{zh}", f"YAML syntax error ({problem}): {en}"))
+    where_zh = next((czh for needle, czh in _CONTEXTS if needle in context), "")
+    started = ""
+    started_en = ""
+    if context_mark is not None and any(n in problem for n in _AT_START):
+        # the parser notices only at the end of the file or the next line: point where the key or quote begins
+        line, col = context_mark.line + 1, context_mark.column + 1
+    elif context_mark is not None and line is not None and context_mark.line + 1 != line and where_zh:
+        started = f"（从第 {context_mark.line + 1} 行开始）"
+        started_en = f" (started on line {context_mark.line + 1})"
+    en_problem = f"{context}{started_en}: {problem}" if context else problem
+    lead = f"{where_zh}{started}，" if where_zh else ""
+    return Slip("syntax", line, col, Msg(f"YAML 格式错误：{lead}{zh_problem}。{zh}",
+                                         f"YAML syntax error ({en_problem}): {en}"))
 
 
 def parse(text: str) -> tuple[Node | None, list[Slip]]:
@@ -169,7 +248,7 @@ def parse(text: str) -> tuple[Node | None, list[Slip]]:
         return None, [stop.slip]
     except yaml.YAMLError as e:
         slips = scan_slips(text)
-        return None, slips or [_parser_error(e)]
+        return None, slips or [_parser_error(e, text)]
     except (RecursionError, MemoryError):  # pragma: no cover - defensive: the builder does not recurse
         return None, [Slip("syntax", 1, 1, msg("文件结构过于复杂，无法读取", "the file is too complex to read"))]
 

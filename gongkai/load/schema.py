@@ -8,7 +8,9 @@ own line and column; the same declarations can later be turned into JSON Schemas
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +30,22 @@ class Ctx:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.root: Node | None = None  # the first node converted: the file's root
+        self._hints: tuple[int | None, dt.date | None] | None = None
+
+    @property
+    def year(self) -> int | None:
+        """The year the file is about (its period, plan year, a year in its path, or its first date), for hints."""
+        if self._hints is None:
+            self._hints = file_year(self.root, self.path)
+        return self._hints[0]
+
+    @property
+    def published(self) -> dt.date | None:
+        """The file's own `published` date, if readable: a period written without its year ended before it."""
+        if self._hints is None:
+            self._hints = file_year(self.root, self.path)
+        return self._hints[1]
 
     def add(self, code: str, at: Node | tuple[int, int] | None, message: Msg, basis: Msg = B.FORMAT,
             severity: str = "error") -> None:
@@ -57,6 +75,40 @@ class Model:
             return self.src.pos[name]
         return (self.src.line, self.src.col)
 
+    def validate(self, ctx: Ctx) -> None:
+        """Checks across this object's own fields, once they are converted (a table's rows against its columns)."""
+
+
+_YEAR_KEYS = ("period", "year", "published", "date", "received", "start")
+_PATH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def file_year(root: Node | None, path: str) -> tuple[int | None, dt.date | None]:
+    """The year a file is about and its publication date, read from its own top-level values, for hints only:
+    the year of its period or `year:`, else a year in its path (records/2024/…), else the year of its first date."""
+    found: dict[str, str] = {}
+    if isinstance(root, Mapping):
+        for k, v in root.items:
+            if isinstance(k, Scalar) and isinstance(v, Scalar) and k.value in _YEAR_KEYS:
+                found.setdefault(k.value, v.value)
+    published = scalars.parse_date(found["published"])[0] if "published" in found else None
+    if "period" in found:
+        period = scalars.parse_period(found["period"])[0]
+        if period is not None:
+            return period.year, published
+    if "year" in found:
+        n = scalars.parse_int(found["year"])[0]
+        if isinstance(n, int) and scalars.year_problem(n, found["year"]) is None:
+            return n, published
+    m = _PATH_YEAR.search(path)
+    if m:
+        return int(m.group(1)), published
+    for key in ("published", "date", "received", "start"):
+        day = scalars.parse_date(found[key])[0] if key in found else None
+        if day is not None:
+            return day.year, published
+    return None, published
+
 
 # ---------------------------------------------------------------- types
 
@@ -81,31 +133,90 @@ class ScalarType(Type):
     def convert(self, node: Node, ctx: Ctx) -> Any:
         if not isinstance(node, Scalar):
             return self.expect(node, ctx)
-        value, reason = type(self).parse(node.value)
+        value, reason = self.read(node, ctx)
         if reason is not None:
             ctx.add(self.code, node, reason, B.ACCURACY if self.code == "amount" else B.FORMAT)
             return INVALID
         return value
 
+    def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
+        return type(self).parse(node.value)
+
+
+# invisible characters that have no place in a value: C0 controls but tab and line feed, DEL, C1 controls
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# ...and in a one-line value (a name, title, id or path that is printed in headings and mail subjects) line breaks too
+_CONTROL_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_NAMES = {0x00: "NUL", 0x08: "BS", 0x0a: "LF", 0x0d: "CR", 0x1b: "ESC", 0x7f: "DEL", 0x85: "NEL",
+                  0x2028: "LINE SEPARATOR", 0x2029: "PARAGRAPH SEPARATOR"}
+
+
+def control_char(ch: str) -> str:
+    """`\x00` → `U+0000 NUL`: how an invisible character is named in a message."""
+    name = _CONTROL_NAMES.get(ord(ch))
+    return f"U+{ord(ch):04X}" + (f" {name}" if name else "")
+
 
 class Str(ScalarType):
-    """Text exactly as written: `03711234567` and `NO` stay as they are."""
+    """One line of text exactly as written (`03711234567` and `NO` stay as they are): a name, title, id or path.
+    A line break or an invisible control character is refused, since the value is printed in headings, file
+    names and mail subjects. A block scalar's own final line break (`title: |`) is not part of the line."""
+
+    zh, en = "一行文字", "one line of text"
+    multiline = False
+
+    def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
+        text = node.value
+        if text.isprintable():  # the common case, in C: no control character, no line break
+            return text, None
+        if self.multiline:
+            bad = _CONTROL.search(text)
+        else:
+            if node.style in ("|", ">") and text.endswith("\n") and "\n" not in text[:-1]:
+                text = text[:-1]
+            bad = _CONTROL_LINE.search(text)
+        if bad is None:
+            return text, None
+        if bad.group() in "\n\r\u2028\u2029":
+            return None, Msg("这里只能写一行，不能换行：名称、标题、编号和路径会印在表头、文件名和邮件标题里；"
+                             "请写在同一行（长的说明写到 note 或 content 里）",
+                             "this value must be one line: names, titles, ids and paths are printed in headings, "
+                             "file names and mail subjects; remove the line break (put long explanations under note "
+                             "or content)")
+        return None, msg("这里有一个看不见的控制字符 {c}（第 {n} 个字符，多半是复制粘贴带进来的）：请删掉它",
+                         "an invisible control character {c} (character {n}, most likely pasted in): remove it",
+                         c=control_char(bad.group()), n=bad.start() + 1)
+
+
+class Text(Str):
+    """Free text that may run over several lines (content, notes, answers); control characters are refused."""
 
     zh, en = "文字", "text"
-
-    @staticmethod
-    def parse(text: str) -> tuple[Any, Msg | None]:
-        return text, None
+    multiline = True
 
 
 class Int(ScalarType):
-    zh, en = "整数", "a whole number"
+    """A whole number within [lo, hi]: a count, a number of days, a year. Out of range is a typo, and a huge
+    number of days or a five-digit year would overflow the date arithmetic."""
+
     parse = staticmethod(scalars.parse_int)
+
+    def __init__(self, lo: int, hi: int, what: Msg) -> None:
+        self.lo, self.hi, self.what = lo, hi, what
+        self.zh, self.en = f"{lo}–{hi} 之间的整数", f"a whole number from {lo} to {hi}"
 
     def convert(self, node: Node, ctx: Ctx) -> Any:
         value = super().convert(node, ctx)
-        if value is not INVALID and value < 0:
+        if value is INVALID:
+            return value
+        if value < 0:
             ctx.add("schema", node, msg("“{v}”不能为负数", "'{v}' cannot be negative", v=value))
+            return INVALID
+        if not self.lo <= value <= self.hi:
+            shown = str(value) if len(str(value)) <= 24 else str(value)[:12] + "…"
+            ctx.add("schema", node, msg("“{v}”超出范围：{w}应在 {lo}–{hi} 之间", "'{v}' is out of range: {we} must be "
+                                        "from {lo} to {hi}", v=shown, w=self.what.zh, we=self.what.en, lo=self.lo,
+                                        hi=self.hi))
             return INVALID
         return value
 
@@ -118,7 +229,12 @@ class Bool(ScalarType):
 class Date(ScalarType):
     zh, en = "日期", "a date"
     code = "date"
-    parse = staticmethod(scalars.parse_date)
+
+    def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
+        value, reason = scalars.parse_date(node.value)
+        if reason is not None:  # only a hint needs the file's year: look for it only then
+            return scalars.parse_date(node.value, ctx.year)
+        return value, None
 
 
 class MonthDay(ScalarType):
@@ -127,8 +243,20 @@ class MonthDay(ScalarType):
 
 
 class PeriodT(ScalarType):
-    zh, en = "期间（2024-Q1 或 2024-05）", "a period (2024-Q1 or 2024-05)"
-    parse = staticmethod(scalars.parse_period)
+    zh, en = "期间", "a period"
+
+    def expect(self, node: Node, ctx: Ctx) -> Any:
+        y = ctx.year if ctx.year is not None else "YYYY"
+        d = describe(node)
+        ctx.add("schema", node, Msg(f"这里应为一个期间（如 {y}-Q1 或 {y}-05），却是{d.zh}",
+                                    f"expected a period (such as {y}-Q1 or {y}-05) here, found {d.en}"))
+        return INVALID
+
+    def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
+        value, reason = scalars.parse_period(node.value)
+        if reason is not None:  # only a hint needs the file's year: look for it only then
+            return scalars.parse_period(node.value, ctx.year, ctx.published)
+        return value, None
 
 
 @dataclass(frozen=True)
@@ -199,9 +327,47 @@ class Forbidden(Type):
 
 
 class PosList(list):
-    """A loaded list that also knows where each of its entries stands."""
+    """A loaded list that also knows where each of its entries stands: `locs` their positions, `idx` their
+    index in the list as written, and `complete` whether every entry was read (none reported and dropped)."""
 
     locs: list[tuple[int, int]]
+    idx: list[int]
+    complete: bool
+
+
+_LIST_SEPARATORS = re.compile(r"\s*[，、；;,]\s*")
+_TEXT_SEPARATORS = re.compile(r"\s*(?:[，、；;]|,\s)\s*")  # a file name may hold a comma; ", " never
+_ANY_SEPARATOR = re.compile(r"[，、；;,]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _split_list_slip(node: Scalar, item: Type) -> list[str] | None:
+    """A list written with Chinese punctuation (`[board，wechat_group]`) or without its brackets
+    (`channels: board, wechat_group`) is read by YAML as one value: its parts when it looks like that slip.
+    Free text (methods: [入户走访，发放征求意见表]) is left alone."""
+    if not isinstance(node, Scalar) or node.style not in (None, "") or not _ANY_SEPARATOR.search(node.value):
+        return None
+    if isinstance(item, Enum):
+        parts = [p for p in _LIST_SEPARATORS.split(node.value.strip()) if p]
+        return parts if len(parts) > 1 else None
+    if type(item) is Str:
+        parts = [p for p in _TEXT_SEPARATORS.split(node.value.strip()) if p]
+        return parts if len(parts) > 1 and not any(_CJK.search(p) for p in parts) else None
+    return None
+
+
+def _list_slip(node: Scalar, parts: list[str], ctx: Ctx) -> None:
+    sep = next(ch for ch in node.value if ch in "，、；;,")
+    if sep == ",":
+        ctx.add("schema", node, msg(
+            "“{t}”是一个值：多个值请写在方括号里，写成 [{fix}]",
+            "'{t}' is a single value: write several values in square brackets, [{fix}]", t=node.value,
+            fix=", ".join(parts)))
+        return
+    ctx.add("schema", node, msg(
+        "“{t}”用了“{s}”分隔，YAML 把它读成了一个值：列表里的各项请用英文逗号“,”隔开，写成 [{fix}]",
+        "'{t}' is separated by '{s}', which YAML reads as a single value: separate list entries with an ASCII "
+        "comma, [{fix}]", t=node.value, s=sep, fix=", ".join(parts)))
 
 
 class List(Type):
@@ -210,27 +376,42 @@ class List(Type):
     def __init__(self, item: Type) -> None:
         self.item = item
         self.zh, self.en = f"{item.zh}的列表", f"a list of {item.en}"
+        self.slips = isinstance(item, Enum) or type(item) is Str  # lists whose entries may be run together
 
     def convert(self, node: Node, ctx: Ctx) -> Any:
         out = PosList()
-        out.locs = []
+        out.locs, out.idx, out.complete = [], [], True
         if isinstance(node, Scalar) and isinstance(self.item, ScalarType):
+            parts = _split_list_slip(node, self.item) if self.slips else None
+            if parts is not None:
+                _list_slip(node, parts, ctx)
+                return INVALID
             value = self.item.convert(node, ctx)
             if value is INVALID:
                 return INVALID
             out.append(value)
             out.locs.append((node.line, node.col))
+            out.idx.append(0)
             return out
         if not isinstance(node, Sequence):
             return self.expect(node, ctx)
-        for child in node.items:
+        for n, child in enumerate(node.items):
             if isinstance(child, Scalar) and child.is_null:
                 ctx.add("schema", child, Msg("列表里有一项是空的：删掉这一行或补上内容", "an empty list entry: remove it or fill it in"))
+                out.complete = False
+                continue
+            parts = _split_list_slip(child, self.item) if self.slips and isinstance(child, Scalar) else None
+            if parts is not None:
+                _list_slip(child, parts, ctx)  # type: ignore[arg-type]
+                out.complete = False
                 continue
             value = self.item.convert(child, ctx)
-            if value is not INVALID:
-                out.append(value)
-                out.locs.append((child.line, child.col))
+            if value is INVALID:
+                out.complete = False
+                continue
+            out.append(value)
+            out.locs.append((child.line, child.col))
+            out.idx.append(n)
         return out
 
 
@@ -242,7 +423,32 @@ class Cell(Type):
     def convert(self, node: Node, ctx: Ctx) -> Any:
         if not isinstance(node, Scalar):
             return self.expect(node, ctx)
-        return "" if node.is_null else node.value
+        if node.is_null:
+            return ""
+        value, reason = Text().read(node, ctx)
+        if reason is not None:
+            ctx.add("schema", node, reason)
+            return INVALID
+        return value
+
+
+class Row(List):
+    """A table row (or the columns): a list of cells. A row written as one text with commas between its cells
+    (`- 王*芬，1，二类，420`) is reported with the fix, not read as one cell."""
+
+    def __init__(self) -> None:
+        super().__init__(Cell())
+        self.zh, self.en = "一行单元格的列表（如 [张三, 3, 900]）", "a list of cells (such as [张三, 3, 900])"
+
+    def convert(self, node: Node, ctx: Ctx) -> Any:
+        if isinstance(node, Scalar) and not node.is_null and re.search(r"[，、,]", node.value):
+            parts = [p for p in re.split(r"\s*[，、,]\s*", node.value.strip()) if p]
+            ctx.add("schema", node, msg(
+                "这里应写成方括号里的列表，各格之间用英文逗号“,”隔开：[{fix}]",
+                "a row is a list in square brackets with ASCII commas between the cells: [{fix}]",
+                fix=", ".join(parts)))
+            return INVALID
+        return super().convert(node, ctx)
 
 
 class PosDict(dict):
@@ -267,6 +473,12 @@ class Dict(Type):
         for k, v in node.items:
             if not isinstance(k, Scalar):
                 self.expect(k, ctx)
+                continue
+            bad = _CONTROL_LINE.search(k.value)
+            if bad is not None:
+                ctx.add("schema", k, msg("键里有一个看不见的控制字符或换行 {c}：请删掉它",
+                                         "the key contains an invisible control character or line break {c}: remove it",
+                                         c=control_char(bad.group())))
                 continue
             if isinstance(v, Scalar) and v.is_null:
                 continue
@@ -340,11 +552,32 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
         d = describe(node)
         ctx.add("schema", node, Msg(f"这里应为“键: 值”的键值对，却是{d.zh}", f"expected 'key: value' pairs here, found {d.en}"))
         return INVALID
+    if ctx.root is None:
+        ctx.root = node
     table = specs(cls)
     values: dict[str, Any] = {}
     src = Src(ctx.path, node.line, node.col)
     seen: dict[str, int] = {}
+    # `{amount: 45,000.00}`: YAML reads `amount: 45` and then a key `000.00` with no value. The value of the
+    # pair just read, while it may still turn out to be such a split number: (key, spec, value node, problems
+    # before it); and the split once its first digit-only key is seen.
+    last: tuple[str, Spec | None, Scalar, int] | None = None
+    split: tuple[str, Spec | None, Scalar, list[Scalar]] | None = None
     for knode, vnode in node.items:
+        if last is not None and _split_tail(knode, vnode, last[2]):
+            if split is None:
+                key, spec, head, mark = last
+                if spec is not None:  # (an unknown key stays reported; its split value is not read anyway)
+                    del ctx.problems[mark:]  # whatever `45` alone was found to be no longer matters
+                    values.pop(spec.name, None)
+                    src.invalid.add(spec.name)
+                split = (key, spec, head, [])
+            split[3].append(knode)  # type: ignore[arg-type]
+            continue
+        if split is not None:
+            _split_number(*split, ctx)
+            split = None
+        last = None
         if not isinstance(knode, Scalar):
             ctx.add("schema", knode, Msg("键必须是文字", "keys must be plain text"))
             continue
@@ -355,6 +588,8 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
             continue
         seen[key] = knode.line
         spec = table.get(key)
+        if isinstance(vnode, Scalar) and not vnode.style and _SPLIT_HEAD.match(vnode.value):
+            last = (key, spec, vnode, len(ctx.problems))
         if spec is None:
             _unknown_key(key, knode, table, ctx)
             continue
@@ -371,6 +606,8 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
             src.invalid.add(spec.name)
             continue
         values[spec.name] = value
+    if split is not None:
+        _split_number(*split, ctx)
     for spec in table.values():
         if spec.required and spec.name not in values and spec.name not in src.invalid:
             ctx.add("schema", node, msg("缺少必填的键“{k}”{doc}", "required key '{k}' is missing", k=spec.key,
@@ -378,7 +615,45 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
             src.invalid.add(spec.name)
     obj = cls(**values)
     obj.src = src
+    obj.validate(ctx)
     return obj
+
+
+_SPLIT_HEAD = re.compile(r"^[+-]?\d+$")
+_SPLIT_TAIL = re.compile(r"^\d+(\.\d*)?$")
+_THOUSANDS = re.compile(r"^\d{3}$")
+_THOUSANDS_LAST = re.compile(r"^\d{3}(\.\d*)?$")
+
+
+def _split_tail(key: Node, value: Node, head: Scalar) -> bool:
+    """Is `key` (with `value`) the rest of the number `head`, split off by a comma inside `{ }`: digits only,
+    on the same line, with no value of its own?"""
+    return (isinstance(key, Scalar) and not key.style and key.line == head.line and isinstance(value, Scalar)
+            and not value.style and value.value == "" and _SPLIT_TAIL.match(key.value) is not None)
+
+
+def _split_number(key: str, spec: Spec | None, value: Scalar, tail: list[Scalar], ctx: Ctx) -> None:
+    if spec is None:
+        return  # an unknown key, already reported
+    written = ",".join([value.value] + [k.value for k in tail])
+    thousands = all(_THOUSANDS.match(k.value) for k in tail[:-1]) and _THOUSANDS_LAST.match(tail[-1].value)
+    if isinstance(spec.type, (MoneyT, Int)):
+        what_zh, what_en = ("金额", "amount") if isinstance(spec.type, MoneyT) else ("数字", "number")
+        if thousands:
+            fix_zh = f"去掉千分位逗号，写成 {key}: {written.replace(',', '')}"
+            fix_en = f"remove the thousands separators, {key}: {written.replace(',', '')}"
+        else:
+            fix_zh, fix_en = "小数点用“.”，千分位不写逗号（如 45000.00）", "use '.' for decimals and no thousands separators"
+        ctx.add("amount" if isinstance(spec.type, MoneyT) else "schema", value, msg(
+            "{w}“{t}”被逗号拆开了（在 {{…}} 里逗号用来分隔各项），读出来只剩 {v}，不能使用：{f}",
+            "the {we} '{t}' is split at its comma (in {{…}} a comma separates entries) and reads as {v}; it cannot be "
+            "used: {fe}", w=what_zh, we=what_en, t=written, v=value.value, f=fix_zh, fe=fix_en),
+            B.ACCURACY if isinstance(spec.type, MoneyT) else B.FORMAT)
+    else:
+        ctx.add("schema", value, msg(
+            "“{k}”的值“{w}”被逗号拆开了（在 {{…}} 里逗号用来分隔各项）：值里有逗号时请加引号，写成 {k}: \"{w}\"",
+            "the value '{w}' of '{k}' is split at its comma (in {{…}} a comma separates entries): quote it, "
+            "{k}: \"{w}\"", k=key, w=written))
 
 
 def _unknown_key(key: str, knode: Scalar, table: dict[str, Spec], ctx: Ctx) -> None:
@@ -392,3 +667,4 @@ def _unknown_key(key: str, knode: Scalar, table: dict[str, Spec], ctx: Ctx) -> N
     else:
         ctx.add("schema", knode, msg("未知的键“{k}”；这里可用的键：{keys}", "unknown key '{k}'; keys allowed here: {keys}",
                                      k=key, keys=", ".join(table)))
+

@@ -83,6 +83,9 @@ def _unknown(ctx: RuleContext, item: str, path: str, loc: tuple[int, int]) -> It
     if parts[0] in catalog.KINDS and parts[0] != unit.kind:
         lead_zh = f"{item} 是{catalog.KIND_ZH[parts[0]]}目录的编号，本单位是{kind_zh}"
         lead_en = f"{item} belongs to the {parts[0]} catalog but this unit is a {unit.kind}"
+    elif guess and any("\u3400" <= ch <= "\u9fff" for ch in item):
+        lead_zh = f"item 要写目录编号，不写标题或中文：“{item}”不是编号"
+        lead_en = f"item takes a catalog id, not a title: '{item}' is not an id"
     else:
         lead_zh = f"{item} 不在{cat.title}里"
         lead_en = f"{item} is not in the {unit.kind} catalog"
