@@ -98,6 +98,12 @@ def run(units: int, keep: Path | None, repeat: int, village_repeat: int) -> dict
                "GONGKAI_CACHE_DIR": str(scratch / "cache"), "PYTHONHASHSEED": "0"}
         env.pop("GONGKAI_NO_CACHE", None)
         env.pop("CI", None)
+        # compiled bytecode, as a pip install has it (PYTHONDONTWRITEBYTECODE would recompile every module per run)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+        subprocess.run([py, "-c", "import gongkai.lean, gongkai.check, gongkai.results, gongkai.obligations, "
+                        "gongkai.rules, gongkai.report.check, gongkai.cli, gongkai.render, gongkai.overdue, "
+                        "gongkai.report.overdue_formats"], env=env, check=True)
         base = subprocess.run([py, "-c", READER], input="\n".join(files), env=env, capture_output=True, text=True,
                               check=True).stdout.split()
         load_s, compose_s, base_rss = float(base[0]), float(base[1]), int(base[2]) / 1024
