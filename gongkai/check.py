@@ -18,6 +18,7 @@ from gongkai.repo import Layout, Repository, UnitData, discover, load_layout, re
 
 if TYPE_CHECKING:
     from gongkai.obligations import UnitObligations
+    from gongkai.results import ResultCache
 
 PARALLEL_FROM = 16  # units; below this, starting workers costs more than it saves
 
@@ -94,30 +95,16 @@ def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: i
     enough units to pay for them). Only problems and unit names come back from the workers.
 
     With use_cache, a unit whose files, settings, as-of date and gongkai are unchanged since a previous run is
-    not read at all: its results come from gongkai.results; the others are checked and their results stored."""
-    if not enabled(use_cache):
-        if progress is None and _parallel_for(layout.unit_dirs, jobs) is None:
-            return run(load_layout(layout, use_cache), as_of)
-        results = _check_dirs(layout, layout.unit_dirs, as_of, use_cache, jobs, progress)
-        return _result(layout, as_of, results)
-    from gongkai.results import ResultCache
+    not read at all: its results come from gongkai.results (looked up in the workers too); the others are checked
+    and their results stored."""
+    if not enabled(use_cache) and progress is None and _parallel_for(layout.unit_dirs, jobs) is None:
+        return run(load_layout(layout, use_cache), as_of)
+    cache = None
+    if enabled(use_cache):
+        from gongkai.results import ResultCache
 
-    cache = ResultCache(layout.root, layout.settings_path, layout.timing, as_of)
-    done: dict[Path, tuple[UnitSummary, list[Problem]]] = {}
-    keys: dict[Path, str | None] = {}
-    for d in layout.unit_dirs:
-        uid = rel(d, layout.root)
-        keys[d] = key = cache.key(uid, d)
-        hit = cache.get(uid, key)
-        if hit is not None:
-            done[d] = (UnitSummary(*hit[0]), hit[1])
-    todo = [d for d in layout.unit_dirs if d not in done]
-    if todo:
-        for d, (summary, problems) in zip(todo, _check_dirs(layout, todo, as_of, use_cache, jobs, progress)):
-            done[d] = (summary, problems)
-            if cache.key(summary.id, d) == keys[d]:  # unchanged while it was read: the results are of this key
-                cache.put(summary.id, keys[d], (summary.id, summary.name, summary.unknown), problems)
-    return _result(layout, as_of, [done[d] for d in layout.unit_dirs])
+        cache = ResultCache(layout.root, layout.settings_path, layout.timing, as_of)
+    return _result(layout, as_of, _check_dirs(layout, layout.unit_dirs, as_of, use_cache, cache, jobs, progress))
 
 
 def _result(layout: Layout, as_of: dt.date, results: list[tuple[UnitSummary, list[Problem]]]) -> CheckResult:
@@ -133,15 +120,34 @@ def _parallel_for(dirs: list[Path], jobs: int | None) -> int | None:
     return workers if workers > 1 and len(dirs) >= PARALLEL_FROM else None
 
 
-def _check_dirs(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, jobs: int | None,
-                progress: Progress | None) -> list[tuple[UnitSummary, list[Problem]]]:
+def _one(layout: Layout, unit_dir: Path, unit_set: set[Path], as_of: dt.date, use_cache: bool,
+         cache: ResultCache | None) -> tuple[UnitSummary, list[Problem]]:
+    """One unit's summary and problems: from the results cache when its files are unchanged, else checked (and
+    stored, when nothing changed while it was read)."""
+    uid = key = None
+    if cache is not None:
+        uid = rel(unit_dir, layout.root)
+        key = cache.key(uid, unit_dir)
+        hit = cache.get(uid, key)
+        if hit is not None:
+            return UnitSummary(*hit[0]), hit[1]
+    unit = layout.load_unit(unit_dir, use_cache, unit_set)
+    uo, problems = check_unit(layout.root, unit, as_of)
+    summary = UnitSummary.of(unit, uo)
+    if cache is not None and uid is not None and key is not None and cache.key(uid, unit_dir) == key:
+        cache.put(uid, key, (summary.id, summary.name, summary.unknown), problems)
+    return summary, problems
+
+
+def _check_dirs(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, cache: ResultCache | None,
+                jobs: int | None, progress: Progress | None) -> list[tuple[UnitSummary, list[Problem]]]:
     """(summary, problems) of each unit folder in `dirs`, in order: in worker processes when it pays."""
     if progress is not None:
         progress.start(len(dirs))
     workers = _parallel_for(dirs, jobs)
     if workers is not None:
         try:
-            return _parallel(layout, dirs, as_of, use_cache, workers, progress)
+            return _parallel(layout, dirs, as_of, use_cache, cache, workers, progress)
         except Exception:  # noqa: BLE001 - no worker processes here (sandbox, no fork): check in this process
             if progress is not None:
                 progress.start(len(dirs))
@@ -149,9 +155,7 @@ def _check_dirs(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: boo
     out = []
     with gc_paused():
         for d in dirs:
-            unit = layout.load_unit(d, use_cache, unit_set)
-            uo, problems = check_unit(layout.root, unit, as_of)
-            out.append((UnitSummary.of(unit, uo), problems))
+            out.append(_one(layout, d, unit_set, as_of, use_cache, cache))
             if progress is not None:
                 progress.advance()
     return out
@@ -165,25 +169,23 @@ def effective_jobs(requested: int | None, units: int) -> int:
     return max(1, min(jobs, units, cpus * 4))
 
 
-_WORK: tuple[Layout, dt.date, bool] | None = None  # set in the parent before forking; read by the workers
+_WORK: tuple[Layout, dt.date, bool, ResultCache | None, set[Path]] | None = None  # set before forking
 
 
 def _check_dir(unit_dir: Path) -> tuple[UnitSummary, list[Problem]]:
     assert _WORK is not None
-    layout, as_of, use_cache = _WORK
+    layout, as_of, use_cache, cache, unit_set = _WORK
     with gc_paused():
-        unit = layout.load_unit(unit_dir, use_cache)
-        uo, problems = check_unit(layout.root, unit, as_of)
-    return UnitSummary.of(unit, uo), problems
+        return _one(layout, unit_dir, unit_set, as_of, use_cache, cache)
 
 
-def _parallel(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, jobs: int,
-              progress: Progress | None) -> list[tuple[UnitSummary, list[Problem]]]:
+def _parallel(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, cache: ResultCache | None,
+              jobs: int, progress: Progress | None) -> list[tuple[UnitSummary, list[Problem]]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     global _WORK
-    _WORK = (layout, as_of, use_cache)
+    _WORK = (layout, as_of, use_cache, cache, set(layout.unit_dirs))
     try:
         context = multiprocessing.get_context("fork")
         chunk = max(1, len(dirs) // (jobs * 8))

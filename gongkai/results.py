@@ -65,10 +65,11 @@ def _code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def manifest(unit_dir: Path) -> list[tuple] | None:
-    """Every file under the unit folder with its lstat (and its target's stat for a link), sorted; None when the
-    folder holds a link to a folder (what lies behind it is not walked: such a unit is always checked afresh)."""
-    out: list[tuple] = []
+def manifest(unit_dir: Path) -> list[str] | None:
+    """Every file under the unit folder with its lstat (and its target's stat for a link), one line each, sorted;
+    None when the folder holds a link to a folder (what lies behind it is not walked: such a unit is always checked
+    afresh). Folders are told by the directory entry's type, so only files cost a system call."""
+    out: list[str] = []
     base = str(unit_dir)
     cut = len(base) + 1
     stack = [base]
@@ -77,29 +78,28 @@ def manifest(unit_dir: Path) -> list[tuple] | None:
         try:
             it = os.scandir(here)
         except OSError as err:
-            out.append((here[cut:], "unreadable", err.errno))
+            out.append(f"{here[cut:]!r} unreadable {err.errno}")
             continue
         with it:
             for e in it:
                 try:
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append(e.path)
+                        continue
                     st = e.stat(follow_symlinks=False)
                 except OSError:
                     continue
-                mode = st.st_mode
-                if statmod.S_ISDIR(mode):
-                    stack.append(e.path)
-                    continue
-                row: tuple = (e.path[cut:], st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, mode)
-                if statmod.S_ISLNK(mode):
+                row = f"{e.path[cut:]!r} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_mode}"
+                if statmod.S_ISLNK(st.st_mode):
                     try:
                         target = os.stat(e.path)
                     except OSError:
-                        target = None
-                    if target is not None and statmod.S_ISDIR(target.st_mode):
-                        return None
-                    if target is not None:
-                        row += (os.path.realpath(e.path), target.st_size, target.st_mtime_ns, target.st_ctime_ns,
-                                target.st_ino, target.st_mode)
+                        row += " dangling"
+                    else:
+                        if statmod.S_ISDIR(target.st_mode):
+                            return None
+                        row += (f" -> {os.path.realpath(e.path)!r} {target.st_size} {target.st_mtime_ns} "
+                                f"{target.st_ctime_ns} {target.st_ino} {target.st_mode}")
                 out.append(row)
     out.sort()
     return out
@@ -126,8 +126,9 @@ class ResultCache:
         files = manifest(unit_dir)
         if files is None:
             return None
-        body = json.dumps([self.base, unit_id, files], separators=(",", ":"))
-        return hashlib.sha256(body.encode("utf-8", "surrogateescape")).hexdigest()
+        h = hashlib.sha256(f"{self.base}\n{unit_id!r}\n".encode("utf-8", "surrogateescape"))
+        h.update("\n".join(files).encode("utf-8", "surrogateescape"))
+        return h.hexdigest()
 
     def _path(self, unit_id: str) -> Path:
         name = hashlib.sha256(f"{self.root}|{unit_id}".encode("utf-8", "surrogateescape")).hexdigest()[:32]

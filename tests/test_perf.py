@@ -245,7 +245,7 @@ def test_progress_only_on_a_terminal_outside_ci(monkeypatch: pytest.MonkeyPatch)
     assert not progress.wanted(json_output=False)
 
 
-def test_progress_counts_every_unit_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_counts_every_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
     events: list[object] = []
 
@@ -257,11 +257,32 @@ def test_progress_counts_every_unit_checked(tmp_path: Path, monkeypatch: pytest.
             events.append("advance")
 
     layout = repo_mod.discover(TOWN)
-    check_mod.check_layout(layout, dt.date(2024, 12, 31), use_cache=True, jobs=1, progress=Spy())
-    assert events == [("start", 5)] + ["advance"] * 5
-    events.clear()
-    check_mod.check_layout(layout, dt.date(2024, 12, 31), use_cache=True, jobs=1, progress=Spy())
-    assert events == []  # all from the cache: no bar
+    for _ in range(2):  # cold, then warm
+        events.clear()
+        check_mod.check_layout(layout, dt.date(2024, 12, 31), use_cache=True, jobs=1, progress=Spy())
+        assert events == [("start", 5)] + ["advance"] * 5
+
+
+def test_the_bar_appears_only_in_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [0.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
+    with progress.Bar("checking") as quick:
+        quick.start(300)
+        for _ in range(300):
+            quick.advance()
+        assert quick.bar is None  # done within DELAY: no bar, rich not needed
+    with progress.Bar("checking") as slow:
+        slow.start(300)
+        slow.advance()
+        clock[0] = progress.DELAY + 1
+        slow.advance()
+        assert slow.bar is not None and slow.bar.tasks[0].completed == 2
+    assert slow.bar is None  # closed, and transient: nothing left on the terminal
+    with progress.Bar("checking") as village:
+        village.start(1)
+        clock[0] += 10
+        village.advance()
+        assert village.bar is None
 
 
 def test_no_progress_in_a_pipe(tmp_path: Path) -> None:
