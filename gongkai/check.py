@@ -100,11 +100,22 @@ def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: i
     if not enabled(use_cache) and progress is None and _parallel_for(layout.unit_dirs, jobs) is None:
         return run(load_layout(layout, use_cache), as_of)
     cache = None
+    done: dict[Path, tuple[UnitSummary, list[Problem]]] = {}
+    keys: dict[Path, str | None] = {}
     if enabled(use_cache):
         from gongkai.results import ResultCache
 
         cache = ResultCache(layout.root, layout.settings_path, layout.timing, as_of)
-    return _result(layout, as_of, _check_dirs(layout, layout.unit_dirs, as_of, use_cache, cache, jobs, progress))
+        for d in layout.unit_dirs:  # one walk (scandir, lstat) per unit and one small read: fast, so in this process
+            uid = rel(d, layout.root)
+            keys[d] = key = cache.key(uid, d)
+            hit = cache.get(uid, key)
+            if hit is not None:
+                done[d] = (UnitSummary(*hit[0]), hit[1])
+    todo = [d for d in layout.unit_dirs if d not in done]
+    if todo:
+        done.update(zip(todo, _check_dirs(layout, todo, as_of, use_cache, cache, keys, jobs, progress)))
+    return _result(layout, as_of, [done[d] for d in layout.unit_dirs])
 
 
 def _result(layout: Layout, as_of: dt.date, results: list[tuple[UnitSummary, list[Problem]]]) -> CheckResult:
@@ -121,33 +132,27 @@ def _parallel_for(dirs: list[Path], jobs: int | None) -> int | None:
 
 
 def _one(layout: Layout, unit_dir: Path, unit_set: set[Path], as_of: dt.date, use_cache: bool,
-         cache: ResultCache | None) -> tuple[UnitSummary, list[Problem]]:
-    """One unit's summary and problems: from the results cache when its files are unchanged, else checked (and
-    stored, when nothing changed while it was read)."""
-    uid = key = None
-    if cache is not None:
-        uid = rel(unit_dir, layout.root)
-        key = cache.key(uid, unit_dir)
-        hit = cache.get(uid, key)
-        if hit is not None:
-            return UnitSummary(*hit[0]), hit[1]
+         cache: ResultCache | None, key: str | None) -> tuple[UnitSummary, list[Problem]]:
+    """One unit checked; with a results cache, its results stored under `key` (the unit's key before it was read)
+    when the unit did not change while it was read."""
     unit = layout.load_unit(unit_dir, use_cache, unit_set)
     uo, problems = check_unit(layout.root, unit, as_of)
     summary = UnitSummary.of(unit, uo)
-    if cache is not None and uid is not None and key is not None and cache.key(uid, unit_dir) == key:
-        cache.put(uid, key, (summary.id, summary.name, summary.unknown), problems)
+    if cache is not None and key is not None and cache.key(unit.id, unit_dir) == key:
+        cache.put(unit.id, key, (summary.id, summary.name, summary.unknown), problems)
     return summary, problems
 
 
 def _check_dirs(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, cache: ResultCache | None,
-                jobs: int | None, progress: Progress | None) -> list[tuple[UnitSummary, list[Problem]]]:
+                keys: dict[Path, str | None], jobs: int | None,
+                progress: Progress | None) -> list[tuple[UnitSummary, list[Problem]]]:
     """(summary, problems) of each unit folder in `dirs`, in order: in worker processes when it pays."""
     if progress is not None:
         progress.start(len(dirs))
     workers = _parallel_for(dirs, jobs)
     if workers is not None:
         try:
-            return _parallel(layout, dirs, as_of, use_cache, cache, workers, progress)
+            return _parallel(layout, dirs, as_of, use_cache, cache, keys, workers, progress)
         except Exception:  # noqa: BLE001 - no worker processes here (sandbox, no fork): check in this process
             if progress is not None:
                 progress.start(len(dirs))
@@ -155,7 +160,7 @@ def _check_dirs(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: boo
     out = []
     with gc_paused():
         for d in dirs:
-            out.append(_one(layout, d, unit_set, as_of, use_cache, cache))
+            out.append(_one(layout, d, unit_set, as_of, use_cache, cache, keys.get(d)))
             if progress is not None:
                 progress.advance()
     return out
@@ -169,23 +174,24 @@ def effective_jobs(requested: int | None, units: int) -> int:
     return max(1, min(jobs, units, cpus * 4))
 
 
-_WORK: tuple[Layout, dt.date, bool, ResultCache | None, set[Path]] | None = None  # set before forking
+_WORK: tuple[Layout, dt.date, bool, ResultCache | None, dict[Path, str | None], set[Path]] | None = None  # pre-fork
 
 
 def _check_dir(unit_dir: Path) -> tuple[UnitSummary, list[Problem]]:
     assert _WORK is not None
-    layout, as_of, use_cache, cache, unit_set = _WORK
+    layout, as_of, use_cache, cache, keys, unit_set = _WORK
     with gc_paused():
-        return _one(layout, unit_dir, unit_set, as_of, use_cache, cache)
+        return _one(layout, unit_dir, unit_set, as_of, use_cache, cache, keys.get(unit_dir))
 
 
 def _parallel(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, cache: ResultCache | None,
-              jobs: int, progress: Progress | None) -> list[tuple[UnitSummary, list[Problem]]]:
+              keys: dict[Path, str | None], jobs: int,
+              progress: Progress | None) -> list[tuple[UnitSummary, list[Problem]]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     global _WORK
-    _WORK = (layout, as_of, use_cache, cache, set(layout.unit_dirs))
+    _WORK = (layout, as_of, use_cache, cache, keys, set(layout.unit_dirs))
     try:
         context = multiprocessing.get_context("fork")
         chunk = max(1, len(dirs) // (jobs * 8))

@@ -230,9 +230,9 @@ def test_huge_jobs_option_checks_normally(monkeypatch) -> None:  # type: ignore[
     seen = []
     real = check_mod._parallel
 
-    def spy(layout, dirs, as_of, use_cache, cache, jobs, progress):  # type: ignore[no-untyped-def]
+    def spy(layout, dirs, as_of, use_cache, cache, keys, jobs, progress):  # type: ignore[no-untyped-def]
         seen.append(jobs)
-        return real(layout, dirs, as_of, use_cache, cache, jobs, progress)
+        return real(layout, dirs, as_of, use_cache, cache, keys, jobs, progress)
 
     monkeypatch.setattr(check_mod, "PARALLEL_FROM", 1)
     monkeypatch.setattr(check_mod, "_parallel", spy)
