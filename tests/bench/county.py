@@ -7,7 +7,9 @@ feedback, the yearly board inspection, evidence photos — and is made larger th
 - every finance statement gets many more lines (balanced pairs of income and expense, so it still balances);
 - more feedback (inquiries answered in time, about the unit's own records);
 - a second, distinct photo behind every record;
-- photos of a realistic few kilobytes, each with its own bytes (no accidental `evidence-reused`).
+- photos of a realistic few kilobytes, each with its own bytes (no accidental `evidence-reused`);
+- the county is the root of a (bare) git repository, as a town's repository is: a village checked on its own
+  still reads the county's gongkai.yaml.
 
 Deterministic: the same arguments build the same bytes. Run on its own:
     python tests/bench/county.py DIR [--units 300]
@@ -128,6 +130,7 @@ def build_unit(src: Path, dst: Path, n: int) -> int:
 def build_county(target: Path, units: int) -> int:
     """Write a county of `units` units under `target` (created); returns the number of files."""
     target.mkdir(parents=True, exist_ok=True)
+    (target / ".git").mkdir(exist_ok=True)  # a county is a git repository: a unit checked alone reads gongkai.yaml
     templates = [p.parent for p in sorted(TOWN.glob("*/unit.yaml"))]
     shutil.copy(TOWN / "gongkai.yaml", target / "gongkai.yaml")
     files = 1
