@@ -134,8 +134,10 @@ def _parallel_for(dirs: list[Path], jobs: int | None) -> int | None:
 def _one(layout: Layout, unit_dir: Path, unit_set: set[Path], as_of: dt.date, use_cache: bool,
          cache: ResultCache | None, key: str | None) -> tuple[UnitSummary, list[Problem]]:
     """One unit checked; with a results cache, its results stored under `key` (the unit's key before it was read)
-    when the unit did not change while it was read."""
-    unit = layout.load_unit(unit_dir, use_cache, unit_set)
+    when the unit did not change while it was read. Then the unit's files are read afresh, not from the file cache
+    (gongkai.cache): a unit is re-checked because something in it changed, and filling the file cache of every
+    file of a county costs a cold run more than re-reading one unit's files ever saves."""
+    unit = layout.load_unit(unit_dir, use_cache and cache is None, unit_set)
     uo, problems = check_unit(layout.root, unit, as_of)
     summary = UnitSummary.of(unit, uo)
     if cache is not None and key is not None and cache.key(unit.id, unit_dir) == key:
