@@ -105,7 +105,8 @@ def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: i
     if enabled(use_cache):
         from gongkai.results import ResultCache
 
-        cache = ResultCache(layout.root, layout.settings_path, layout.timing, as_of)
+        cache = ResultCache(layout.root, layout.settings_path, layout.timing, as_of,
+                            (str(layout.settings_file), layout.templates, layout.settings is None))
         for d in layout.unit_dirs:  # one walk (scandir, lstat) per unit and one small read: fast, so in this process
             uid = rel(d, layout.root)
             keys[d] = key = cache.key(uid, d)

@@ -108,7 +108,10 @@ def manifest(unit_dir: Path) -> list[str] | None:
 class ResultCache:
     """The cached results of the units of one repository, for one as-of date and one gongkai."""
 
-    def __init__(self, root: Path, settings_path: str | None, timing: Any, as_of: dt.date) -> None:
+    def __init__(self, root: Path, settings_path: str | None, timing: Any, as_of: dt.date,
+                 context: tuple = ()) -> None:
+        """`context`: anything else of the repository the units' results depend on (the settings file used,
+        the templates folder), as plain values."""
         self.root = os.path.realpath(root)
         settings = b""
         if settings_path is not None:
@@ -118,7 +121,8 @@ class ResultCache:
                 settings = b"\0unreadable"
         self.base = hashlib.sha256("\n".join((
             str(FORMAT), __version__, _code_fingerprint(), self.root, as_of.isoformat(), str(settings_path),
-            hashlib.sha256(settings).hexdigest(), repr(timing))).encode("utf-8", "surrogateescape")).hexdigest()
+            hashlib.sha256(settings).hexdigest(), repr(timing), repr(context))).encode("utf-8", "surrogateescape")
+        ).hexdigest()
         self.dir = cache_dir()
 
     def key(self, unit_id: str, unit_dir: Path) -> str | None:
