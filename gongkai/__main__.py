@@ -1,3 +1,3 @@
-from gongkai.cli import main
+from gongkai.lean import main
 
 main()

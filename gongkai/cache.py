@@ -262,5 +262,54 @@ class FileCache:
             pass  # a read-only home or full disk only costs speed
 
 
+def read_sealed(path: Path, header: bytes) -> bytes | None:
+    """The payload of a file that write_sealed wrote with this header, under this user's key; None for anything
+    else (missing, not ours, a link, too large, another header, a wrong MAC). The same checks as a shard's."""
+    key = _key(cache_dir())
+    if key is None:
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not _ours(st) or st.st_size > MAX_SHARD or st.st_size < len(header) + MAC_SIZE:
+                return None
+            blob = fh.read(MAX_SHARD + 1)
+    except OSError:
+        return None
+    if not blob.startswith(header):
+        return None
+    mac, payload = blob[len(header):len(header) + MAC_SIZE], blob[len(header) + MAC_SIZE:]
+    if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()):
+        return None
+    return payload
+
+
+def write_sealed(path: Path, header: bytes, payload: bytes) -> None:
+    """Write header, the HMAC of the payload under this user's key, and the payload, atomically, into a folder
+    of this user's; nothing when that cannot be done safely (a read-only home or full disk only costs speed)."""
+    key = _key(cache_dir())
+    if key is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _own_folder(path.parent):
+            return
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(header + hmac.new(key, payload, hashlib.sha256).digest() + payload)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:
+        pass
+
+
 def enabled(use_cache: bool) -> bool:
     return use_cache and not os.environ.get("GONGKAI_NO_CACHE")

@@ -10,13 +10,15 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from gongkai.cache import gc_paused
-from gongkai.obligations import UnitObligations, compute_unit
+from gongkai.cache import enabled, gc_paused
 from gongkai.problem import Problem, sort_problems
-from gongkai.repo import Layout, Repository, UnitData, discover, load_layout
-from gongkai.rules import RULES, RuleContext
-from gongkai.rules.base import internal
+from gongkai.repo import Layout, Repository, UnitData, discover, load_layout, rel
+
+if TYPE_CHECKING:
+    from gongkai.obligations import UnitObligations
+    from gongkai.results import ResultCache
 
 PARALLEL_FROM = 16  # units; below this, starting workers costs more than it saves
 
@@ -55,6 +57,10 @@ def run(repo: Repository, as_of: dt.date) -> CheckResult:
 
 def check_unit(root: Path, unit: UnitData, as_of: dt.date) -> tuple[UnitObligations, list[Problem]]:
     """One unit's obligations and problems: its load problems, then every rule; a crashing rule is reported."""
+    from gongkai.obligations import compute_unit  # here, not above: a warm run from the cache needs no rule
+    from gongkai.rules import RULES, RuleContext
+    from gongkai.rules.base import internal
+
     uo = compute_unit(unit, as_of)
     problems = [p.stamped(unit.id) for p in unit.problems]
     ctx = RuleContext(root, unit, uo, as_of)
@@ -75,16 +81,92 @@ def check_path(root: Path, as_of: dt.date, use_cache: bool = True, jobs: int | N
     return check_layout(discover(root), as_of, use_cache, jobs)
 
 
-def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: int | None = None) -> CheckResult:
+class Progress(Protocol):
+    """What check_layout reports to while it works: how many units it will check afresh, then each one done."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self) -> None: ...
+
+
+def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: int | None = None,
+                 progress: Progress | None = None) -> CheckResult:
     """Check a repository, unit by unit, in `jobs` worker processes (default: one per CPU, when there are
-    enough units to pay for them). Only problems and unit names come back from the workers."""
-    jobs = effective_jobs(jobs, len(layout.unit_dirs))
-    if jobs > 1 and len(layout.unit_dirs) >= PARALLEL_FROM:
+    enough units to pay for them). Only problems and unit names come back from the workers.
+
+    With use_cache, a unit whose files, settings, as-of date and gongkai are unchanged since a previous run is
+    not read at all: its results come from gongkai.results (looked up in the workers too); the others are checked
+    and their results stored."""
+    if not enabled(use_cache) and progress is None and _parallel_for(layout.unit_dirs, jobs) is None:
+        return run(load_layout(layout, use_cache), as_of)
+    cache = None
+    done: dict[Path, tuple[UnitSummary, list[Problem]]] = {}
+    keys: dict[Path, str | None] = {}
+    if enabled(use_cache):
+        from gongkai.results import ResultCache
+
+        cache = ResultCache(layout.root, layout.settings_path, layout.timing, as_of,
+                            (str(layout.settings_file), layout.templates, layout.settings is None))
+        for d in layout.unit_dirs:  # one walk (scandir, lstat) per unit and one small read: fast, so in this process
+            uid = rel(d, layout.root)
+            keys[d] = key = cache.key(uid, d)
+            hit = cache.get(uid, key)
+            if hit is not None:
+                done[d] = (UnitSummary(*hit[0]), hit[1])
+    todo = [d for d in layout.unit_dirs if d not in done]
+    if todo:
+        done.update(zip(todo, _check_dirs(layout, todo, as_of, use_cache, cache, keys, jobs, progress)))
+    return _result(layout, as_of, [done[d] for d in layout.unit_dirs])
+
+
+def _result(layout: Layout, as_of: dt.date, results: list[tuple[UnitSummary, list[Problem]]]) -> CheckResult:
+    problems = list(layout.problems)
+    for _, found in results:
+        problems.extend(found)
+    return CheckResult(as_of, [s for s, _ in results], sort_problems(problems))
+
+
+def _parallel_for(dirs: list[Path], jobs: int | None) -> int | None:
+    """How many worker processes to check `dirs` with, or None to check them in this process."""
+    workers = effective_jobs(jobs, len(dirs))
+    return workers if workers > 1 and len(dirs) >= PARALLEL_FROM else None
+
+
+def _one(layout: Layout, unit_dir: Path, unit_set: set[Path], as_of: dt.date, use_cache: bool,
+         cache: ResultCache | None, key: str | None) -> tuple[UnitSummary, list[Problem]]:
+    """One unit checked; with a results cache, its results stored under `key` (the unit's key before it was read)
+    when the unit did not change while it was read. Then the unit's files are read afresh, not from the file cache
+    (gongkai.cache): a unit is re-checked because something in it changed, and filling the file cache of every
+    file of a county costs a cold run more than re-reading one unit's files ever saves."""
+    unit = layout.load_unit(unit_dir, use_cache and cache is None, unit_set)
+    uo, problems = check_unit(layout.root, unit, as_of)
+    summary = UnitSummary.of(unit, uo)
+    if cache is not None and key is not None and cache.key(unit.id, unit_dir) == key:
+        cache.put(unit.id, key, (summary.id, summary.name, summary.unknown), problems)
+    return summary, problems
+
+
+def _check_dirs(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, cache: ResultCache | None,
+                keys: dict[Path, str | None], jobs: int | None,
+                progress: Progress | None) -> list[tuple[UnitSummary, list[Problem]]]:
+    """(summary, problems) of each unit folder in `dirs`, in order: in worker processes when it pays."""
+    if progress is not None:
+        progress.start(len(dirs))
+    workers = _parallel_for(dirs, jobs)
+    if workers is not None:
         try:
-            return _parallel(layout, as_of, use_cache, jobs)
+            return _parallel(layout, dirs, as_of, use_cache, cache, keys, workers, progress)
         except Exception:  # noqa: BLE001 - no worker processes here (sandbox, no fork): check in this process
-            pass
-    return run(load_layout(layout, use_cache), as_of)
+            if progress is not None:
+                progress.start(len(dirs))
+    unit_set = set(layout.unit_dirs)
+    out = []
+    with gc_paused():
+        for d in dirs:
+            out.append(_one(layout, d, unit_set, as_of, use_cache, cache, keys.get(d)))
+            if progress is not None:
+                progress.advance()
+    return out
 
 
 def effective_jobs(requested: int | None, units: int) -> int:
@@ -95,32 +177,33 @@ def effective_jobs(requested: int | None, units: int) -> int:
     return max(1, min(jobs, units, cpus * 4))
 
 
-_WORK: tuple[Layout, dt.date, bool] | None = None  # set in the parent before forking; read by the workers
+_WORK: tuple[Layout, dt.date, bool, ResultCache | None, dict[Path, str | None], set[Path]] | None = None  # pre-fork
 
 
 def _check_dir(unit_dir: Path) -> tuple[UnitSummary, list[Problem]]:
     assert _WORK is not None
-    layout, as_of, use_cache = _WORK
+    layout, as_of, use_cache, cache, keys, unit_set = _WORK
     with gc_paused():
-        unit = layout.load_unit(unit_dir, use_cache)
-        uo, problems = check_unit(layout.root, unit, as_of)
-    return UnitSummary.of(unit, uo), problems
+        return _one(layout, unit_dir, unit_set, as_of, use_cache, cache, keys.get(unit_dir))
 
 
-def _parallel(layout: Layout, as_of: dt.date, use_cache: bool, jobs: int) -> CheckResult:
+def _parallel(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, cache: ResultCache | None,
+              keys: dict[Path, str | None], jobs: int,
+              progress: Progress | None) -> list[tuple[UnitSummary, list[Problem]]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     global _WORK
-    _WORK = (layout, as_of, use_cache)
+    _WORK = (layout, as_of, use_cache, cache, keys, set(layout.unit_dirs))
     try:
         context = multiprocessing.get_context("fork")
-        chunk = max(1, len(layout.unit_dirs) // (jobs * 8))
+        chunk = max(1, len(dirs) // (jobs * 8))
+        results = []
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            results = list(pool.map(_check_dir, layout.unit_dirs, chunksize=chunk))
+            for found in pool.map(_check_dir, dirs, chunksize=chunk):
+                results.append(found)
+                if progress is not None:
+                    progress.advance()
     finally:
         _WORK = None
-    problems = list(layout.problems)
-    for _, found in results:
-        problems.extend(found)
-    return CheckResult(as_of, [s for s, _ in results], sort_problems(problems))
+    return results

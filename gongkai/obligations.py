@@ -7,6 +7,7 @@ overdue / late / early / due-soon problems, `overdue` lists it, `render` and the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from gongkai import basis as B
@@ -93,6 +94,7 @@ class _Published:
         gone = superseded(live)
         self.heads = [r for rid, r in sorted(live.items()) if rid not in gone]
         self.live = live
+        self._indexes: dict[str, tuple[dict[Hashable, list[Record]], dict[Hashable, list[Record]]]] = {}
 
     def root(self, record: Record) -> Record:
         """The first record of the correction chain: its publication date is the one that counts."""
@@ -101,10 +103,37 @@ class _Published:
 
     def first(self, match) -> Record | None:  # type: ignore[no-untyped-def]
         """The matching record published first (by the date its correction chain started)."""
-        found = [self.root(r) for r in self.heads if match(r)]
-        if not found:
-            return next((r for r in sorted(self.undated, key=lambda r: r.id) if match(r)), None)
-        return min(found, key=lambda r: (r.published, r.id))
+        return self._earliest([r for r in self.heads if match(r)], [r for r in self.undated if match(r)])
+
+    def first_by(self, index: str, key: Hashable) -> Record | None:
+        """`first` for the records whose key in `index` (see KEYS) is `key`: a dictionary look-up, not a scan
+        of every record for every obligation."""
+        built = self._indexes.get(index)
+        if built is None:
+            keyfn = KEYS[index]
+            heads: dict[Hashable, list[Record]] = {}
+            undated: dict[Hashable, list[Record]] = {}
+            for group, records in ((heads, self.heads), (undated, self.undated)):
+                for r in records:
+                    k = keyfn(r)
+                    if k is not None:
+                        group.setdefault(k, []).append(r)
+            built = self._indexes[index] = (heads, undated)
+        return self._earliest(built[0].get(key, []), built[1].get(key, []))
+
+    def _earliest(self, heads: list[Record], undated: list[Record]) -> Record | None:
+        if not heads:
+            return min(undated, key=lambda r: r.id, default=None)
+        return min((self.root(r) for r in heads), key=lambda r: (r.published, r.id))
+
+
+# the keys `_Published.first_by` looks records up by (None: never matched)
+KEYS: dict[str, Callable[[Record], Hashable]] = {
+    "period": lambda r: None if r.project else (r.item, r.period),  # a periodic item's record of one period
+    "event": lambda r: r.event,  # the immediate record of an event
+    "phase": lambda r: (r.project, r.phase) if r.project else None,  # a project's before / after record
+    "during": lambda r: (r.project, r.period) if r.project and r.phase == "during" else None,
+}
 
 
 def compute(repo: Repository, as_of: dt.date) -> list[UnitObligations]:
@@ -279,7 +308,7 @@ def _plan_items(out: UnitObligations, unit: UnitData, plan: Plan, pub: _Publishe
                     continue
                 ob = _new(unit, kind="record", rule=sched, title=info.title, period=str(period),
                           due=S.periodic_due(period, days), opens=S.window_start(period), basis=basis, **where)
-                found = pub.first(lambda r, p=period, i=info.id: r.item == i and r.period == p and not r.project)
+                found = pub.first_by("period", (info.id, period))
                 if found is None and sched == "quarterly":
                     found = _months_of(pub, info.id, period)
                 _meet(ob, found)
@@ -316,7 +345,7 @@ def _months_of(pub: _Published, item: str, quarter: S.Period) -> Record | None:
     found = []
     for n in range(3 * quarter.n - 2, 3 * quarter.n + 1):
         month = S.Period(quarter.year, "M", n)
-        r = pub.first(lambda r, p=month: r.item == item and r.period == p and not r.project)
+        r = pub.first_by("period", (item, month))
         if r is None:
             return None
         found.append(r)
@@ -353,7 +382,7 @@ def _events(out: UnitObligations, unit: UnitData, pub: _Published, as_of: dt.dat
                   title=ev.title or (info.title if info else ""), period=eid,
                   due=ev.date + dt.timedelta(days=t.immediate_days), path=ev.src.path, loc=ev.at("date"),
                   responsible=u.contacts.get("clerk"), basis=basis)
-        _meet(ob, pub.first(lambda r, e=eid: r.event == e))
+        _meet(ob, pub.first_by("event", eid))
         out.obligations.append(ob)
 
 
@@ -395,7 +424,7 @@ def _projects(out: UnitObligations, unit: UnitData, pub: _Published, as_of: dt.d
         if not since or pr.start >= since:
             ob = _new(unit, kind="record", rule="before", title=f"{title}（事前公开）", period=f"{pid}/before",
                       due=pr.start, loc=pr.at("start"), **common)
-            _meet(ob, pub.first(lambda r, p=pid: r.project == p and r.phase == "before"))
+            _meet(ob, pub.first_by("phase", (pid, "before")))
             out.obligations.append(ob)
         stop = pr.end if pr.end is not None else as_of
         for q in S.quarter_ends_between(pr.start, stop):
@@ -404,12 +433,12 @@ def _projects(out: UnitObligations, unit: UnitData, pub: _Published, as_of: dt.d
             ob = _new(unit, kind="record", rule="during", title=f"{title}（事中公开 {q.label_zh}）",
                       period=f"{pid}/during/{q}", due=S.periodic_due(q, t.quarterly_days), opens=S.window_start(q),
                       loc=pr.at("start"), **common)
-            _meet(ob, pub.first(lambda r, p=pid, q=q: r.project == p and r.phase == "during" and r.period == q))
+            _meet(ob, pub.first_by("during", (pid, q)))
             out.obligations.append(ob)
         if pr.end is not None and (not since or pr.end >= since):
             ob = _new(unit, kind="record", rule="after", title=f"{title}（事后公开）", period=f"{pid}/after",
                       due=pr.end + dt.timedelta(days=t.phase_after_days), loc=pr.at("end"), **common)
-            _meet(ob, pub.first(lambda r, p=pid: r.project == p and r.phase == "after"))
+            _meet(ob, pub.first_by("phase", (pid, "after")))
             out.obligations.append(ob)
 
 

@@ -259,14 +259,16 @@ def test_huge_jobs_option_checks_normally(monkeypatch) -> None:  # type: ignore[
     seen = []
     real = check_mod._parallel
 
-    def spy(layout, as_of, use_cache, jobs):  # type: ignore[no-untyped-def]
+    def spy(layout, dirs, as_of, use_cache, cache, keys, jobs, progress):  # type: ignore[no-untyped-def]
         seen.append(jobs)
-        return real(layout, as_of, use_cache, jobs)
+        return real(layout, dirs, as_of, use_cache, cache, keys, jobs, progress)
 
     monkeypatch.setattr(check_mod, "PARALLEL_FROM", 1)
     monkeypatch.setattr(check_mod, "_parallel", spy)
     town = REPO / "examples" / "huayuankou"
-    r = runner.invoke(app, ["check", str(town), "--as-of", "2024-12-31", "--jobs", "1000000", "--format", "json"])
-    serial = runner.invoke(app, ["check", str(town), "--as-of", "2024-12-31", "--jobs", "1", "--format", "json"])
+    r = runner.invoke(app, ["check", str(town), "--as-of", "2024-12-31", "--jobs", "1000000", "--format", "json",
+                            "--no-cache"])  # not the results of an earlier run: check, in parallel
+    serial = runner.invoke(app, ["check", str(town), "--as-of", "2024-12-31", "--jobs", "1", "--format", "json",
+                                 "--no-cache"])
     assert r.exit_code == serial.exit_code == 1 and r.stdout == serial.stdout
     assert seen == [min(5, (os.cpu_count() or 1) * 4)]

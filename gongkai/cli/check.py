@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from enum import Enum
 from pathlib import Path
 
 import typer
 
 from gongkai.cli.app import app
-from gongkai.cli.common import (
-    AS_OF,
-    EXIT_FOUND,
-    EXIT_OK,
-    LANG,
-    PATH_ARG,
-    as_of_date,
-    command,
-    discover_units,
-    lang_of,
-)
+from gongkai.cli.common import AS_OF, LANG, PATH_ARG, command
 
 
 class CheckFormat(str, Enum):
@@ -41,17 +29,6 @@ def check(
     lang: str = LANG,
 ) -> None:
     """检查所有文件：格式、目录、时限、财务、证据、隐私。Check every file against the catalogs and timing rules."""
-    from gongkai.check import check_layout
-    from gongkai.report import check as report
+    from gongkai.lean import run_check
 
-    language = lang_of(lang)
-    layout = discover_units(path)
-    day = as_of_date(as_of, layout.settings.timezone if layout.settings else None)
-    result = check_layout(layout, day, use_cache=not no_cache, jobs=jobs)
-    if format is CheckFormat.json:
-        sys.stdout.write(report.as_json(result, language))
-    else:
-        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        sys.stdout.write(report.text(result, language, color))
-    bad = {"error", "warning"} if strict else {"error"}
-    raise typer.Exit(EXIT_FOUND if any(p.severity in bad for p in result.problems) else EXIT_OK)
+    raise typer.Exit(run_check(path, as_of, format.value, strict, no_cache, jobs, lang))

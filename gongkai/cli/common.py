@@ -2,96 +2,30 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import sys
 from pathlib import Path
 
 import typer
 
-from gongkai.problem import LANGS, GongkaiError, Msg, msg
-
-EXIT_OK, EXIT_FOUND, EXIT_CANNOT_RUN, EXIT_NOT_DELIVERED = 0, 1, 2, 3
+from gongkai.lean import (  # noqa: F401 - shared with the lean path of `check`, which runs without Typer
+    _RUN,
+    EXIT_CANNOT_RUN,
+    EXIT_FOUND,
+    EXIT_NOT_DELIVERED,
+    EXIT_OK,
+    CannotRun,
+    as_of_date,
+    discover_units,
+    internal_error,
+    lang_of,
+    note,
+    say,
+)
+from gongkai.problem import GongkaiError, Msg
 
 PATH_ARG = typer.Argument(Path("."), help="仓库或单位所在的文件夹（默认：当前文件夹） / repository or unit folder", show_default=False)
 AS_OF = typer.Option(None, "--as-of", help="按哪一天计算，如 2024-07-15（默认：今天） / the date to judge by (default: today)")
 LANG = typer.Option(None, "--lang", envvar="GONGKAI_LANG", help="zh（默认）或 en / message language")
-
-
-class CannotRun(GongkaiError):
-    """The command cannot run at all (bad option, no unit under PATH): exit 2 with this message."""
-
-
-def lang_of(value: str | None) -> str:
-    value = (value or os.environ.get("GONGKAI_LANG") or "zh").lower()
-    value = {"cn": "zh", "zh-cn": "zh", "zh_cn": "zh", "en-us": "en", "en_us": "en"}.get(value, value)
-    if value not in LANGS:
-        raise CannotRun(msg("--lang 只能是 zh 或 en，收到“{v}”", "--lang must be zh or en, got '{v}'", v=value))
-    return value
-
-
-def as_of_date(value: str | None, timezone: str | None) -> dt.date:
-    from gongkai.load.scalars import parse_date
-    from gongkai.repo import today_in
-
-    if value is None:
-        return today_in(timezone)
-    day, reason = parse_date(value)
-    if day is None:
-        assert reason is not None
-        raise CannotRun(Msg("--as-of：" + reason.zh, "--as-of: " + reason.en))
-    return day
-
-
-_RUN = {"lang": "zh", "quiet": False}  # of the command being run (set by @command): how to say notes on stderr
-
-
-def note(message: Msg) -> None:
-    """One line for people on stderr (never with --quiet): stdout stays machine-clean."""
-    if _RUN["quiet"]:
-        return
-    lang = str(_RUN["lang"])
-    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + message.get(lang) + "\n")
-
-
-def discover_units(path: Path):  # type: ignore[no-untyped-def]
-    """The layout of PATH (settings and unit folders), or why it holds no unit (exit 2).
-
-    Run inside a unit (or a sub-folder of one, such as records/2024) PATH holds no unit: the repository is then
-    found upward as git finds .git, and stderr says which folder is used (paths in the output are relative to
-    it). stderr also names the settings file used when it is not PATH's own gongkai.yaml but one above it."""
-    from gongkai.repo import SETTINGS_FILE, discover, find_root, settings_outside
-
-    if not path.exists():
-        raise CannotRun(msg("找不到文件夹“{p}”", "folder '{p}' does not exist", p=path))
-    if not path.is_dir():
-        raise CannotRun(msg("“{p}”不是文件夹：请给出仓库或单位所在的文件夹", "'{p}' is not a folder: give the repository or unit folder", p=path))
-    layout = discover(path)
-    if not layout.unit_dirs:
-        above = find_root(path)
-        if above is not None:
-            note(msg("“{p}”里没有单位，使用上级文件夹 {r}（{a}）；输出中的路径相对于它",
-                     "no unit in '{p}': using the folder above, {r} ({a}); paths in the output are relative to it",
-                     p=path, r=os.path.relpath(above), a=above))
-            layout = discover(above)
-    if not layout.unit_dirs:
-        raise CannotRun(msg(
-            "“{p}”下没有找到任何单位。一个单位（村或社区）是含有 unit.yaml 的文件夹；"
-            "用 gongkai init 文件夹 --name 东庄村 --kind village 新建一个",
-            "no unit found under '{p}'. A unit (village or community) is a folder holding unit.yaml; "
-            "create one with: gongkai init DIR --name NAME --kind village", p=path))
-    if layout.settings_path is not None and layout.settings_path != SETTINGS_FILE:  # found above PATH: say so
-        used = layout.settings is not None
-        note(msg("使用设置文件 {s}", "using settings {s}", s=layout.settings_path) if used else
-             msg("设置文件 {s} 没有用上（有错误，见 gongkai check）", "settings {s} not used (it has errors, see gongkai check)",
-                 s=layout.settings_path))
-    outside = settings_outside(layout.root) if layout.settings_path is None else None
-    if outside is not None:
-        note(msg("没有读取上级文件夹的 {s}：“{p}”不在 git 仓库里，只读它自己的 gongkai.yaml。要用这个设置，请在它所在的文件夹"
-                 "运行，或把仓库放进 git（git init）", "{s} above is not read: '{p}' is in no git repository, so only its own "
-                 "gongkai.yaml is. Run in that folder to use it, or put the repository in git (git init)",
-                 s=os.path.relpath(outside, layout.root), p=layout.root))
-    return layout
 
 
 def load_repository(path: Path, use_cache: bool = False):  # type: ignore[no-untyped-def]
@@ -102,9 +36,7 @@ def load_repository(path: Path, use_cache: bool = False):  # type: ignore[no-unt
 
 
 def fail(message: Msg, lang: str, code: int = EXIT_CANNOT_RUN) -> typer.Exit:
-    from gongkai.report.safe import visible  # a path or a name in the message: one line, no terminal sequence
-
-    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + visible(message.get(lang)) + "\n")
+    say(message, lang)
     return typer.Exit(code)
 
 
@@ -129,8 +61,6 @@ def command(fn):  # type: ignore[no-untyped-def]
         except Exception as e:
             if os.environ.get("GONGKAI_DEBUG"):
                 raise
-            raise fail(msg("内部错误（{e}：{d}）：这是 gongkai 的缺陷，请报告；设置环境变量 GONGKAI_DEBUG=1 可看到详细信息",
-                           "internal error ({e}: {d}): this is a bug in gongkai, please report it; set GONGKAI_DEBUG=1 "
-                           "for the details", e=type(e).__name__, d=e), lang) from None
+            raise fail(internal_error(e), lang) from None
 
     return wrapper

@@ -1,0 +1,190 @@
+"""The results of `gongkai check`, cached per unit, so that a warm run only walks the files and reads small caches.
+
+A unit's findings depend on its files, the as-of date, the settings (gongkai.yaml) and gongkai itself, nothing
+else: each unit is checked on its own. So each unit's summary and problems are kept under a key made of
+
+- a manifest of every file in the unit folder: relative path, size, mtime_ns, ctime_ns and inode (lstat), and for
+  a link the same of what it leads to (a changed photo, even behind a link, changes the key);
+- the as-of date, the repository's real path and the unit's place in it;
+- the settings file's bytes and the effective default timing;
+- gongkai's version, this format, and the size and mtime of every file of the installed package (the rules).
+
+One walk (scandir and lstat) of each unit gives its key; a unit whose key matches is not read at all, the others
+are loaded and checked as usual and their results stored. The cache lives outside the repository, in the same
+place as gongkai.cache's (`$GONGKAI_CACHE_DIR`, `$XDG_CACHE_HOME/gongkai`, `~/.cache/gongkai`), one file per unit.
+The files hold data only (JSON, never pickle: nothing in them is executed), sealed as gongkai.cache seals its
+shards (an HMAC-SHA256 under this user's key, only files of this user that nobody else may write, no links): a
+corrupt, truncated, foreign or stale file is ignored and rewritten. `--no-cache` (or GONGKAI_NO_CACHE=1) bypasses it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import stat as statmod
+from pathlib import Path
+from typing import Any
+
+from gongkai import __version__
+from gongkai.problem import SEVERITIES, Msg, Problem
+
+FORMAT = 1
+HEADER = b"gongkai-results\n" + FORMAT.to_bytes(2, "big")
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_dir() -> Path:
+    from gongkai.cache import cache_dir as base
+
+    return base() / "results"
+
+
+def _code_fingerprint() -> str:
+    """gongkai itself: its version and the size and mtime of each of its files (rules edited in place count)."""
+    h = hashlib.sha256(f"{__version__}|{FORMAT}".encode())
+    stack = [str(_PACKAGE)]
+    while stack:
+        here = stack.pop()
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError:
+            continue
+        for e in entries:
+            if e.name == "__pycache__":
+                continue
+            if e.is_dir(follow_symlinks=False):
+                stack.append(e.path)
+            elif e.name.endswith((".py", ".yaml", ".json", ".html", ".md", ".css", ".txt")):
+                try:
+                    st = e.stat()
+                except OSError:
+                    continue
+                h.update(f"{e.path}|{st.st_size}|{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def manifest(unit_dir: Path) -> list[str] | None:
+    """Every file under the unit folder with its lstat (and its target's stat for a link), one line each, sorted;
+    None when the folder holds a link to a folder (what lies behind it is not walked: such a unit is always checked
+    afresh). Folders are told by the directory entry's type, so only files cost a system call."""
+    out: list[str] = []
+    base = str(unit_dir)
+    cut = len(base) + 1
+    stack = [base]
+    while stack:
+        here = stack.pop()
+        try:
+            it = os.scandir(here)
+        except OSError as err:
+            out.append(f"{here[cut:]!r} unreadable {err.errno}")
+            continue
+        with it:
+            for e in it:
+                try:
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append(e.path)
+                        continue
+                    st = e.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                row = f"{e.path[cut:]!r} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_mode}"
+                if statmod.S_ISLNK(st.st_mode):
+                    try:
+                        target = os.stat(e.path)
+                    except OSError:
+                        row += " dangling"
+                    else:
+                        if statmod.S_ISDIR(target.st_mode):
+                            return None
+                        row += (f" -> {os.path.realpath(e.path)!r} {target.st_size} {target.st_mtime_ns} "
+                                f"{target.st_ctime_ns} {target.st_ino} {target.st_mode}")
+                out.append(row)
+    out.sort()
+    return out
+
+
+class ResultCache:
+    """The cached results of the units of one repository, for one as-of date and one gongkai."""
+
+    def __init__(self, root: Path, settings_path: str | None, timing: Any, as_of: dt.date,
+                 context: tuple = ()) -> None:
+        """`context`: anything else of the repository the units' results depend on (the settings file used,
+        the templates folder), as plain values."""
+        self.root = os.path.realpath(root)
+        settings = b""
+        if settings_path is not None:
+            try:
+                settings = (Path(root) / settings_path).read_bytes()
+            except OSError:
+                settings = b"\0unreadable"
+        self.base = hashlib.sha256("\n".join((
+            str(FORMAT), __version__, _code_fingerprint(), self.root, as_of.isoformat(), str(settings_path),
+            hashlib.sha256(settings).hexdigest(), repr(timing), repr(context))).encode("utf-8", "surrogateescape")
+        ).hexdigest()
+        self.dir = cache_dir()
+
+    def key(self, unit_id: str, unit_dir: Path) -> str | None:
+        """The unit's key now, or None when it cannot be cached."""
+        files = manifest(unit_dir)
+        if files is None:
+            return None
+        h = hashlib.sha256(f"{self.base}\n{unit_id!r}\n".encode("utf-8", "surrogateescape"))
+        h.update("\n".join(files).encode("utf-8", "surrogateescape"))
+        return h.hexdigest()
+
+    def _path(self, unit_id: str) -> Path:
+        name = hashlib.sha256(f"{self.root}|{unit_id}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        return self.dir / f"{name}.json"
+
+    def get(self, unit_id: str, key: str | None) -> tuple[tuple[str, str, tuple[str, ...]], list[Problem]] | None:
+        """(unit id, name, unknown paths) and the problems stored under `key`, or None (missing, stale, damaged)."""
+        if key is None:
+            return None
+        from gongkai.cache import read_sealed
+
+        body = read_sealed(self._path(unit_id), HEADER)
+        if body is None:
+            return None
+        try:
+            data = json.loads(body)
+            if data["key"] != key:
+                return None
+            uid, name, unknown = data["unit"]
+            summary = (_str(uid), _str(name), tuple(_str(u) for u in unknown))
+            problems = [Problem(_str(u), _str(p), _loc(line), _loc(col), _str(code), _severity(sev),
+                                Msg(_str(m[0]), _str(m[1])), Msg(_str(b[0]), _str(b[1])))
+                        for u, p, line, col, code, sev, m, b in data["problems"]]
+            return summary, problems
+        except Exception:  # noqa: BLE001 - a damaged or foreign cache: check afresh
+            return None
+
+    def put(self, unit_id: str, key: str | None, summary: tuple[str, str, tuple[str, ...]],
+            problems: list[Problem]) -> None:
+        if key is None:
+            return
+        from gongkai.cache import write_sealed
+
+        data = {"key": key, "unit": list(summary),
+                "problems": [[p.unit, p.path, p.line, p.column, p.code, p.severity, list(p.message), list(p.basis)]
+                             for p in problems]}
+        write_sealed(self._path(unit_id), HEADER, json.dumps(data, separators=(",", ":")).encode("ascii"))
+
+
+def _str(value: object) -> str:
+    if type(value) is not str:
+        raise ValueError("not a string")
+    return value
+
+
+def _loc(value: object) -> int | None:
+    if value is not None and type(value) is not int:
+        raise ValueError("not a line or column")
+    return value
+
+
+def _severity(value: object) -> str:
+    if value not in SEVERITIES:
+        raise ValueError("not a severity")
+    return _str(value)

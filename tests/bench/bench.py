@@ -1,0 +1,209 @@
+"""Benchmark: gongkai on a synthetic county, every figure a ratio to PyYAML reading the same files in the same run.
+
+Run (a few minutes on 2 cores; --units scales it down):
+
+    python tests/bench/bench.py [--units 300] [--keep DIR] [--repeat 1] [--json]
+
+The county is built by tests/bench/county.py (300 units ≈ 39,000 files: ≈ 19,000 YAML files and their photos).
+Each command runs in a fresh interpreter (`python -m gongkai ...`) under a small watcher process that reports the
+command's wall time and peak memory (getrusage(RUSAGE_CHILDREN).ru_maxrss: the largest of the command and its
+worker processes). The baseline is loading every YAML file with `yaml.load(f, Loader=yaml.CSafeLoader)` in one
+process, the floor of any PyYAML-based tool; `yaml.compose` (the node tree only) is printed for reference.
+
+Measured: `check` cold (an empty cache, which it fills), warm (nothing changed), after one changed file, and with
+--no-cache; `overdue --format json`; `render`; and `check` of one village (≈150 files) including interpreter
+start-up. The cold, warm, changed and --no-cache runs must print byte-identical JSON (exit 1 otherwise).
+Targets (issue 11) are printed next to each figure; --strict exits 1 when one is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+
+from county import build_county  # noqa: E402
+
+AS_OF = "2024-12-31"
+
+READER = r"""
+import sys, time, resource, yaml
+files = [l for l in sys.stdin.read().split("\n") if l]
+t = time.perf_counter()
+for f in files:
+    with open(f, "rb") as fh:
+        yaml.load(fh, Loader=yaml.CSafeLoader)
+load = time.perf_counter() - t
+t = time.perf_counter()
+for f in files:
+    with open(f, "rb") as fh:
+        yaml.compose(fh, Loader=yaml.CSafeLoader)
+compose = time.perf_counter() - t
+print(load, compose, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+WATCH = r"""
+import resource, subprocess, sys, time
+t = time.perf_counter()
+with open(sys.argv[1], "wb") as out:
+    rc = subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.DEVNULL).returncode
+print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)
+"""
+
+# name: (target ratio to the yaml.load baseline, or None)
+TARGETS = {"check cold": 0.8, "check warm": 0.1, "check one changed": 0.15, "check --no-cache": 0.8,
+           "overdue --format json": None, "render": 1.5}
+MEMORY_MIB = 1024
+VILLAGE_S = 0.3
+
+
+def measure(cmd: list[str], env: dict[str, str], out: Path, repeat: int = 1) -> tuple[float, float, int]:
+    """Median wall seconds, peak RSS in MiB and exit code of `cmd` run `repeat` times, each in a fresh process."""
+    walls, rss, rc = [], 0, 0
+    for _ in range(repeat):
+        res = subprocess.run([sys.executable, "-c", WATCH, str(out), *cmd], env=env, capture_output=True, text=True,
+                             check=True)
+        wall, peak, rc_s = res.stdout.split()
+        walls.append(float(wall))
+        rss = max(rss, int(peak))
+        rc = int(rc_s)
+    return statistics.median(walls), rss / 1024, rc
+
+
+def yaml_files(county: Path) -> list[str]:
+    return sorted(str(p) for p in county.rglob("*.yaml"))
+
+
+def run(units: int, keep: Path | None, repeat: int, village_repeat: int) -> dict:
+    work = keep or Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
+    scratch = Path(tempfile.mkdtemp(prefix="gongkai-bench-out-"))
+    try:
+        county = work / "county"
+        if not (county / "gongkai.yaml").is_file():
+            shutil.rmtree(county, ignore_errors=True)
+            build_county(county, units)
+        files = yaml_files(county)
+        for path in county.rglob("*"):  # every file in the page cache first: no command pays the disk for the others
+            if path.is_file():
+                path.read_bytes()
+        py = sys.executable
+        env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               "GONGKAI_CACHE_DIR": str(scratch / "cache"), "PYTHONHASHSEED": "0"}
+        env.pop("GONGKAI_NO_CACHE", None)
+        env.pop("CI", None)
+        # compiled bytecode, as a pip install has it (PYTHONDONTWRITEBYTECODE would recompile every module per run)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+        subprocess.run([py, "-c", "import gongkai.lean, gongkai.check, gongkai.results, gongkai.obligations, "
+                        "gongkai.rules, gongkai.report.check, gongkai.cli, gongkai.render, gongkai.overdue, "
+                        "gongkai.report.overdue_formats"], env=env, check=True)
+        base = subprocess.run([py, "-c", READER], input="\n".join(files), env=env, capture_output=True, text=True,
+                              check=True).stdout.split()
+        load_s, compose_s, base_rss = float(base[0]), float(base[1]), int(base[2]) / 1024
+        gk = [py, "-m", "gongkai"]
+        check = [*gk, "check", str(county), "--as-of", AS_OF, "--format", "json"]
+        rows: dict[str, tuple[float, float, int]] = {}
+        outs: dict[str, bytes] = {}
+
+        def step(name: str, cmd: list[str], n: int = 1) -> None:
+            out = scratch / (name.replace(" ", "_") + ".out")
+            rows[name] = measure(cmd, env, out, n)
+            outs[name] = out.read_bytes()
+
+        step("check cold", check)
+        step("check warm", check, repeat)
+        changed = next(p for p in sorted(county.rglob("finance-1.yaml")))
+        original = changed.read_bytes()
+        try:
+            changed.write_bytes(original + b"# changed by the benchmark\n")
+            step("check one changed", check, 1)
+        finally:
+            changed.write_bytes(original)
+        step("check --no-cache", [*check, "--no-cache"])
+        step("overdue --format json", [*gk, "overdue", str(county), "--as-of", AS_OF, "--format", "json"], repeat)
+        step("render", [*gk, "render", str(county), "--as-of", AS_OF, "--out", str(scratch / "site")])
+        village = next(p for p in sorted(county.iterdir()) if (p / "unit.yaml").is_file() and "shequ" not in p.name)
+        village_files = sum(1 for p in village.rglob("*") if p.is_file())
+        village_s, _, _ = measure([*gk, "check", str(village), "--as-of", AS_OF], env, scratch / "village.out",
+                                  village_repeat)
+        identical = len({outs[k] for k in ("check cold", "check warm", "check one changed", "check --no-cache")}) == 1
+        report = {
+            "units": units, "files": sum(1 for p in county.rglob("*") if p.is_file()), "yaml_files": len(files),
+            "machine": {"nproc": os.cpu_count(), "python": sys.version.split()[0], "platform": sys.platform},
+            "baseline_yaml_load_s": round(load_s, 3), "yaml_compose_s": round(compose_s, 3),
+            "compose_over_load": round(compose_s / load_s, 2), "baseline_peak_mib": round(base_rss, 1),
+            "commands": {name: {"seconds": round(s, 3), "ratio": round(s / load_s, 3), "peak_mib": round(m, 1),
+                                "exit": rc, "target": TARGETS.get(name)}
+                         for name, (s, m, rc) in rows.items()},
+            "village": {"files": village_files, "seconds": round(village_s, 3), "target_s": VILLAGE_S},
+            "json_identical": identical,
+        }
+        return report
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def verdicts(report: dict) -> list[tuple[str, bool]]:
+    out = []
+    for name, row in report["commands"].items():
+        if row["target"] is not None:
+            out.append((f"{name} ≤ {row['target']}× baseline", row["ratio"] <= row["target"]))
+    peak = max(row["peak_mib"] for row in report["commands"].values())
+    out.append((f"peak memory < {MEMORY_MIB} MiB", peak < MEMORY_MIB))
+    out.append((f"one village < {VILLAGE_S} s", report["village"]["seconds"] < VILLAGE_S))
+    out.append(("cold, warm, changed and --no-cache JSON byte-identical", report["json_identical"]))
+    return out
+
+
+def text(report: dict) -> str:
+    m = report["machine"]
+    lines = [f"county: {report['units']} units, {report['files']} files ({report['yaml_files']} YAML); "
+             f"{m['nproc']} CPUs, Python {m['python']}",
+             f"baseline yaml.load (CSafeLoader): {report['baseline_yaml_load_s']:.2f} s, peak "
+             f"{report['baseline_peak_mib']:.0f} MiB; yaml.compose floor {report['yaml_compose_s']:.2f} s "
+             f"({report['compose_over_load']}× load)",
+             f"{'command':<24}{'seconds':>9}{'× load':>9}{'target':>8}{'peak MiB':>10}{'exit':>6}"]
+    for name, row in report["commands"].items():
+        target = f"{row['target']}" if row["target"] is not None else "-"
+        lines.append(f"{name:<24}{row['seconds']:>9.2f}{row['ratio']:>9.3f}{target:>8}{row['peak_mib']:>10.0f}"
+                     f"{row['exit']:>6}")
+    v = report["village"]
+    lines.append(f"one village ({v['files']} files), with interpreter start-up: {v['seconds']:.3f} s "
+                 f"(target < {v['target_s']} s)")
+    for what, ok in verdicts(report):
+        lines.append(f"{'met ' if ok else 'MISS'}  {what}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--units", type=int, default=300, help="units in the county (default 300, ≈ 39,000 files)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of the warm check and overdue (median)")
+    ap.add_argument("--village-repeat", type=int, default=5, help="runs of the one-village check (median)")
+    ap.add_argument("--keep", type=Path, default=None, help="build the county under DIR/county and keep it")
+    ap.add_argument("--json", action="store_true", help="print the report as JSON")
+    ap.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = ap.parse_args(argv)
+    report = run(args.units, args.keep, args.repeat, args.village_repeat)
+    sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n" if args.json else text(report))
+    if not report["json_identical"]:
+        return 1
+    if args.strict and not all(ok for _, ok in verdicts(report)):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

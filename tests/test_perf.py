@@ -1,0 +1,312 @@
+"""Issue 11: the lean start of `gongkai check`, the per-unit results cache, indexed obligations, the progress bar,
+and a smoke run of the benchmark (tests/bench) on a tiny county."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import gongkai.cli  # noqa: F401 - registers the commands
+from gongkai import check as check_mod
+from gongkai import lean, progress
+from gongkai import repo as repo_mod
+from gongkai.cli.app import app
+from gongkai.obligations import KEYS, _Published
+from gongkai.results import HEADER, ResultCache
+
+REPO = Path(__file__).resolve().parent.parent
+TOWN = REPO / "examples" / "huayuankou"
+AS_OF = "2024-12-31"
+runner = CliRunner()
+
+
+def gk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    return subprocess.run([sys.executable, "-X", "importtime", "-m", "gongkai", *args], capture_output=True,
+                          text=True, env=full, cwd=REPO)
+
+
+# ---------------------------------------------------------------- lean start
+
+
+def test_check_imports_no_typer_nor_output_libraries(tmp_path: Path) -> None:
+    r = gk("check", str(TOWN / "dongzhuang"), "--as-of", AS_OF, env={"GONGKAI_CACHE_DIR": str(tmp_path)})
+    imported = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+    assert "gongkai.check" in imported
+    for heavy in ("typer", "pydantic", "click", "jinja2", "markdown_it", "segno", "rich", "gongkai.mail",
+                  "gongkai.render", "smtplib"):
+        assert heavy not in imported, heavy
+    typer_way = runner.invoke(app, ["check", str(TOWN / "dongzhuang"), "--as-of", AS_OF])
+    assert r.returncode == typer_way.exit_code
+    assert r.stdout == typer_way.stdout
+
+
+def test_lean_parser_leaves_everything_else_to_typer() -> None:
+    assert lean.parse_check(["--help"]) is None
+    assert lean.parse_check(["--format", "xml"]) is None
+    assert lean.parse_check(["--jobs", "0"]) is None
+    assert lean.parse_check(["-j", "two"]) is None
+    assert lean.parse_check(["a", "b"]) is None
+    assert lean.parse_check(["--as-of"]) is None
+    assert lean.parse_check(["--bogus"]) is None
+    got = lean.parse_check(["town", "--as-of=2024-12-31", "--strict", "-j", "2", "--format", "json", "--lang", "en"])
+    assert got == {"path": Path("town"), "as_of": "2024-12-31", "fmt": "json", "strict": True, "no_cache": False,
+                   "jobs": 2, "lang": "en"}
+
+
+@pytest.mark.parametrize("args", [["nowhere"], [str(TOWN), "--as-of", "2024-13-01"], [str(TOWN), "--lang", "fr"],
+                                  [str(TOWN), "--format", "xml"], [str(TOWN), "--jobs", "0"]])
+def test_lean_and_typer_fail_alike(args: list[str]) -> None:
+    r = gk("check", *args)
+    typer_way = runner.invoke(app, ["check", *args])
+    assert r.returncode == typer_way.exit_code == 2
+    said = [line for line in r.stderr.splitlines() if not line.startswith("import time:")]
+    assert said and "Traceback" not in r.stderr
+    if args[0] == "nowhere" or "--as-of" in args or "--lang" in args:  # ours: one line, the same either way
+        assert len(said) == 1 and said[0].startswith("gongkai") and said[0] in typer_way.output
+    else:  # Typer's own usage error, as before
+        assert "Usage:" in r.stderr
+
+
+# ---------------------------------------------------------------- results cache
+
+
+def copy_town(tmp_path: Path) -> Path:
+    root = tmp_path / "town"
+    shutil.copytree(TOWN, root)
+    return root
+
+
+def check_json(root: Path, *extra: str) -> tuple[int, str]:
+    r = runner.invoke(app, ["check", str(root), "--as-of", AS_OF, "--format", "json", *extra])
+    return r.exit_code, r.stdout
+
+
+def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    real = repo_mod.load_unit
+
+    def spy(root, unit_dir, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(unit_dir.name)
+        return real(root, unit_dir, *args, **kwargs)
+
+    monkeypatch.setattr(repo_mod, "load_unit", spy)
+    return seen
+
+
+def test_warm_run_reads_no_unit_and_prints_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    root = copy_town(tmp_path)
+    fresh = check_json(root, "--no-cache")
+    assert not (tmp_path / "cache" / "results").exists()  # --no-cache writes nothing
+    loads = count_loads(monkeypatch)
+    assert check_json(root) == fresh  # cold: fills the cache
+    assert len(loads) == 5
+    loads.clear()
+    assert check_json(root) == fresh  # warm: nothing read
+    assert loads == []
+    stored = list((tmp_path / "cache" / "results").glob("*.json"))
+    assert len(stored) == 5
+    body = stored[0].read_bytes()
+    assert body.startswith(HEADER) and json.loads(body[len(HEADER) + 32:])["key"]  # data only: JSON, not pickle
+
+
+def test_one_changed_file_rechecks_only_its_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    root = copy_town(tmp_path)
+    check_json(root)
+    loads = count_loads(monkeypatch)
+    rec = root / "xiwang" / "records" / "2024" / "q1" / "finance-2.yaml"
+    if not rec.exists():
+        rec = next((root / "xiwang" / "records").rglob("*.yaml"))
+    rec.write_text(rec.read_text(encoding="utf-8").replace("published:", "published: 2024-02-30\nx_published:", 1),
+                   encoding="utf-8")
+    code, out = check_json(root)
+    assert loads == ["xiwang"]
+    assert (code, out) == check_json(root, "--no-cache")
+    assert any(p["code"] in ("date", "schema") and p["path"] == rec.relative_to(root).as_posix()
+               for p in json.loads(out)["problems"])
+
+
+def test_a_changed_photo_is_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Evidence digests are part of the results: a photo replaced by another posting's photo is reported."""
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    root = copy_town(tmp_path)
+    before = check_json(root)
+    assert "evidence-reused" not in before[1]
+    ev = root / "dongzhuang" / "evidence" / "2024"
+    (ev / "q2" / "finance-2.jpg").write_bytes((ev / "q1" / "finance-2.jpg").read_bytes())
+    after = check_json(root)
+    assert "evidence-reused" in after[1]
+    assert after == check_json(root, "--no-cache")
+
+
+def test_as_of_and_settings_are_part_of_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    root = copy_town(tmp_path)
+    check_json(root)
+    other_day = runner.invoke(app, ["check", str(root), "--as-of", "2024-06-30", "--format", "json"]).stdout
+    assert other_day == runner.invoke(app, ["check", str(root), "--as-of", "2024-06-30", "--format", "json",
+                                            "--no-cache"]).stdout
+    settings = root / "gongkai.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "rules:\n  quarterly_days: 1\n", encoding="utf-8")
+    assert check_json(root) == check_json(root, "--no-cache")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncate", "flip", "foreign"])
+def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           damage: str) -> None:
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    root = copy_town(tmp_path)
+    fresh = check_json(root, "--no-cache")
+    check_json(root)
+    for path in (tmp_path / "cache" / "results").glob("*.json"):
+        body = path.read_bytes()
+        if damage == "garbage":
+            path.write_bytes(b"\x80\x04not json")
+        elif damage == "truncate":
+            path.write_bytes(body[: len(body) // 2])
+        elif damage == "flip":  # one character changed, the old MAC kept: still JSON, no longer ours
+            at = body.index(b'"unit":[') + len(b'"unit":[') + 1
+            path.write_bytes(body[:at] + (b"X" if body[at:at + 1] != b"X" else b"Y") + body[at + 1:])
+        else:  # well formed, but sealed under another user's key
+            (tmp_path / "cache" / "key").chmod(0o600)
+            path.write_bytes(HEADER + b"\0" * 32 + body[len(HEADER) + 32:])
+    loads = count_loads(monkeypatch)
+    assert check_json(root) == fresh
+    assert len(loads) == 5  # every unit checked afresh
+    loads.clear()
+    assert check_json(root) == fresh and loads == []  # and the cache rebuilt
+
+
+def test_results_cache_refuses_values_of_the_wrong_type(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    from gongkai.problem import Msg, Problem
+
+    cache = ResultCache(TOWN, "gongkai.yaml", repo_mod.Timing(), dt.date(2024, 12, 31))
+    key = cache.key("dongzhuang", TOWN / "dongzhuang")
+    assert key is not None
+    good = Problem("dongzhuang", "a.yaml", 1, 2, "date", "error", Msg("甲", "a"), Msg("乙", "b"))
+    cache.put("dongzhuang", key, ("dongzhuang", "东庄村", ()), [good])
+    assert cache.get("dongzhuang", key) == (("dongzhuang", "东庄村", ()), [good])
+    assert cache.get("dongzhuang", "another key") is None
+    bad = Problem("dongzhuang", "a.yaml", "1", 2, "date", "fatal", Msg("甲", "a"), Msg("乙", "b"))  # type: ignore[arg-type]
+    cache.put("dongzhuang", key, ("dongzhuang", "东庄村", ()), [bad])
+    assert cache.get("dongzhuang", key) is None
+
+
+# ---------------------------------------------------------------- indexed obligations
+
+
+def test_indexed_lookups_equal_the_scan() -> None:
+    layout = repo_mod.discover(TOWN)
+    matchers = {
+        "period": lambda key: lambda r: r.item == key[0] and r.period == key[1] and not r.project,
+        "event": lambda key: lambda r: r.event == key,
+        "phase": lambda key: lambda r: r.project == key[0] and r.phase == key[1],
+        "during": lambda key: lambda r: r.project == key[0] and r.phase == "during" and r.period == key[1],
+    }
+    asked = 0
+    for d in layout.unit_dirs:
+        unit = layout.load_unit(d)
+        for day in (dt.date(2024, 3, 1), dt.date(2024, 12, 31)):
+            pub = _Published(unit, day)
+            for index, keyfn in KEYS.items():
+                for rec in unit.records.values():
+                    key = keyfn(rec)
+                    if key is None:
+                        continue
+                    asked += 1
+                    assert pub.first_by(index, key) is pub.first(matchers[index](key))
+    assert asked > 100
+
+
+# ---------------------------------------------------------------- progress
+
+
+def test_progress_only_on_a_terminal_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert progress.wanted(json_output=False)
+    assert not progress.wanted(json_output=True)
+    monkeypatch.setenv("CI", "true")
+    assert not progress.wanted(json_output=False)
+    monkeypatch.delenv("CI")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert not progress.wanted(json_output=False)
+
+
+def test_progress_counts_every_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    events: list[object] = []
+
+    class Spy:
+        def start(self, total: int) -> None:
+            events.append(("start", total))
+
+        def advance(self) -> None:
+            events.append("advance")
+
+    layout = repo_mod.discover(TOWN)
+    check_mod.check_layout(layout, dt.date(2024, 12, 31), use_cache=True, jobs=1, progress=Spy())
+    assert events == [("start", 5)] + ["advance"] * 5
+    events.clear()
+    check_mod.check_layout(layout, dt.date(2024, 12, 31), use_cache=True, jobs=1, progress=Spy())
+    assert events == []  # all from the cache: nothing to show
+
+
+def test_the_bar_appears_only_in_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [0.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
+    with progress.Bar("checking") as quick:
+        quick.start(300)
+        for _ in range(300):
+            quick.advance()
+        assert quick.bar is None  # done within DELAY: no bar, rich not needed
+    with progress.Bar("checking") as slow:
+        slow.start(300)
+        slow.advance()
+        clock[0] = progress.DELAY + 1
+        slow.advance()
+        assert slow.bar is not None and slow.bar.tasks[0].completed == 2
+    assert slow.bar is None  # closed, and transient: nothing left on the terminal
+    with progress.Bar("checking") as village:
+        village.start(1)
+        clock[0] += 10
+        village.advance()
+        assert village.bar is None
+
+
+def test_no_progress_in_a_pipe(tmp_path: Path) -> None:
+    r = gk("check", str(TOWN), "--as-of", AS_OF, env={"GONGKAI_CACHE_DIR": str(tmp_path)})
+    said = [line for line in r.stderr.splitlines() if not line.startswith("import time:")]
+    assert said == []
+
+
+# ---------------------------------------------------------------- the benchmark itself
+
+
+def test_benchmark_smoke(tmp_path: Path) -> None:
+    """The generator and the runner, on 3 units: every figure is there and the JSON of cold, warm, one changed
+    file and --no-cache runs is byte-identical (the full county: python tests/bench/bench.py)."""
+    r = subprocess.run([sys.executable, str(REPO / "tests" / "bench" / "bench.py"), "--units", "3",
+                        "--village-repeat", "1", "--json", "--keep", str(tmp_path)],
+                       capture_output=True, text=True, env={**os.environ, "GONGKAI_CACHE_DIR": str(tmp_path / "c")})
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["json_identical"] is True
+    assert report["units"] == 3 and report["yaml_files"] > 150
+    assert set(report["commands"]) == {"check cold", "check warm", "check one changed", "check --no-cache",
+                                       "overdue --format json", "render"}
+    for row in report["commands"].values():
+        assert row["seconds"] > 0 and row["peak_mib"] > 0 and row["exit"] in (0, 1)
+    assert report["baseline_yaml_load_s"] > 0 and report["yaml_compose_s"] > 0
