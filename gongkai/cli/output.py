@@ -7,6 +7,7 @@ from pathlib import Path
 
 from gongkai.cli.common import CannotRun
 from gongkai.problem import Msg, msg
+from gongkai.report.safe import visible
 
 
 def write(text: str, output: Path | None) -> None:
@@ -28,7 +29,9 @@ def write(text: str, output: Path | None) -> None:
 
 
 def say(message: Msg, lang: str) -> None:
-    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + message.get(lang) + "\n")
+    """One message for people, on stderr. A server's answer, a name or a path can hold anything: one line, no
+    terminal sequences."""
+    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + visible(message.get(lang)) + "\n")
     sys.stderr.flush()
 
 

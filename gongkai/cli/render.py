@@ -21,6 +21,7 @@ from gongkai.cli.common import (
     lang_of,
     load_repository,
 )
+from gongkai.cli.output import note_broken
 from gongkai.problem import Msg, msg
 
 
@@ -70,11 +71,7 @@ def render(
         sys.stderr.write(shown(("gongkai：" if language == "zh" else "gongkai: ") + w.get(language)) + "\n")
     for w in result.withheld:
         sys.stderr.write(shown(withheld_line(w, language)) + "\n")
-    errors = repo.files_with_errors()
-    if errors:
-        note = msg("注意：有 {n} 个文件错误，相关内容可能不全；请先运行 gongkai check",
-                   "note: {n} file errors; some content may be missing. Run gongkai check first", n=errors)
-        sys.stderr.write(("gongkai：" if language == "zh" else "gongkai: ") + note.get(language) + "\n")
+    note_broken(repo, language)
     for sheet in result.sheets:
         sys.stdout.write(str(out / sheet) + "\n")
     done = msg("已生成 {n} 个文件（{c} 个有变化）到 {o}；公开栏版面 {s} 份",
