@@ -18,6 +18,7 @@ from gongkai.cli.common import (
     EXIT_OK,
     LANG,
     PATH_ARG,
+    UNITS,
     CannotRun,
     as_of_date,
     command,
@@ -39,8 +40,7 @@ def overdue(
     within: int | None = typer.Option(
         None, "--within", metavar="DAYS",
         help="把 DAYS 天内到期的事项列为即将到期（默认：各单位的 due_soon_days，14） / due soon = due within DAYS"),
-    unit: list[str] | None = typer.Option(
-        None, "--unit", metavar="ID", help="只看这个单位（文件夹名或单位名称），可重复 / only this unit (repeatable)"),
+    unit: list[str] | None = UNITS,
     fmt: str = typer.Option(
         "table", "--format", "-f", metavar="FORMAT",
         help="table | md | html | json | csv（UTF-8 带 BOM，Excel 可直接打开）| email（RFC 5322，可接 sendmail -t）"),
