@@ -49,12 +49,20 @@ def as_of_date(value: str | None, timezone: str | None) -> dt.date:
 _RUN = {"lang": "zh", "quiet": False}  # of the command being run (set by @command): how to say notes on stderr
 
 
+def say(message: Msg, lang: str) -> None:
+    """One message for people, on stderr: stdout stays machine-clean. A path, a name or a server's answer in it
+    can hold anything: shown as one line, with no terminal sequence."""
+    from gongkai.report.safe import visible
+
+    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + visible(message.get(lang)) + "\n")
+    sys.stderr.flush()
+
+
 def note(message: Msg) -> None:
-    """One line for people on stderr (never with --quiet): stdout stays machine-clean."""
+    """`say`, in the language of the command being run, never with --quiet."""
     if _RUN["quiet"]:
         return
-    lang = str(_RUN["lang"])
-    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + message.get(lang) + "\n")
+    say(message, str(_RUN["lang"]))
 
 
 def discover_units(path: Path):  # type: ignore[no-untyped-def]
@@ -105,9 +113,7 @@ def load_repository(path: Path, use_cache: bool = False):  # type: ignore[no-unt
 
 
 def fail(message: Msg, lang: str, code: int = EXIT_CANNOT_RUN) -> typer.Exit:
-    from gongkai.report.safe import visible  # a path or a name in the message: one line, no terminal sequence
-
-    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + visible(message.get(lang)) + "\n")
+    say(message, lang)
     return typer.Exit(code)
 
 

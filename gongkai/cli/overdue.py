@@ -24,8 +24,9 @@ from gongkai.cli.common import (
     command,
     lang_of,
     load_repository,
+    say,
 )
-from gongkai.cli.output import note_broken, say, write
+from gongkai.cli.output import note_broken, write
 from gongkai.problem import Msg, msg
 from gongkai.report.safe import shown, visible
 

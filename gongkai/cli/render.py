@@ -20,8 +20,9 @@ from gongkai.cli.common import (
     command,
     lang_of,
     load_repository,
+    say,
 )
-from gongkai.cli.output import note_broken, say
+from gongkai.cli.output import note_broken
 from gongkai.problem import Msg, msg
 from gongkai.report.safe import visible
 
@@ -78,7 +79,7 @@ def render(
     done = msg("已生成 {n} 个文件（{c} 个有变化）到 {o}；公开栏版面 {s} 份",
                "rendered {n} files ({c} changed) into {o}; {s} board sheets",
                n=len(result.files), c=len(result.changed), o=out, s=len({f.rsplit('.', 1)[0] for f in result.sheets}))
-    sys.stderr.write(("gongkai：" if language == "zh" else "gongkai: ") + done.get(language) + "\n")
+    say(done, language)
     raise typer.Exit(EXIT_FOUND if result.blocked else EXIT_OK)
 
 
