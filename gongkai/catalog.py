@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from gongkai.problem import Msg
+
 KINDS = ("village", "community")
 CATEGORIES = ("system", "affairs", "finance")
 CATEGORY_ZH = {"system": "制度类", "affairs": "事务类", "finance": "财务类"}
@@ -18,6 +20,15 @@ KIND_ZH = {"village": "村", "community": "社区"}
 DISCLOSURE_ZH = {"village": "村务公开", "community": "居务公开"}
 SCHEDULE_ZH = {"standing": "长期公开", "quarterly": "每季度", "monthly": "每月", "immediate": "即时公开",
                "phased": "分阶段公开"}
+
+
+def disclosure(kinds: set[str | None]) -> Msg:
+    """村务公开 for villages only, 居务公开 for communities only, 村（居）务公开 for a town with both (or none known)."""
+    if kinds == {"village"}:
+        return Msg("村务公开", "Village affairs disclosure")
+    if kinds == {"community"}:
+        return Msg("居务公开", "Community affairs disclosure")
+    return Msg("村（居）务公开", "Village and community affairs disclosure")
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,8 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -313,14 +311,9 @@ def write_sqlite(path: Path, data: dict[str, list[tuple]]) -> None:
 
 def csv_bytes(header: list[str], rows: list[tuple]) -> bytes:
     """UTF-8 with a BOM and CRLF, for Excel; cells Excel would run as a formula are prefixed with '."""
-    from gongkai.report.overdue_formats import _csv_safe
+    from gongkai.report.tabular import excel_csv
 
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
-    for row in rows:
-        w.writerow(["" if v is None else _csv_safe(v) if isinstance(v, str) else v for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return excel_csv(header, rows).encode("utf-8")
 
 
 def _is_our_folder(path: Path) -> bool:

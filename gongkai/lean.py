@@ -55,8 +55,7 @@ def note(message: Msg) -> None:
     """One line for people on stderr (never with --quiet): stdout stays machine-clean."""
     if _RUN["quiet"]:
         return
-    lang = str(_RUN["lang"])
-    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + message.get(lang) + "\n")
+    say(message, str(_RUN["lang"]))
 
 
 def discover_units(path: Path):  # type: ignore[no-untyped-def]
@@ -104,6 +103,7 @@ def say(message: Msg, lang: str) -> None:
     from gongkai.report.safe import visible  # a path or a name in the message: one line, no terminal sequence
 
     sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + visible(message.get(lang)) + "\n")
+    sys.stderr.flush()
 
 
 def internal_error(e: Exception) -> Msg:

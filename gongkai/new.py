@@ -7,6 +7,7 @@ the opening balance of a finance statement from the previous period's record. No
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -119,26 +120,24 @@ def last_ended(schedule: str | None, as_of: dt.date) -> S.Period:
 
 def previous_statement(unit: UnitData, item: str, period: S.Period, project: str | None = None) -> tuple[Record, Statement] | None:
     """The statement of the same item (and project) whose period ends the day before `period` starts."""
-    gone = superseded(unit.records)
     day_before = period.start - dt.timedelta(days=1)
-    for rid, rec in sorted(unit.records.items()):
-        if rid in gone or rec.item != item or (rec.project or None) != (project or None):
-            continue
-        if rec.period is not None and rec.period.end == day_before and rec.finance is not None \
-                and rec.finance.closing_balance is not None:
-            return rec, rec.finance
-    return None
+    return _statement(unit, item, project, lambda p, st: p.end == day_before and st.closing_balance is not None)
 
 
 def next_statement(unit: UnitData, item: str, period: S.Period, project: str | None = None) -> tuple[Record, Statement] | None:
     """The statement of the same item (and project) whose period starts the day after `period` ends."""
-    gone = superseded(unit.records)
     day_after = period.end + dt.timedelta(days=1)
+    return _statement(unit, item, project, lambda p, st: p.start == day_after and st.opening_balance is not None)
+
+
+def _statement(unit: UnitData, item: str, project: str | None,
+               fits: Callable[[S.Period, Statement], bool]) -> tuple[Record, Statement] | None:
+    """The first current (not superseded) record of `item` and `project`, by record id, whose statement fits."""
+    gone = superseded(unit.records)
     for rid, rec in sorted(unit.records.items()):
         if rid in gone or rec.item != item or (rec.project or None) != (project or None):
             continue
-        if rec.period is not None and rec.period.start == day_after and rec.finance is not None \
-                and rec.finance.opening_balance is not None:
+        if rec.period is not None and rec.finance is not None and fits(rec.period, rec.finance):
             return rec, rec.finance
     return None
 

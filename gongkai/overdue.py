@@ -108,12 +108,9 @@ class Report:
     @property
     def disclosure(self) -> Msg:
         """村务公开, 居务公开, or 村（居）务公开 for a town with both."""
-        kinds = {s.kind for s in self.sections if s.kind}
-        if kinds == {"village"}:
-            return Msg("村务公开", "Village affairs disclosure")
-        if kinds == {"community"}:
-            return Msg("居务公开", "Community affairs disclosure")
-        return Msg("村（居）务公开", "Village and community affairs disclosure")
+        from gongkai.catalog import disclosure
+
+        return disclosure({s.kind for s in self.sections if s.kind})
 
     def only(self, unit: str) -> Report:
         """The part a unit's own recipients get: that unit's section alone."""

@@ -122,12 +122,8 @@ class Status:
 
     @property
     def disclosure(self) -> Msg:
-        kinds = {u.kind for u in self.units if u.kind}
-        if kinds == {"village"}:
-            return Msg("村务公开", "village affairs disclosure")
-        if kinds == {"community"}:
-            return Msg("居务公开", "community affairs disclosure")
-        return Msg("村（居）务公开", "village and community affairs disclosure")
+        """村务公开, 居务公开, or 村（居）务公开 for a town with both (English capitalised, as a heading starts)."""
+        return catalog.disclosure({u.kind for u in self.units if u.kind})
 
 
 def column_labels(year: int, columns: str) -> list[str]:

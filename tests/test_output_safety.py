@@ -467,7 +467,7 @@ def test_an_address_with_a_line_break_is_refused_at_load_and_the_others_get_thei
     for args in (["-f", "email"], ["--dry-run"]):
         out = overdue(root, *args, clean=False)
         assert "Bcc" not in out.stdout and "evil" not in out.stdout
-        assert out.stderr == ("gongkai：注意：有 1 个文件有错误，其中的事项可能没有算进来；运行 gongkai check 查看\n"
+        assert out.stderr == ("gongkai：注意：有 1 个文件有错误，其中的内容可能没有算进来；运行 gongkai check 查看\n"
                               "gongkai：dongzhuang/unit.yaml:12:8：email 里有地址写错了，没有读入，不发给它；运行 gongkai check 查看\n")
     dry = overdue(root, "--dry-run", clean=False).stdout
     assert "收件人 minzhengban@huayuankou.example（全部单位）" in dry and "【东庄村（dongzhuang）：3项逾期" in dry

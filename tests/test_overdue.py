@@ -186,7 +186,7 @@ def test_csv_cell_never_becomes_a_formula(tmp_path: Path) -> None:
     write(root, {"dongzhuang/feedback/2024-07-11-x.yaml": "type: inquiry\nreceived: 2024-07-11\nsummary: =HYPERLINK(\"x\")\n"})
     raw = runner_invoke(str(root), "--as-of", AS_OF, "-f", "csv").stdout_bytes.decode("utf-8-sig")
     assert "'答复" not in raw and "=HYPERLINK" in raw  # the title starts with 答复, so it is safe as it is
-    from gongkai.report.overdue_formats import _csv_safe
+    from gongkai.report.tabular import csv_safe as _csv_safe
 
     assert _csv_safe("=1+1") == "'=1+1" and _csv_safe("-5") == "-5" and _csv_safe("@x") == "'@x"
 

@@ -12,7 +12,10 @@ from gongkai.cli.common import (
     AS_OF,
     EXIT_OK,
     LANG,
+    OUTPUT,
     PATH_ARG,
+    UNITS,
+    YEAR,
     CannotRun,
     as_of_date,
     command,
@@ -20,7 +23,6 @@ from gongkai.cli.common import (
     load_repository,
 )
 from gongkai.cli.output import choice, note_broken, write
-from gongkai.cli.status import YEAR
 
 FORMATS = ("table", "md", "ics")
 
@@ -30,15 +32,13 @@ FORMATS = ("table", "md", "ics")
 def calendar(
     path: Path = PATH_ARG,
     year: int | None = YEAR,
-    unit: list[str] | None = typer.Option(
-        None, "--unit", metavar="ID", help="只看这个单位（文件夹名或单位名称），可重复 / only this unit (repeatable)"),
+    unit: list[str] | None = UNITS,
     as_of: str | None = AS_OF,
     fmt: str = typer.Option("table", "--format", "-f", metavar="FORMAT",
                             help="table（默认）| md | ics（手机日历可导入，RFC 5545） / table, md or ics"),
     remind: int = typer.Option(3, "--remind", min=0, max=60, metavar="DAYS",
                                help="ics：到期前几天上午 9 点提醒（默认 3） / ics: remind DAYS before, at 09:00"),
-    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
-                                       help="写入文件，而不是屏幕 / write to FILE"),
+    output: Path | None = OUTPUT,
     lang: str | None = LANG,
 ) -> None:
     """全年的公开期限（方案、记录、事件、项目、答复、检查），按单位、按日期；可导出手机日历（ics）。

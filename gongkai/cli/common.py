@@ -26,6 +26,9 @@ from gongkai.problem import GongkaiError, Msg
 PATH_ARG = typer.Argument(Path("."), help="仓库或单位所在的文件夹（默认：当前文件夹） / repository or unit folder", show_default=False)
 AS_OF = typer.Option(None, "--as-of", help="按哪一天计算，如 2024-07-15（默认：今天） / the date to judge by (default: today)")
 LANG = typer.Option(None, "--lang", envvar="GONGKAI_LANG", help="zh（默认）或 en / message language")
+YEAR = typer.Option(None, "--year", min=1900, max=2999, help="哪一年（默认：--as-of 那一年） / the year (default: the --as-of year)")
+UNITS = typer.Option(None, "--unit", metavar="ID", help="只看这个单位（文件夹名或单位名称），可重复 / only this unit (repeatable)")
+OUTPUT = typer.Option(None, "--output", "-o", metavar="FILE", help="写入文件，而不是屏幕 / write to FILE")
 
 
 def load_repository(path: Path, use_cache: bool = False):  # type: ignore[no-untyped-def]

@@ -9,9 +9,19 @@ from pathlib import Path
 import typer
 
 from gongkai.cli.app import app
-from gongkai.cli.common import AS_OF, EXIT_OK, LANG, CannotRun, as_of_date, command, lang_of, load_repository
-from gongkai.cli.output import note_broken, say, write
-from gongkai.cli.status import YEAR
+from gongkai.cli.common import (
+    AS_OF,
+    EXIT_OK,
+    LANG,
+    YEAR,
+    CannotRun,
+    as_of_date,
+    command,
+    lang_of,
+    load_repository,
+    say,
+)
+from gongkai.cli.output import note_broken, write
 from gongkai.problem import msg
 
 REGISTER = "register"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from gongkai.cli.common import CannotRun
-from gongkai.problem import Msg, msg
+from gongkai.cli.common import CannotRun, say
+from gongkai.problem import msg
 
 
 def write(text: str, output: Path | None) -> None:
@@ -25,11 +25,6 @@ def write(text: str, output: Path | None) -> None:
     else:
         buffer.write(data)
         buffer.flush()
-
-
-def say(message: Msg, lang: str) -> None:
-    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + message.get(lang) + "\n")
-    sys.stderr.flush()
 
 
 def note_broken(repo, lang: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ unit, mail settings that cannot work), 3 when `--send` could not deliver (the re
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
@@ -19,12 +18,15 @@ from gongkai.cli.common import (
     EXIT_OK,
     LANG,
     PATH_ARG,
+    UNITS,
     CannotRun,
     as_of_date,
     command,
     lang_of,
     load_repository,
+    say,
 )
+from gongkai.cli.output import note_broken, write
 from gongkai.problem import Msg, msg
 from gongkai.report.safe import shown, visible
 
@@ -39,8 +41,7 @@ def overdue(
     within: int | None = typer.Option(
         None, "--within", metavar="DAYS",
         help="把 DAYS 天内到期的事项列为即将到期（默认：各单位的 due_soon_days，14） / due soon = due within DAYS"),
-    unit: list[str] | None = typer.Option(
-        None, "--unit", metavar="ID", help="只看这个单位（文件夹名或单位名称），可重复 / only this unit (repeatable)"),
+    unit: list[str] | None = UNITS,
     fmt: str = typer.Option(
         "table", "--format", "-f", metavar="FORMAT",
         help="table | md | html | json | csv（UTF-8 带 BOM，Excel 可直接打开）| email（RFC 5322，可接 sendmail -t）"),
@@ -81,10 +82,8 @@ def overdue(
     except UnknownUnit as e:
         raise CannotRun(e.message) from None
 
-    broken = repo.files_with_errors()
-    if broken and not quiet:
-        _say(msg("注意：有 {n} 个文件有错误，其中的事项可能没有算进来；运行 gongkai check 查看",
-                 "note: {n} files have errors and what they hold may be missing here; run gongkai check", n=broken), lg)
+    if not quiet:
+        note_broken(repo, lg)
 
     # mail settings are checked before anything is printed or sent: a setting that cannot work is exit 2
     email_settings = settings.email if settings else None
@@ -110,13 +109,13 @@ def overdue(
     skipped = mail.bad_addresses(report, config.town_to, override) if config is not None else []
     if skipped:
         for where, address in skipped:
-            _say(msg("邮件地址“{a}”（{w}）无效（含换行、控制字符或空格，或没有 @），不发给它",
+            say(msg("邮件地址“{a}”（{w}）无效（含换行、控制字符或空格，或没有 @），不发给它",
                      "the mail address '{a}' ({w}) is not valid (a line break, a control character or a space, or no @): "
                      "nothing is sent to it", a=address, w=where), lg)
     # ...and so is an address the loader refused (a line break: a forged header); `check` says what is wrong
     unread = _unread_addresses(repo, report) if config is not None and not override else []
     for where in unread:
-        _say(msg("{w}：email 里有地址写错了，没有读入，不发给它；运行 gongkai check 查看",
+        say(msg("{w}：email 里有地址写错了，没有读入，不发给它；运行 gongkai check 查看",
                  "{w}: an address under email is written wrong and was not read: nothing is sent to it; "
                  "run gongkai check", w=where), lg)
     missed = bool(skipped or unread)  # someone who should have had the mail will not get it
@@ -127,7 +126,7 @@ def overdue(
         text = mail.as_text(mail.compose(whole, config.sender, lg, prefix=config.subject_prefix,
                                          timezone=config.timezone))
         if not whole.recipients:
-            _say(Msg("注意：没有收件人（To），请用 --to 或在 gongkai.yaml 写 email.to",
+            say(Msg("注意：没有收件人（To），请用 --to 或在 gongkai.yaml 写 email.to",
                      "note: no recipients (To): use --to or set email.to in gongkai.yaml"), lg)
     else:
         text = render(report, fmt, lg)
@@ -135,7 +134,7 @@ def overdue(
     exit_code = EXIT_FOUND if report.overdue or report.unknown else EXIT_OK
 
     if not send:
-        _write(text, output)
+        write(text, output)
         raise typer.Exit(exit_code)
 
     assert config is not None
@@ -145,53 +144,53 @@ def overdue(
 
     if dry_run:
         if output is not None:
-            _write(text, output)
+            write(text, output)
         if not outgoing and not missed:
-            _say(_nothing_to_send(report), lg)
-        _write("".join(_dry(out, n, len(outgoing), lg) for n, out in enumerate(outgoing, 1)), None)
+            say(_nothing_to_send(report), lg)
+        write("".join(_dry(out, n, len(outgoing), lg) for n, out in enumerate(outgoing, 1)), None)
         raise typer.Exit(exit_code)
 
     if not quiet or output is not None:
-        _write(text, output)
+        write(text, output)
     if not outgoing:
         if missed:
             if quiet and output is None:
-                _write(text, None)
+                write(text, None)
             raise typer.Exit(EXIT_NOT_DELIVERED)
         if not quiet:
-            _say(_nothing_to_send(report), lg)
+            say(_nothing_to_send(report), lg)
         raise typer.Exit(exit_code)
     plain = mail.plaintext_login_warning(config)
     if plain is not None:
-        _say(plain, lg)
+        say(plain, lg)
     try:
         mail.deliver(config, outgoing)
     except mail.MailError as e:
         if quiet and output is None:
-            _write(text, None)  # nothing is lost: the report goes to cron's mail instead
-        _say(e.message, lg)
+            write(text, None)  # nothing is lost: the report goes to cron's mail instead
+        say(e.message, lg)
         raise typer.Exit(EXIT_NOT_DELIVERED) from None
 
     failed = [o for o in outgoing if o.refused]
     for o in failed:
         for address, reason in o.refused.items():
-            _say(msg("邮件未送达 {a}（邮件服务器 {s} 拒收：{r}）", "mail not delivered to {a} (mail server {s} refused: {r})",
+            say(msg("邮件未送达 {a}（邮件服务器 {s} 拒收：{r}）", "mail not delivered to {a} (mail server {s} refused: {r})",
                      a=address, s=config.server, r=reason), lg)
     if failed:
         if quiet and output is None:
-            _write(text, None)
+            write(text, None)
         sent = [a for o in outgoing for a in o.delivered]
         if sent:
-            _say(msg("部分送达：已发给 {a}", "partly delivered: sent to {a}", a=", ".join(sent)), lg)
+            say(msg("部分送达：已发给 {a}", "partly delivered: sent to {a}", a=", ".join(sent)), lg)
         raise typer.Exit(EXIT_NOT_DELIVERED)
     if not quiet:
         for o in outgoing:
             name = shown(o.report.sections[0].name) if o.unit is not None else ""
             part = Msg("全部单位", "all units") if o.unit is None else Msg(name, name)
-            _say(msg("已发送给 {a}（{p}）", "sent to {a} ({p})", a=", ".join(o.recipients), p=part.get(lg)), lg)
+            say(msg("已发送给 {a}（{p}）", "sent to {a} ({p})", a=", ".join(o.recipients), p=part.get(lg)), lg)
     if missed:
         if quiet and output is None:
-            _write(text, None)
+            write(text, None)
         raise typer.Exit(EXIT_NOT_DELIVERED)  # someone who should have had the mail did not get it
     raise typer.Exit(exit_code)
 
@@ -246,28 +245,3 @@ def _dry(out, n: int, total: int, lang: str) -> str:  # type: ignore[no-untyped-
     else:
         head = f"----- 邮件 {n}/{total}（未发送）· 收件人 {who}（{part}）· 主题：{subject} -----"
     return head + "\n" + mail.preview(out.message, lang) + "\n"
-
-
-def _write(text: str, output: Path | None) -> None:
-    """UTF-8 bytes, exactly: a CSV keeps its BOM and CRLF, Chinese survives a non-UTF-8 console."""
-    data = text.encode("utf-8")
-    if output is not None:
-        try:
-            output.write_bytes(data)
-        except OSError as e:
-            raise CannotRun(msg("无法写入“{p}”：{e}", "cannot write '{p}': {e}", p=output, e=e.strerror or e)) from None
-        return
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        sys.stdout.write(text)
-    else:
-        buffer.write(data)
-        buffer.flush()
-
-
-def _say(message: Msg, lang: str) -> None:
-    # a server's answer or a name can hold anything: one line, no sequences
-    sys.stderr.write(("gongkai: " if lang == "en" else "gongkai：") + visible(message.get(lang)) + "\n")
-    sys.stderr.flush()
-

@@ -20,8 +20,11 @@ from gongkai.cli.common import (
     command,
     lang_of,
     load_repository,
+    say,
 )
+from gongkai.cli.output import note_broken
 from gongkai.problem import Msg, msg
+from gongkai.report.safe import visible
 
 
 class RenderFormat(str, Enum):
@@ -65,40 +68,19 @@ def render(
         result = run(repo, Options(out=out, as_of=day, formats=formats, period=period, unit=unit, paper=paper.value,
                                    force=force))
     except RenderError as e:
-        raise CannotRun(Msg(shown(e.message.zh), shown(e.message.en))) from None
+        raise CannotRun(Msg(visible(e.message.zh), visible(e.message.en))) from None
     for w in result.warnings:
-        sys.stderr.write(shown(("gongkai：" if language == "zh" else "gongkai: ") + w.get(language)) + "\n")
+        say(w, language)
     for w in result.withheld:
-        sys.stderr.write(shown(withheld_line(w, language)) + "\n")
-    errors = repo.files_with_errors()
-    if errors:
-        note = msg("注意：有 {n} 个文件错误，相关内容可能不全；请先运行 gongkai check",
-                   "note: {n} file errors; some content may be missing. Run gongkai check first", n=errors)
-        sys.stderr.write(("gongkai：" if language == "zh" else "gongkai: ") + note.get(language) + "\n")
+        sys.stderr.write(visible(withheld_line(w, language)) + "\n")
+    note_broken(repo, language)
     for sheet in result.sheets:
         sys.stdout.write(str(out / sheet) + "\n")
     done = msg("已生成 {n} 个文件（{c} 个有变化）到 {o}；公开栏版面 {s} 份",
                "rendered {n} files ({c} changed) into {o}; {s} board sheets",
                n=len(result.files), c=len(result.changed), o=out, s=len({f.rsplit('.', 1)[0] for f in result.sheets}))
-    sys.stderr.write(("gongkai：" if language == "zh" else "gongkai: ") + done.get(language) + "\n")
+    say(done, language)
     raise typer.Exit(EXIT_FOUND if result.blocked else EXIT_OK)
-
-
-def shown(text: str) -> str:
-    """One line as it may be shown on a terminal: control characters (a newline, ESC) and the bytes of a
-    file name that is not UTF-8 are written as escapes, so no value can forge a line or colour the screen."""
-    out = []
-    for ch in text:
-        o = ord(ch)
-        if o < 32 or 0x7F <= o < 0xA0:
-            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch, f"\\x{o:02x}"))
-        elif 0xDC80 <= o <= 0xDCFF:  # a byte of a non-UTF-8 file name (surrogateescape)
-            out.append(f"\\x{o - 0xDC00:02x}")
-        elif 0xD800 <= o <= 0xDFFF:
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def withheld_line(w, language: str) -> str:  # type: ignore[no-untyped-def]

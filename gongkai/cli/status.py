@@ -8,11 +8,21 @@ from pathlib import Path
 import typer
 
 from gongkai.cli.app import app
-from gongkai.cli.common import AS_OF, EXIT_OK, LANG, PATH_ARG, as_of_date, command, lang_of, load_repository
+from gongkai.cli.common import (
+    AS_OF,
+    EXIT_OK,
+    LANG,
+    OUTPUT,
+    PATH_ARG,
+    YEAR,
+    as_of_date,
+    command,
+    lang_of,
+    load_repository,
+)
 from gongkai.cli.output import choice, note_broken, write
 
 FORMATS = ("table", "csv", "json", "html")
-YEAR = typer.Option(None, "--year", min=1900, max=2999, help="哪一年（默认：--as-of 那一年） / the year (default: the --as-of year)")
 
 
 @app.command()
@@ -25,8 +35,7 @@ def status(
                             help="table（默认）| csv（UTF-8 带 BOM，Excel 可直接打开）| json | html（一页热力图，A4 横向打印）"),
     by: str = typer.Option("month", "--by", metavar="month|quarter",
                            help="html 热力图按月（默认）或按季度分列 / heatmap columns: month or quarter"),
-    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
-                                       help="写入文件，而不是屏幕 / write to FILE"),
+    output: Path | None = OUTPUT,
     lang: str | None = LANG,
 ) -> None:
     """各单位全年公开情况：按时、迟办、逾期、方案、收支、答复、公开栏检查和按时率，附全镇合计。

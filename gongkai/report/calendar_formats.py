@@ -12,7 +12,8 @@ from gongkai import __version__
 from gongkai import ics as I
 from gongkai.deadlines import Calendar, Deadline
 from gongkai.problem import Msg
-from gongkai.report.overdue_formats import KIND_LABEL, _md_cell, _table_lines
+from gongkai.report.overdue_formats import KIND_LABEL
+from gongkai.report.tabular import md_cell, table_lines
 
 FORMATS = ("table", "md", "ics")
 HEAD = {
@@ -80,16 +81,16 @@ def table(cal: Calendar, lang: str) -> str:
         lines.append(_heading(cal, unit, name, lang))
         if rows:
             header = [HEAD[c].get(lang) for c in COLUMNS]
-            lines += _table_lines(header, [[_cells(d, lang)[c] for c in COLUMNS] for d in rows])
+            lines += table_lines(header, [[_cells(d, lang)[c] for c in COLUMNS] for d in rows])
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def md(cal: Calendar, lang: str) -> str:
-    lines = [f"# {_md_cell(title(cal, lang))}", "", _note(cal, lang), ""]
+    lines = [f"# {md_cell(title(cal, lang))}", "", _note(cal, lang), ""]
     for unit, name in cal.units:
         rows = cal.of(unit)
-        lines += [f"## {_md_cell(_heading(cal, unit, name, lang))}", ""]
+        lines += [f"## {md_cell(_heading(cal, unit, name, lang))}", ""]
         if not rows:
             continue
         lines.append("| " + " | ".join(HEAD[c].get(lang) for c in PAGE_COLUMNS) + " |")
@@ -99,7 +100,7 @@ def md(cal: Calendar, lang: str) -> str:
             c["status"] = f"**{c['status']}**" if d.status == "overdue" else c["status"]
             c["item"] = f"`{c['item']}`" if d.item else c["item"]
             c["path"] = f"`{c['path']}`"
-            lines.append("| " + " | ".join(_md_cell(c[k]) for k in PAGE_COLUMNS) + " |")
+            lines.append("| " + " | ".join(md_cell(c[k]) for k in PAGE_COLUMNS) + " |")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

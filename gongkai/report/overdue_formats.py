@@ -12,7 +12,6 @@ or runs a terminal sequence. JSON keeps the values (masked) and escapes the rest
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import fields, replace
 from typing import Any
@@ -21,6 +20,7 @@ from gongkai.overdue import DUE_SOON, OVERDUE, UNKNOWN, Report, Row, Section
 from gongkai.personal import mask
 from gongkai.problem import Msg
 from gongkai.report.safe import json_safe, shown
+from gongkai.report.tabular import excel_csv, md_cell, table_lines
 
 FORMATS = ("table", "md", "html", "json", "csv", "email")
 
@@ -169,24 +169,6 @@ def cells(row: Row, lang: str) -> dict[str, str]:
 # ---------------------------------------------------------------- table (terminal and the plain-text mail part)
 
 
-def width(text: str) -> int:
-    """Columns a string takes on a terminal: CJK and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 0 if unicodedata.combining(c) else 1
-               for c in text)
-
-
-def pad(text: str, columns: int) -> str:
-    return text + " " * (columns - width(text))
-
-
-def _table_lines(header: list[str], body: list[list[str]], indent: str = "  ") -> list[str]:
-    widths = [max(width(x) for x in col) for col in zip(header, *body)]
-    out = []
-    for line in [header, *body]:
-        out.append((indent + "  ".join(pad(c, w) for c, w in zip(line, widths))).rstrip())
-    return out
-
-
 def table(report: Report, lang: str) -> str:
     report = public(report)
     lines = [title(report, lang), _summary(report, lang), ""]
@@ -195,7 +177,7 @@ def table(report: Report, lang: str) -> str:
             continue
         lines.append(section_heading(s, lang))
         header = [HEAD[c].get(lang) for c in TABLE_COLUMNS]
-        lines.extend(_table_lines(header, [[cells(r, lang)[c] for c in TABLE_COLUMNS] for r in s.rows]))
+        lines.extend(table_lines(header, [[cells(r, lang)[c] for c in TABLE_COLUMNS] for r in s.rows]))
         lines.append("")
     clean = clean_units(report)
     if clean and not report.empty:
@@ -257,34 +239,26 @@ def _footer(lang: str) -> str:
 # ---------------------------------------------------------------- Markdown
 
 
-def _md_cell(text: str) -> str:
-    """Plain text → Markdown that shows exactly that text, as render's Markdown escapes it: no raw HTML,
-    no emphasis, no link, and `|` does not end the table cell."""
-    from gongkai.render.markdown import md_escape
-
-    return md_escape(text, line_start=False)
-
-
 def _md_code(text: str) -> str:
     """A file name or item id in a code span; a name with a backtick cannot be one, it is escaped text."""
     if not text:
         return ""
     if "`" in text:
-        return _md_cell(text)
+        return md_cell(text)
     return "`" + text.replace("|", "\\|") + "`"
 
 
 def md(report: Report, lang: str) -> str:
     report = public(report)
-    lines = [f"# {_md_cell(title(report, lang))}", "", _md_cell(_summary(report, lang)), ""]
+    lines = [f"# {md_cell(title(report, lang))}", "", md_cell(_summary(report, lang)), ""]
     for s in report.sections:
         if not s.rows:
             continue
-        lines += [f"## {_md_cell(section_heading(s, lang))}", ""]
+        lines += [f"## {md_cell(section_heading(s, lang))}", ""]
         lines.append("| " + " | ".join(HEAD[c].get(lang) for c in PAGE_COLUMNS) + " |")
         lines.append("|" + "|".join("---" for _ in PAGE_COLUMNS) + "|")
         for r in s.rows:
-            c = {k: _md_cell(v) for k, v in cells(r, lang).items()}
+            c = {k: md_cell(v) for k, v in cells(r, lang).items()}
             c["status"] = f"**{c['status']}**" if r.status in (OVERDUE, UNKNOWN) else c["status"]
             c["path"] = _md_code(where(r))
             c["item"] = _md_code(r.item) if r.item else ""
@@ -292,7 +266,7 @@ def md(report: Report, lang: str) -> str:
         lines.append("")
     clean = clean_units(report)
     if clean and not report.empty:
-        lines += [_md_cell(_clean_line(clean, lang)), ""]
+        lines += [md_cell(_clean_line(clean, lang)), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -391,27 +365,15 @@ CSV_COLUMNS = ("unit", "unit_name", "kind", "item", "title", "period", "due", "s
 
 def csv_text(report: Report, lang: str) -> str:
     """For Excel: a BOM so that it reads UTF-8 (Chinese intact), CRLF line ends, the days as a number."""
-    import csv
-    import io
-
     report = public(report)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([HEAD[c].get(lang) for c in CSV_COLUMNS])
+    rows = []
     for r in report.rows:
         c = cells(r, lang)
         c["path"] = r.path
         c["status"] = {OVERDUE: "逾期", DUE_SOON: "即将到期", UNKNOWN: "无法计算"}[r.status] if lang != "en" else r.status
         c["due"] = r.due.isoformat() if r.due else ""
-        w.writerow([_csv_safe(c[k]) for k in CSV_COLUMNS])
-    return "\ufeff" + buf.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """Excel runs a cell that starts with = + - @ as a formula; a title typed by a clerk must stay text."""
-    if value and value[0] in "=+-@\t\r" and not value.lstrip("-").isdigit():
-        return "'" + value
-    return value
+        rows.append([c[k] for k in CSV_COLUMNS])
+    return excel_csv([HEAD[c].get(lang) for c in CSV_COLUMNS], rows)
 
 
 def render(report: Report, fmt: str, lang: str) -> str:

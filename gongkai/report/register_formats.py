@@ -6,15 +6,13 @@ of file `--out` may replace.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from pathlib import Path
 
 from gongkai.export import CATEGORY_ZH, CHANNEL_ZH, RegisterRow
 from gongkai.problem import Msg
-from gongkai.report.overdue_formats import _csv_safe
+from gongkai.report.tabular import excel_csv
 
 FORMATS = ("csv", "json")
 GENERATOR = "gongkai export register"
@@ -59,13 +57,7 @@ def _cells(r: RegisterRow, lang: str) -> dict[str, str]:
 
 
 def csv_text(rows: list[RegisterRow], lang: str) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header(lang))
-    for r in rows:
-        c = _cells(r, lang)
-        w.writerow([_csv_safe(c[k]) for k, _ in HEAD])
-    return "\ufeff" + buf.getvalue()
+    return excel_csv(header(lang), ([_cells(r, lang)[k] for k, _ in HEAD] for r in rows))
 
 
 def json_text(rows: list[RegisterRow], as_of: dt.date, year: int | None) -> str:

@@ -10,7 +10,7 @@ import json
 from html import escape
 
 from gongkai.problem import Msg
-from gongkai.report.overdue_formats import _csv_safe, _table_lines
+from gongkai.report.tabular import excel_csv, table_lines
 from gongkai.status import LATE, NONE, ON_TIME, OVERDUE, STATE_LABEL, UPCOMING, Figures, Status, UnitStatus
 
 FORMATS = ("table", "csv", "json", "html")
@@ -150,7 +150,7 @@ def table(status: Status, lang: str) -> str:
     body = [[unit_label(u, lang)] + [cells(u.figures, u, lang)[k] for k, _ in COLUMNS] for u in status.units]
     body.append([total_label(status, lang)] + [cells(status.total, None, lang)[k] for k, _ in COLUMNS])
     lines = [title(status, lang), summary(status, lang), ""]
-    lines += _table_lines(header, body, indent="")
+    lines += table_lines(header, body, indent="")
     behind = [u for u in status.units if u.reasons]
     if behind:
         lines += ["", "原因：" if lang != "en" else "Why:"]
@@ -183,21 +183,16 @@ CSV_HEAD = {
 
 def csv_text(status: Status, lang: str) -> str:
     """For Excel: a BOM (Chinese intact), CRLF, the figures as numbers; the last row is the town total."""
-    import csv
-    import io
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
     keys = ("unit", "unit_name", *CSV_FIELDS, "inspection_date", "on_time_rate")
-    w.writerow([CSV_HEAD[k].get(lang) for k in keys])
+    rows: list[list[object]] = []
     for u in status.units:
         f = u.figures
-        w.writerow([_csv_safe(u.unit), _csv_safe(u.name), *(getattr(f, k) for k in CSV_FIELDS),
-                    u.inspection_date.isoformat() if u.inspection_date else "", rate_text(f) if f.rate is not None else ""])
+        rows.append([u.unit, u.name, *(getattr(f, k) for k in CSV_FIELDS),
+                     u.inspection_date.isoformat() if u.inspection_date else "", rate_text(f) if f.rate is not None else ""])
     t = status.total
-    w.writerow(["", total_label(status, lang), *(getattr(t, k) for k in CSV_FIELDS), "",
-                rate_text(t) if t.rate is not None else ""])
-    return "\ufeff" + buf.getvalue()
+    rows.append(["", total_label(status, lang), *(getattr(t, k) for k in CSV_FIELDS), "",
+                 rate_text(t) if t.rate is not None else ""])
+    return excel_csv([CSV_HEAD[k].get(lang) for k in keys], rows)
 
 
 # ---------------------------------------------------------------- json
