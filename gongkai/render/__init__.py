@@ -219,6 +219,7 @@ def render(repo: Repository, options: Options) -> Result:
             _emit(env, writer, "unit_index" + ext, site.unit.path + ext, common, unit=site.unit, index=site.index)
         if with_town:
             _emit(env, writer, "town_index" + ext, "index" + ext, common, index=town_index(repo, [s for s, _ in sites]))
+    writer.finish()
     result.files = list(writer.written)
     result.changed = list(writer.changed)
     return result

@@ -5,6 +5,8 @@ id, a unit folder or a symbolic link inside --out can never lead a file outside 
 written to a temporary name beside its target and renamed over it, so a reader (a web server, a
 browser printing the sheet) sees the old file or the new one, never half of one. A file whose
 bytes did not change is left alone, so re-rendering keeps timestamps and rsync/git diffs quiet.
+Files are not synced one by one (a county renders tens of thousands of pages and a sync each cost more
+than the rendering); `finish()` syncs everything written once, before render reports success.
 """
 
 from __future__ import annotations
@@ -58,8 +60,6 @@ class Writer:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
         except BaseException:
@@ -69,3 +69,8 @@ class Writer:
                 pass
             raise
         self.changed.append(rel)
+
+    def finish(self) -> None:
+        """Make what was written durable: one sync for the whole output instead of one per file."""
+        if self.changed and hasattr(os, "sync"):
+            os.sync()
