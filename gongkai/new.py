@@ -19,6 +19,7 @@ from gongkai.model import PlanItem, Record, Statement
 from gongkai.obligations import Obligation, compute_unit
 from gongkai.problem import GongkaiError, Msg, msg
 from gongkai.repo import Repository, UnitData, superseded
+from gongkai.report.safe import shown
 
 KINDS = ("record", "event", "project", "feedback", "inspection")
 NONE_TEXT = "本期无此项内容。"
@@ -394,13 +395,22 @@ def checklist_text(unit: UnitData, as_of: dt.date, lang: str) -> str:
     who = unit.name if unit.id == "." else (f"{unit.name}（{unit.id}）" if zh else f"{unit.name} ({unit.id})")
     head = (f"{who}{quarter.label_zh}公开清单（截至 {as_of.isoformat()}）" if zh
             else f"{who}: checklist for {quarter} (as of {as_of.isoformat()})")
-    lines = [head, ""]
-    if not entries:
+    lines = [shown(head), ""]
+    # a broken unit.yaml or plan: what it owes cannot be computed, which is not "nothing due"
+    unknown = compute_unit(unit, as_of).unknown
+    for x in unknown:
+        lines.append(shown(f"[?] {'无法计算' if zh else 'cannot be computed'}：{x.path}：{x.reason.get(lang)}" if zh
+                           else f"[?] cannot be computed: {x.path}: {x.reason.get(lang)}"))
+    if not entries and not unknown:
         lines.append("本季度没有到期的事项。" if zh else "nothing is due this quarter.")
     for e in entries:
         period = "" if e.ob.period in ("", str(e.ob.due.year)) else f" [{e.ob.period}]"
-        lines.append(f"[{e.mark}] {e.ob.due.isoformat()}  {e.ob.title}{period}" + (f"  {e.ob.item}" if e.ob.item else ""))
+        lines.append(shown(f"[{e.mark}] {e.ob.due.isoformat()}  {e.ob.title}{period}"
+                           + (f"  {e.ob.item}" if e.ob.item else "")))
         if e.command:
-            lines.append(f"      {e.command}")
-    lines += ["", "[x] 已公开  [!] 已逾期  [ ] 待办" if zh else "[x] done  [!] overdue  [ ] to do"]
+            lines.append(f"      {shown(e.command)}")
+    legend = "[x] 已公开  [!] 已逾期  [ ] 待办" if zh else "[x] done  [!] overdue  [ ] to do"
+    if unknown:
+        legend += "  [?] 无法计算" if zh else "  [?] cannot be computed"
+    lines += ["", legend]
     return "\n".join(lines) + "\n"

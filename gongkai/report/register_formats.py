@@ -15,6 +15,7 @@ from pathlib import Path
 from gongkai.export import CATEGORY_ZH, CHANNEL_ZH, RegisterRow
 from gongkai.problem import Msg
 from gongkai.report.overdue_formats import _csv_safe
+from gongkai.report.safe import shown
 
 FORMATS = ("csv", "json")
 GENERATOR = "gongkai export register"
@@ -64,7 +65,7 @@ def csv_text(rows: list[RegisterRow], lang: str) -> str:
     w.writerow(header(lang))
     for r in rows:
         c = _cells(r, lang)
-        w.writerow([_csv_safe(c[k]) for k, _ in HEAD])
+        w.writerow([_csv_safe(shown(c[k])) for k, _ in HEAD])  # masked, control characters shown escaped
     return "\ufeff" + buf.getvalue()
 
 

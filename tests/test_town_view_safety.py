@@ -1,0 +1,127 @@
+"""Acceptance pass across the town-view commands (status, calendar, export, new): a unit whose obligations
+cannot be computed is never shown as fine or as owing nothing, and names and titles shown by them are masked
+and escaped as `check` and `overdue` show them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import gongkai.cli  # noqa: F401 - registers every command on the app
+from gongkai.cli.app import app
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "huayuankou"
+runner = CliRunner()
+AS_OF = "2024-12-31"
+
+
+@pytest.fixture
+def town(tmp_path: Path) -> Path:
+    root = tmp_path / "town"
+    shutil.copytree(EXAMPLE, root)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    # nanhe: a kind typed wrong; xiwang: the 2024 plan does not parse
+    (root / "nanhe" / "unit.yaml").write_text("name: 南河村\nkind: villag\n", encoding="utf-8")
+    (root / "xiwang" / "plans" / "2024.yaml").write_text("year: 2024\nitems: [\n", encoding="utf-8")
+    return root
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, [*args])
+
+
+def test_status_marks_units_whose_obligations_cannot_be_computed(town: Path) -> None:
+    r = invoke("status", str(town), "--as-of", AS_OF)
+    assert r.exit_code == 0
+    out = r.stdout
+    assert "公开义务无法计算（不等于没有逾期）：南河村、西王村" in out
+    rows = {line.split()[0]: line.split() for line in out.splitlines() if line[:1].strip() and "）" in line.split()[0]}
+    assert rows["南河村（nanhe）"][1] == "0+?" and rows["南河村（nanhe）"][-1] == "无法计算"
+    assert rows["西王村（xiwang）"][1] == "6+?" and rows["西王村（xiwang）"][-1] == "无法计算"
+    assert rows["合计（5个单位）"][-1] == "无法计算"  # never the 100.0% of what could be read
+    assert "100.0%" not in out.splitlines()[1]
+    assert "unit.yaml 的 kind 写得不对" in out and "2024 年度公开方案有错误，无法读取" in out
+
+    data = json.loads(invoke("status", str(town), "--as-of", AS_OF, "-f", "json").stdout)
+    units = {u["unit"]: u for u in data["units"]}
+    assert units["nanhe"]["uncomputable"] == 1 and units["nanhe"]["on_time_rate"] is None
+    assert units["xiwang"]["uncomputable"] == 1 and units["xiwang"]["on_time_rate"] is None
+    assert units["dongzhuang"]["uncomputable"] == 0 and units["dongzhuang"]["on_time_rate"] == 1.0
+    assert data["total"]["uncomputable"] == 2 and data["total"]["on_time_rate"] is None
+    assert any("公开方案有错误" in r for r in units["xiwang"]["uncomputable_reasons"])
+
+    rows_csv = list(csv.DictReader(io.StringIO(invoke("status", str(town), "--as-of", AS_OF, "-f", "csv").stdout.lstrip("\ufeff"))))
+    by = {row["单位编号"]: row for row in rows_csv}
+    assert by["nanhe"]["义务无法计算"] == "1" and by["nanhe"]["按时率"] == "无法计算"
+    assert by["dongzhuang"]["义务无法计算"] == "0" and by["dongzhuang"]["按时率"] == "100.0%"
+
+    page = invoke("status", str(town), "--as-of", AS_OF, "-f", "html").stdout
+    assert "无法计算" in page and "南河村" in page
+
+
+def test_calendar_never_shows_no_deadlines_for_a_broken_unit(town: Path) -> None:
+    r = invoke("calendar", str(town), "--year", "2024", "--as-of", AS_OF, "--unit", "nanhe")
+    assert r.exit_code == 0
+    assert "南河村（nanhe）：0 个期限，另有期限无法计算" in r.stdout
+    assert "！无法计算：nanhe/unit.yaml：unit.yaml 的 kind 写得不对" in r.stdout
+    md = invoke("calendar", str(town), "--year", "2024", "--as-of", AS_OF, "--unit", "xiwang", "-f", "md").stdout
+    assert "**无法计算：xiwang/plans/2024.yaml：2024 年度公开方案有错误" in md
+    ics = invoke("calendar", str(town), "--year", "2024", "--as-of", AS_OF, "-f", "ics").stdout
+    assert "SUMMARY:【无法计算】南河村" in ics and "SUMMARY:【无法计算】西王村" in ics
+    assert ics == invoke("calendar", str(town), "--year", "2024", "--as-of", AS_OF, "-f", "ics").stdout  # stable UIDs
+
+
+def test_export_database_lists_what_cannot_be_computed(town: Path, tmp_path: Path) -> None:
+    out = tmp_path / "town.sqlite"
+    assert invoke("export", str(town), "--as-of", AS_OF, "--out", str(out)).exit_code == 0
+    con = sqlite3.connect(out)
+    rows = con.execute("SELECT unit, kind, period, due, status, path FROM obligations WHERE status = 'unknown' "
+                       "ORDER BY unit").fetchall()
+    assert rows == [("nanhe", "unit", "", None, "unknown", "nanhe/unit.yaml"),
+                    ("xiwang", "plan", "2024", None, "unknown", "xiwang/plans/2024.yaml")]
+
+
+def test_new_checklist_says_the_plan_cannot_be_read(town: Path) -> None:
+    r = invoke("new", str(town), "--unit", "xiwang", "--as-of", AS_OF)
+    assert r.exit_code == 0
+    assert "[?] 无法计算：xiwang/plans/2024.yaml：2024 年度公开方案有错误" in r.stdout
+    r = invoke("new", str(town), "--unit", "nanhe", "--as-of", AS_OF)
+    assert r.exit_code == 2 and "nanhe/unit.yaml 有错误" in r.output
+
+
+def test_town_views_mask_and_escape_names_and_titles(tmp_path: Path) -> None:
+    root = tmp_path / "town"
+    shutil.copytree(EXAMPLE, root)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (root / "xiwang").rename(root / "xi\x1b[31mwang")
+    unit = root / "dongzhuang" / "unit.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("name: 东庄村", "name: 东庄村13812345678"), encoding="utf-8")
+    event = root / "xi\x1b[31mwang" / "events" / "2024-01-26-assembly.yaml"
+    text = event.read_text(encoding="utf-8")
+    event.write_text("\n".join("title: 会议 联系人13900001111 身份证110105194912310021" if line.startswith("title:")
+                               else line for line in text.splitlines()) + "\n", encoding="utf-8")
+    outputs = {
+        "status": invoke("status", str(root), "--as-of", AS_OF).stdout,
+        "status csv": invoke("status", str(root), "--as-of", AS_OF, "-f", "csv").stdout,
+        "status html": invoke("status", str(root), "--as-of", AS_OF, "-f", "html").stdout,
+        "status json": invoke("status", str(root), "--as-of", AS_OF, "-f", "json").stdout,
+        "calendar": invoke("calendar", str(root), "--year", "2024", "--as-of", AS_OF).stdout,
+        "calendar md": invoke("calendar", str(root), "--year", "2024", "--as-of", AS_OF, "-f", "md").stdout,
+        "calendar ics": invoke("calendar", str(root), "--year", "2024", "--as-of", AS_OF, "-f", "ics").stdout,
+        "register": invoke("export", "register", str(root), "--as-of", AS_OF).stdout,
+        "new": invoke("new", str(root), "--unit", "dongzhuang", "--as-of", AS_OF).stdout,
+    }
+    for name, out in outputs.items():
+        assert "13812345678" not in out and "13900001111" not in out and "110105194912310021" not in out, name
+        assert "\x1b" not in out, name
+    assert "东庄村138****5678" in outputs["status"] and "xi\\x1b[31mwang" in outputs["status"]
+    assert "139****1111" in outputs["calendar"] and "xi\\x1b[31mwang/events" in outputs["calendar"]
+    assert "东庄村138****5678" in outputs["register"]
