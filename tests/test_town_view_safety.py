@@ -125,3 +125,21 @@ def test_town_views_mask_and_escape_names_and_titles(tmp_path: Path) -> None:
     assert "东庄村138****5678" in outputs["status"] and "xi\\x1b[31mwang" in outputs["status"]
     assert "139****1111" in outputs["calendar"] and "xi\\x1b[31mwang/events" in outputs["calendar"]
     assert "东庄村138****5678" in outputs["register"]
+
+
+def test_render_names_a_record_whose_date_cannot_be_read(tmp_path: Path) -> None:
+    """A record whose `published` has no year is on no sheet: render says so on stderr and exits 1, with or
+    without --force (there is no quarter to print it in)."""
+    root = tmp_path / "town"
+    shutil.copytree(EXAMPLE / "dongzhuang", root)
+    (root / "gongkai.yaml").write_text("name: 花园口镇\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (root / "records" / "2024" / "q4").mkdir()
+    (root / "records" / "2024" / "q4" / "affairs-15.yaml").write_text(
+        "item: village/affairs/15\nperiod: 2024-Q4\npublished: 1月8日\ncontent: 低保名单\n", encoding="utf-8")
+    for extra in ([], ["--force"]):
+        r = invoke("render", str(root), "--out", str(tmp_path / "site"), "--as-of", "2025-01-31", *extra)
+        assert r.exit_code == 1, r.output
+        assert ("records/2024/q4/affairs-15.yaml:3: date 日期“1月8日”缺少年份：请写上是哪一年，如 2024-01-08"
+                in r.stderr)
+        assert "未印出：公开日期无法读取，不知道该印在哪一期；改正后重新生成" in r.stderr
