@@ -143,3 +143,24 @@ def test_render_names_a_record_whose_date_cannot_be_read(tmp_path: Path) -> None
         assert ("records/2024/q4/affairs-15.yaml:3: date 日期“1月8日”缺少年份：请写上是哪一年，如 2024-01-08"
                 in r.stderr)
         assert "未印出：公开日期无法读取，不知道该印在哪一期；改正后重新生成" in r.stderr
+
+
+def test_new_and_import_print_a_unit_folder_with_control_characters_escaped(tmp_path: Path) -> None:
+    """The written path is echoed; on a terminal an ESC in the unit's folder name would run (click strips it only
+    when the output is not a terminal, hence color=True here)."""
+    root = tmp_path / "town"
+    shutil.copytree(EXAMPLE, root)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    folder = "xi\x1b[31mwang"
+    (root / "xiwang").rename(root / folder)
+    r = runner.invoke(app, ["new", "record", str(root), "--unit", folder, "--item", "village/finance/1",
+                            "--period", "2024-Q4", "--as-of", AS_OF], color=True)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.endswith("/town/xi\\x1b[31mwang/records/2024/q4/finance-1.yaml\n") and "\x1b" not in r.stdout
+    assert (root / folder / "records" / "2024" / "q4" / "finance-1.yaml").is_file()
+    sheet = tmp_path / "q4.csv"
+    sheet.write_text("摘要,收入,支出\n租金,1000.00,\n", encoding="utf-8")
+    r = runner.invoke(app, ["import", "finance", str(sheet), str(root), "--unit", folder, "--item", "village/finance/2",
+                            "--period", "2024-Q4", "--opening", "0", "--as-of", AS_OF], color=True)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.endswith("/town/xi\\x1b[31mwang/records/2024/q4/finance-2.yaml\n") and "\x1b" not in r.stdout
