@@ -131,6 +131,20 @@ def previous_statement(unit: UnitData, item: str, period: S.Period, project: str
     return None
 
 
+def unreadable_previous(unit: UnitData, item: str, period: S.Period, project: str | None = None) -> Record | None:
+    """The statement of the previous period when it is there but its closing balance cannot be read (reported by
+    `check` as `amount` or `schema`): its successor's opening balance is unknown, not "no previous statement"."""
+    gone = superseded(unit.records)
+    day_before = period.start - dt.timedelta(days=1)
+    for rid, rec in sorted(unit.records.items()):
+        if rid in gone or rec.item != item or (rec.project or None) != (project or None):
+            continue
+        if rec.period is not None and rec.period.end == day_before and rec.finance is not None \
+                and rec.finance.closing_balance is None:
+            return rec
+    return None
+
+
 def next_statement(unit: UnitData, item: str, period: S.Period, project: str | None = None) -> tuple[Record, Statement] | None:
     """The statement of the same item (and project) whose period starts the day after `period` ends."""
     gone = superseded(unit.records)
@@ -263,6 +277,10 @@ def finance_skeleton(unit: UnitData, item: str, period: S.Period, project: str |
         assert st.closing_balance is not None
         opening = _money(st.closing_balance.value)
         note = f"# 期初余额 = 上期（{rec.period}，{rec.id}）期末余额"
+    elif (bad := unreadable_previous(unit, item, period, project)) is not None:
+        opening = "0.00"
+        note = (f"# 上期（{bad.period}，{bad.id}）的期末余额读不出来（运行 gongkai check 查看）："
+                "改正它，再把期初余额写成它的期末余额")
     else:
         opening, note = "0.00", "# 没有找到上一期的收支表：请填写期初余额"
     return [note, "finance:", f"  opening_balance: {opening}",

@@ -164,3 +164,29 @@ def test_new_and_import_print_a_unit_folder_with_control_characters_escaped(tmp_
                             "--period", "2024-Q4", "--opening", "0", "--as-of", AS_OF], color=True)
     assert r.exit_code == 0, r.output
     assert r.stdout.endswith("/town/xi\\x1b[31mwang/records/2024/q4/finance-2.yaml\n") and "\x1b" not in r.stdout
+
+
+def test_new_and_import_name_a_previous_statement_whose_closing_balance_cannot_be_read(tmp_path: Path) -> None:
+    """The previous month's statement is there but its closing balance is `48万`: not "no previous statement"."""
+    root = tmp_path / "town"
+    shutil.copytree(EXAMPLE, root)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    prev = root / "dongzhuang" / "records" / "2024" / "11" / "finance-1.yaml"
+    prev.write_text(prev.read_text(encoding="utf-8").replace("closing_balance: 484724.04", "closing_balance: 48万"),
+                    encoding="utf-8")
+    r = invoke("new", "record", str(root), "--unit", "dongzhuang", "--item", "village/finance/1", "--period", "2024-12",
+               "--as-of", "2025-01-02")
+    assert r.exit_code == 0, r.output
+    text = (root / "dongzhuang" / "records" / "2024" / "12" / "finance-1.yaml").read_text(encoding="utf-8")
+    assert ("# 上期（2024-11，records/2024/11/finance-1）的期末余额读不出来（运行 gongkai check 查看）："
+            "改正它，再把期初余额写成它的期末余额") in text
+    assert "没有找到上一期" not in text
+    (root / "dongzhuang" / "records" / "2024" / "12" / "finance-1.yaml").unlink()
+    sheet = tmp_path / "12.csv"
+    sheet.write_text("摘要,收入,支出\n租金,1000.00,\n", encoding="utf-8")
+    r = invoke("import", "finance", str(sheet), str(root), "--unit", "dongzhuang", "--item", "village/finance/1",
+               "--period", "2024-12", "--as-of", "2025-01-02")
+    assert r.exit_code == 2
+    assert ("12.csv: 上期（2024-11，records/2024/11/finance-1）的期末余额读不出来（运行 gongkai check 查看）："
+            "改正它再导入，或用 --opening 写明期初余额") in r.output
+    assert not (root / "dongzhuang" / "records" / "2024" / "12" / "finance-1.yaml").exists()
