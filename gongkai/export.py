@@ -209,15 +209,17 @@ def tables(repo: Repository, result: CheckResult, year: int | None = None, lang:
     evidence: list[tuple] = []
     for u in repo.units:
         p = u.unit
-        units.append((u.id, u.name, u.kind, p.town if p else None, p.code if p else None, p.villagers if p else None,
+        units.append((u.id, mask(u.name), u.kind, p.town if p else None, p.code if p else None, p.villagers if p else None,
                       p.representatives if p else None, None if p is None or p.finance_monthly is None
                       else int(p.finance_monthly), _iso(p.since) if p else None, u.unit_path))
     for uo in result.obligations:
         for ob in uo.obligations:
             if year is not None and ob.due.year != year:
                 continue
-            obligations.append((ob.unit, ob.kind, ob.rule, ob.item, ob.title, ob.period, ob.due.isoformat(),
-                                _iso(ob.opens), ob.status, ob.days, _iso(ob.met), ob.met_path, ob.responsible,
+            # names and titles masked as in the records table and everywhere gongkai shows them
+            obligations.append((ob.unit, ob.kind, ob.rule, ob.item, mask(ob.title), ob.period, ob.due.isoformat(),
+                                _iso(ob.opens), ob.status, ob.days, _iso(ob.met), ob.met_path,
+                                mask(ob.responsible) if ob.responsible else ob.responsible,
                                 ob.path, ob.loc[0] if ob.loc else None, deadline(ob).uid))
         # obligations that could not be computed (broken unit.yaml or plan): a row saying so, as `overdue` lists it,
         # so that a query never reads such a unit as owing nothing

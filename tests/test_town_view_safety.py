@@ -125,6 +125,14 @@ def test_town_views_mask_and_escape_names_and_titles(tmp_path: Path) -> None:
     assert "东庄村138****5678" in outputs["status"] and "xi\\x1b[31mwang" in outputs["status"]
     assert "139****1111" in outputs["calendar"] and "xi\\x1b[31mwang/events" in outputs["calendar"]
     assert "东庄村138****5678" in outputs["register"]
+    db = tmp_path / "town.sqlite"
+    assert invoke("export", str(root), "--as-of", AS_OF, "--out", str(db)).exit_code == 0
+    con = sqlite3.connect(db)
+    for table in ("units", "obligations", "records", "problems"):
+        for row in con.execute(f"SELECT * FROM {table}"):  # noqa: S608 - fixed table names
+            text = "|".join(str(v) for v in row)
+            assert "13812345678" not in text and "13900001111" not in text and "110105194912310021" not in text, table
+    assert con.execute("SELECT name FROM units WHERE unit = 'dongzhuang'").fetchone() == ("东庄村138****5678",)
 
 
 def test_render_names_a_record_whose_date_cannot_be_read(tmp_path: Path) -> None:
