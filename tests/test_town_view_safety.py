@@ -124,6 +124,8 @@ def test_town_views_mask_and_escape_names_and_titles(tmp_path: Path) -> None:
         assert "\x1b" not in out, name
     assert "东庄村138****5678" in outputs["status"] and "xi\\x1b[31mwang" in outputs["status"]
     assert "139****1111" in outputs["calendar"] and "xi\\x1b[31mwang/events" in outputs["calendar"]
+    # the heatmap's tooltips keep their own line breaks (escaping is for the values in them)
+    assert "\\n" not in outputs["status html"] and "<title>西王村 2024-01\n2024-01-20 " in outputs["status html"]
     assert "东庄村138****5678" in outputs["register"]
     db = tmp_path / "town.sqlite"
     assert invoke("export", str(root), "--as-of", AS_OF, "--out", str(db)).exit_code == 0

@@ -284,7 +284,8 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def _e(text: str) -> str:
-    return escape(visible(text), quote=True)
+    """HTML text: escaped, control characters shown (a tooltip's own line breaks stay line breaks)."""
+    return escape("\n".join(visible(line) for line in text.split("\n")), quote=True)
 
 
 def column_heads(status: Status, lang: str) -> list[str]:
