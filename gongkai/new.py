@@ -7,6 +7,7 @@ the opening balance of a finance statement from the previous period's record. No
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,8 @@ from gongkai.model import PlanItem, Record, Statement
 from gongkai.obligations import Obligation, compute_unit
 from gongkai.problem import GongkaiError, Msg, msg
 from gongkai.repo import Repository, UnitData, superseded
-from gongkai.report.safe import shown
+from gongkai.report.safe import shown, visible
+from gongkai.scaffold import quote
 
 KINDS = ("record", "event", "project", "feedback", "inspection")
 NONE_TEXT = "本期无此项内容。"
@@ -242,7 +244,7 @@ def record_draft(unit: UnitData, item: str | None, as_of: dt.date, *, period: st
     title = default_title(rec, info, ev, pr)
     channels = channels_of(unit, info, year)
 
-    lines = [f"# {title}（{info.id} {info.title}）"]
+    lines = [f"# {visible(title)}（{info.id} {info.title}）"]
     if ob is not None:
         lines.append(f"# 应于 {ob.due.isoformat()} 前公开（{ob.basis.zh}）")
     else:
@@ -255,7 +257,7 @@ def record_draft(unit: UnitData, item: str | None, as_of: dt.date, *, period: st
     if project:
         lines += [f"project: {project}", f"phase: {phase}"]
     lines += [f"published: {as_of.isoformat()}           # 公开日期：改成张贴的那一天",
-              f"title: {title}",
+              f"title: {_text(title)}",
               f"channels: [{', '.join(channels)}]"]
     if info.category == "finance":
         lines.append("# reviewed: {by: 审核人, date: " + as_of.isoformat() + "}   # 监委会审核（公开前）")
@@ -289,6 +291,21 @@ def finance_skeleton(unit: UnitData, item: str, period: S.Period, project: str |
             f"  closing_balance: {opening}   # 期初 + 收入 − 支出"]
 
 
+def _text(value: str) -> str:
+    """A one-line text value as written into a new file: as it is when YAML reads it back exactly (the usual
+    title), else double-quoted (a title typed with `: `, `#`, a leading `[` or a line break)."""
+    import yaml
+
+    try:
+        plain = yaml.safe_load(f"k: {value}") == {"k": value} and value == value.strip() and "\n" not in value
+    except yaml.YAMLError:
+        plain = False
+    return value if plain and not _CONTROL.search(value) else quote(value)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
 def _name(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in text).strip("-") or "x"
 
@@ -305,7 +322,7 @@ def event_draft(unit: UnitData, item: str | None, as_of: dt.date, *, title: str 
     stem = f"{as_of.isoformat()}-{_name(name)}" if name else as_of.isoformat()
     lines = [f"# 需要即时公开的事件（{info.id} {info.title}）：事件后两日内公开，用 gongkai new record --event {stem} 起草记录",
              f"date: {as_of.isoformat()}", f"type: {kind}    # meeting 会议决议 | policy 惠民政策 | major 重大事项 | joint_request 联名要求",
-             f"title: {title}", f"item: {info.id}"]
+             f"title: {_text(title)}", f"item: {info.id}"]
     if kind == "joint_request":
         lines.append("signatures: {villagers: 0}   # 联名人数：村（居）民 villagers，代表 representatives")
     return Draft(unit.dir / "events" / f"{stem}.yaml", "event", "\n".join(lines) + "\n")
@@ -317,7 +334,7 @@ def project_draft(unit: UnitData, item: str | None, as_of: dt.date, *, title: st
         raise GongkaiError(msg("请用 --title 写项目名称，如 --title 村道硬化工程", "give the project a --title"))
     stem = f"{as_of.year}-{_name(name)}" if name else f"{as_of.year}-{_name(title)}"
     lines = [f"# 分阶段公开的项目（{info.id} {info.title}）：事前、事中（每季度）、事后分别公开",
-             f"title: {title}", f"item: {info.id}", f"start: {as_of.isoformat()}     # 开工日期：事前公开应在此之前",
+             f"title: {_text(title)}", f"item: {info.id}", f"start: {as_of.isoformat()}     # 开工日期：事前公开应在此之前",
              "# end: " + as_of.isoformat() + "     # 完工日期：完工后写上", "# budget: 0.00     # 预算（元）"]
     return Draft(unit.dir / "projects" / f"{stem}.yaml", "project", "\n".join(lines) + "\n")
 

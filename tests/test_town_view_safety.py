@@ -200,3 +200,36 @@ def test_new_and_import_name_a_previous_statement_whose_closing_balance_cannot_b
     assert ("12.csv: 上期（2024-11，records/2024/11/finance-1）的期末余额读不出来（运行 gongkai check 查看）："
             "改正它再导入，或用 --opening 写明期初余额") in r.output
     assert not (root / "dongzhuang" / "records" / "2024" / "12" / "finance-1.yaml").exists()
+
+
+def test_new_writes_a_title_typed_with_a_colon_as_yaml_that_reads_back(tmp_path: Path) -> None:
+    """`--title "村民代表会议: 审议报告"` was written as `title: 村民代表会议: 审议报告`, a YAML syntax error that
+    hid the whole event (and the record drafted from it) from check."""
+    root = tmp_path / "town"
+    shutil.copytree(EXAMPLE, root)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    r = invoke("new", "event", str(root), "--unit", "dongzhuang", "--item", "village/affairs/7",
+               "--title", "村民代表会议: 审议报告 #1", "--name", "rep", "--as-of", AS_OF)
+    assert r.exit_code == 0, r.output
+    event = root / "dongzhuang" / "events" / "2024-12-31-rep.yaml"
+    assert 'title: "村民代表会议: 审议报告 #1"\n' in event.read_text(encoding="utf-8")
+    r = invoke("new", "record", str(root), "--unit", "dongzhuang", "--item", "village/affairs/7",
+               "--event", "2024-12-31-rep", "--as-of", AS_OF)
+    assert r.exit_code == 0, r.output
+    record = root / "dongzhuang" / "records" / "2024" / "immediate" / "2024-12-31-rep.yaml"
+    assert 'title: "村民代表会议: 审议报告 #1"\n' in record.read_text(encoding="utf-8")
+    r = invoke("new", "project", str(root), "--unit", "dongzhuang", "--item", "village/affairs/11",
+               "--title", "[一期] 村道硬化", "--name", "lane", "--as-of", AS_OF)
+    assert r.exit_code == 0, r.output
+    assert 'title: "[一期] 村道硬化"\n' in (root / "dongzhuang" / "projects" / "2024-lane.yaml").read_text(encoding="utf-8")
+    r = invoke("check", str(root), "--as-of", AS_OF, "--no-cache")
+    lines = [line for line in r.stdout.splitlines() if "2024-12-31-rep" in line or "2024-lane" in line]
+    assert not [line for line in lines if "error[" in line], lines
+    # a line break typed into --title stays in the value (quoted) and is a schema error at its line, not a syntax error
+    r = invoke("new", "event", str(root), "--unit", "dongzhuang", "--item", "village/affairs/7",
+               "--title", "会议\n#伪造", "--name", "nl", "--as-of", AS_OF)
+    assert r.exit_code == 0
+    text = (root / "dongzhuang" / "events" / "2024-12-31-nl.yaml").read_text(encoding="utf-8")
+    assert 'title: "会议\\n#伪造"\n' in text
+    r = invoke("check", str(root), "--as-of", AS_OF, "--no-cache")
+    assert "dongzhuang/events/2024-12-31-nl.yaml:5:8: error[schema] 这里只能写一行" in r.stdout
