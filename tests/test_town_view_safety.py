@@ -233,3 +233,27 @@ def test_new_writes_a_title_typed_with_a_colon_as_yaml_that_reads_back(tmp_path:
     assert 'title: "会议\\n#伪造"\n' in text
     r = invoke("check", str(root), "--as-of", AS_OF, "--no-cache")
     assert "dongzhuang/events/2024-12-31-nl.yaml:5:8: error[schema] 这里只能写一行" in r.stdout
+
+
+def test_a_plan_whose_year_disagrees_with_its_file_name_is_not_read_as_no_plan(tmp_path: Path) -> None:
+    """plans/2024.yaml saying `year: 2025`: the 2024 obligations are unknown (the plan is there, with a typo),
+    never "the 2024 plan is 275 days overdue" with every 2024 item deadline silently gone."""
+    root = tmp_path / "town"
+    shutil.copytree(EXAMPLE, root)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    plan = root / "xiwang" / "plans" / "2024.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("year: 2024", "year: 2025", 1), encoding="utf-8")
+    r = invoke("check", str(root), "--as-of", AS_OF, "--no-cache")
+    assert r.exit_code == 1
+    mine = [line for line in r.stdout.splitlines() if line.startswith("xiwang/") and "info[" not in line]
+    assert mine == ["xiwang/plans/2024.yaml:3:7: error[schema] 文件名是 2024.yaml，但 year 写的是 2025：两者应一致"
+                    "（依据：gongkai 文件格式（见 README「仓库格式」））"]
+    assert r.stdout.rstrip().endswith("1 个单位无法计算公开义务：xiwang（西王村）plans/2024.yaml 有错误")
+    r = invoke("overdue", str(root), "--as-of", AS_OF, "-f", "json")
+    assert r.exit_code == 1
+    items = [i for i in json.loads(r.stdout)["items"] if i["unit"] == "xiwang"]
+    assert [(i["kind"], i["period"], i["status"], i["path"]) for i in items] == [
+        ("plan", "2024", "unknown", "xiwang/plans/2024.yaml")]
+    data = json.loads(invoke("status", str(root), "--as-of", AS_OF, "-f", "json").stdout)
+    xiwang = next(u for u in data["units"] if u["unit"] == "xiwang")
+    assert xiwang["uncomputable"] == 1 and xiwang["on_time_rate"] is None and xiwang["overdue"] == 0
