@@ -3,6 +3,9 @@ derives from plans, events, projects, feedback and inspections, whose due date f
 
 Nothing here computes a deadline: each Deadline is an Obligation as computed, with a stable identity
 (`key`, `uid`) so that a calendar imported again updates its events instead of adding them twice.
+A unit whose obligations (or a year of them) cannot be computed — unit.yaml or the plan is broken — carries
+them as `Unknown` entries: the calendar says so, it never shows such a unit as having no deadlines.
+Names and titles are masked (resident IDs, mobiles) as everywhere gongkai shows them.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import hashlib
 from dataclasses import dataclass
 
 from gongkai.load.scalars import parse_period
-from gongkai.obligations import Obligation, UnitObligations
+from gongkai.obligations import Obligation, UnitObligations, Unknown
+from gongkai.personal import mask
 from gongkai.problem import Msg
 
 DONE = ("met", "early", "late")
@@ -68,9 +72,13 @@ class Calendar:
     town: str | None
     units: tuple[tuple[str, str], ...]  # (id, name) of every unit shown, in repository order
     deadlines: tuple[Deadline, ...]  # unit order, then date order
+    unknown: tuple[Unknown, ...] = ()  # what could not be computed for the year (broken unit.yaml or plan)
 
     def of(self, unit: str) -> list[Deadline]:
         return [d for d in self.deadlines if d.unit == unit]
+
+    def unknown_of(self, unit: str) -> list[Unknown]:
+        return [x for x in self.unknown if x.unit == unit]
 
     def by_date(self) -> list[Deadline]:
         order = {u: n for n, (u, _) in enumerate(self.units)}
@@ -78,9 +86,9 @@ class Calendar:
 
 
 def deadline(ob: Obligation) -> Deadline:
-    return Deadline(unit=ob.unit, unit_name=ob.unit_name, kind=ob.kind, rule=ob.rule, item=ob.item, title=ob.title,
-                    period=ob.period, due=ob.due, status=ob.status, days=ob.days, met=ob.met,
-                    responsible=ob.responsible, path=ob.path, line=ob.loc[0] if ob.loc else None, basis=ob.basis)
+    return Deadline(unit=ob.unit, unit_name=mask(ob.unit_name), kind=ob.kind, rule=ob.rule, item=ob.item,
+                    title=mask(ob.title), period=ob.period, due=ob.due, status=ob.status, days=ob.days, met=ob.met,
+                    responsible=mask(ob.responsible) if ob.responsible else ob.responsible, path=mask(ob.path), line=ob.loc[0] if ob.loc else None, basis=ob.basis)
 
 
 def build(obligations: list[UnitObligations], year: int, as_of: dt.date, town: str | None = None,
@@ -88,7 +96,10 @@ def build(obligations: list[UnitObligations], year: int, as_of: dt.date, town: s
     """The deadlines of `year` of every unit (or of `units`, ids), each unit's in date order."""
     shown = [uo for uo in obligations if units is None or uo.unit.id in units]
     out: list[Deadline] = []
+    unknown: list[Unknown] = []
     for uo in shown:
         mine = sorted((ob for ob in uo.obligations if ob.due.year == year), key=Obligation.sort_key)
         out.extend(deadline(ob) for ob in mine)
-    return Calendar(as_of, year, town, tuple((uo.unit.id, uo.unit.name) for uo in shown), tuple(out))
+        unknown += [x for x in uo.unknown if x.kind == "unit" or x.period in (str(year), "")]
+    return Calendar(as_of, year, town, tuple((uo.unit.id, mask(uo.unit.name)) for uo in shown), tuple(out),
+                    tuple(unknown))

@@ -51,7 +51,7 @@ CREATE TABLE units (
 );
 CREATE TABLE obligations (
   unit TEXT REFERENCES units(unit),
-  kind TEXT,                    -- record | plan | plan-publication | feedback | inspection | fix
+  kind TEXT,                    -- record | plan | plan-publication | feedback | inspection | fix | unit
   rule TEXT,                    -- standing | quarterly | monthly | immediate | before | during | after | ...
   item TEXT, title TEXT,
   period TEXT,                  -- 2024-Q2, 2024-05, the year, or the event / project / feedback id
@@ -163,7 +163,7 @@ def _row(unit: UnitData, rid: str, rec, root: str) -> RegisterRow:  # type: igno
     project = unit.projects.get(rec.project) if rec.project else None
     title = rec.title or default_title(rec, info, event, project)
     return RegisterRow(
-        unit=unit.id, unit_name=unit.name, record=rid, item=rec.item or "", title=mask(title),
+        unit=unit.id, unit_name=mask(unit.name), record=rid, item=rec.item or "", title=mask(title),
         category=info.category if info else None, period=str(rec.period) if rec.period else "",
         published=rec.published, until=rec.until, channels=tuple(rec.channels), boards=tuple(rec.boards),
         reviewed_by=rec.reviewed.by if rec.reviewed else None,
@@ -207,16 +207,25 @@ def tables(repo: Repository, result: CheckResult, year: int | None = None, lang:
     evidence: list[tuple] = []
     for u in repo.units:
         p = u.unit
-        units.append((u.id, u.name, u.kind, p.town if p else None, p.code if p else None, p.villagers if p else None,
+        units.append((u.id, mask(u.name), u.kind, p.town if p else None, p.code if p else None, p.villagers if p else None,
                       p.representatives if p else None, None if p is None or p.finance_monthly is None
                       else int(p.finance_monthly), _iso(p.since) if p else None, u.unit_path))
     for uo in result.obligations:
         for ob in uo.obligations:
             if year is not None and ob.due.year != year:
                 continue
-            obligations.append((ob.unit, ob.kind, ob.rule, ob.item, ob.title, ob.period, ob.due.isoformat(),
-                                _iso(ob.opens), ob.status, ob.days, _iso(ob.met), ob.met_path, ob.responsible,
+            # names and titles masked as in the records table and everywhere gongkai shows them
+            obligations.append((ob.unit, ob.kind, ob.rule, ob.item, mask(ob.title), ob.period, ob.due.isoformat(),
+                                _iso(ob.opens), ob.status, ob.days, _iso(ob.met), ob.met_path,
+                                mask(ob.responsible) if ob.responsible else ob.responsible,
                                 ob.path, ob.loc[0] if ob.loc else None, deadline(ob).uid))
+        # obligations that could not be computed (broken unit.yaml or plan): a row saying so, as `overdue` lists it,
+        # so that a query never reads such a unit as owing nothing
+        for x in uo.unknown:
+            if year is not None and x.kind != "unit" and x.period not in (str(year), ""):
+                continue
+            obligations.append((x.unit, x.kind, None, None, x.reason.get(lang), x.period, None, None, "unknown", 0,
+                                None, None, None, x.path, None, None))
     for r in register(repo, result.as_of, year):
         records.append((r.unit, r.record, r.item, r.title, r.category, r.period, _iso(r.published), _iso(r.until),
                         ",".join(r.channels), ",".join(r.boards), r.reviewed_by, _iso(r.reviewed_date),

@@ -292,7 +292,7 @@ def _cell(row: list[Cell], index: int | None, r: int) -> Cell:
 
 
 def read_statement(sheet: Sheet, mapping: dict[str, str], opening: Decimal | None,
-                   opening_source: str) -> Statement:
+                   opening_source: str, unreadable: Record | None = None) -> Statement:
     """Income and expense lines from the sheet, checked against its own totals and balances."""
     head, cols = find_columns(sheet, mapping)
     lines_in: list[Line] = []
@@ -347,6 +347,12 @@ def read_statement(sheet: Sheet, mapping: dict[str, str], opening: Decimal | Non
                 raise refuse(sheet, kind_cell.ref or f"{column_letter(cols['type'])}{r}", "收支类型“{k}”看不懂：写“收入”或“支出”",
                              "type '{k}' is neither 收入 (income) nor 支出 (expense)", k=kind)
     if opening is None:
+        bad = unreadable if sheet_opening is None else None  # the previous statement's closing cannot be read
+        if bad is not None:
+            raise refuse(sheet, None, "上期（{p}，{r}）的期末余额读不出来（运行 gongkai check 查看）：改正它再导入，"
+                         "或用 --opening 写明期初余额",
+                         "the closing balance of the previous period ({p}, {r}) cannot be read (run gongkai check): "
+                         "fix it and import again, or give the opening balance with --opening", p=bad.period, r=bad.id)
         if sheet_opening is None:
             raise refuse(sheet, None, "没有上一期的收支记录，表里也没有“期初余额”一行：用 --opening 写明期初余额",
                          "no previous statement and no 期初余额 row in the sheet: give the opening balance with --opening")
@@ -487,7 +493,8 @@ def finance_draft(t: Target, sheet: Sheet, mapping: dict[str, str], opening: Dec
                               "--opening {o} differs from the closing balance {c} of the previous period ({p}, {f})",
                               o=opening, c=st.closing_balance.value, p=rec.period, f=rec.id))
         opening, source = st.closing_balance.value, f"上期（{rec.period}，{rec.id}）"
-    st_new = read_statement(sheet, mapping, opening, source)
+    unreadable = new.unreadable_previous(t.unit, t.item, per) if prev is None and opening is None else None
+    st_new = read_statement(sheet, mapping, opening, source, unreadable)
     following = new.next_statement(t.unit, t.item, per)
     if following is not None:
         nrec, nst = following

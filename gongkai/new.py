@@ -7,6 +7,7 @@ the opening balance of a finance statement from the previous period's record. No
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +21,8 @@ from gongkai.model import PlanItem, Record, Statement
 from gongkai.obligations import Obligation, compute_unit
 from gongkai.problem import GongkaiError, Msg, msg
 from gongkai.repo import Repository, UnitData, superseded
+from gongkai.report.safe import shown, visible
+from gongkai.scaffold import quote
 
 KINDS = ("record", "event", "project", "feedback", "inspection")
 NONE_TEXT = "本期无此项内容。"
@@ -124,6 +127,20 @@ def previous_statement(unit: UnitData, item: str, period: S.Period, project: str
     return _statement(unit, item, project, lambda p, st: p.end == day_before and st.closing_balance is not None)
 
 
+def unreadable_previous(unit: UnitData, item: str, period: S.Period, project: str | None = None) -> Record | None:
+    """The statement of the previous period when it is there but its closing balance cannot be read (reported by
+    `check` as `amount` or `schema`): its successor's opening balance is unknown, not "no previous statement"."""
+    gone = superseded(unit.records)
+    day_before = period.start - dt.timedelta(days=1)
+    for rid, rec in sorted(unit.records.items()):
+        if rid in gone or rec.item != item or (rec.project or None) != (project or None):
+            continue
+        if rec.period is not None and rec.period.end == day_before and rec.finance is not None \
+                and rec.finance.closing_balance is None:
+            return rec
+    return None
+
+
 def next_statement(unit: UnitData, item: str, period: S.Period, project: str | None = None) -> tuple[Record, Statement] | None:
     """The statement of the same item (and project) whose period starts the day after `period` ends."""
     day_after = period.end + dt.timedelta(days=1)
@@ -226,7 +243,7 @@ def record_draft(unit: UnitData, item: str | None, as_of: dt.date, *, period: st
     title = default_title(rec, info, ev, pr)
     channels = channels_of(unit, info, year)
 
-    lines = [f"# {title}（{info.id} {info.title}）"]
+    lines = [f"# {visible(title)}（{info.id} {info.title}）"]
     if ob is not None:
         lines.append(f"# 应于 {ob.due.isoformat()} 前公开（{ob.basis.zh}）")
     else:
@@ -239,7 +256,7 @@ def record_draft(unit: UnitData, item: str | None, as_of: dt.date, *, period: st
     if project:
         lines += [f"project: {project}", f"phase: {phase}"]
     lines += [f"published: {as_of.isoformat()}           # 公开日期：改成张贴的那一天",
-              f"title: {title}",
+              f"title: {_text(title)}",
               f"channels: [{', '.join(channels)}]"]
     if info.category == "finance":
         lines.append("# reviewed: {by: 审核人, date: " + as_of.isoformat() + "}   # 监委会审核（公开前）")
@@ -261,12 +278,31 @@ def finance_skeleton(unit: UnitData, item: str, period: S.Period, project: str |
         assert st.closing_balance is not None
         opening = _money(st.closing_balance.value)
         note = f"# 期初余额 = 上期（{rec.period}，{rec.id}）期末余额"
+    elif (bad := unreadable_previous(unit, item, period, project)) is not None:
+        opening = "0.00"
+        note = (f"# 上期（{bad.period}，{bad.id}）的期末余额读不出来（运行 gongkai check 查看）："
+                "改正它，再把期初余额写成它的期末余额")
     else:
         opening, note = "0.00", "# 没有找到上一期的收支表：请填写期初余额"
     return [note, "finance:", f"  opening_balance: {opening}",
             "  income: []     # - {name: 收入名目, amount: 0.00}",
             "  expense: []    # - {name: 支出名目, amount: 0.00}",
             f"  closing_balance: {opening}   # 期初 + 收入 − 支出"]
+
+
+def _text(value: str) -> str:
+    """A one-line text value as written into a new file: as it is when YAML reads it back exactly (the usual
+    title), else double-quoted (a title typed with `: `, `#`, a leading `[` or a line break)."""
+    import yaml
+
+    try:
+        plain = yaml.safe_load(f"k: {value}") == {"k": value} and value == value.strip() and "\n" not in value
+    except yaml.YAMLError:
+        plain = False
+    return value if plain and not _CONTROL.search(value) else quote(value)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 def _name(text: str) -> str:
@@ -285,7 +321,7 @@ def event_draft(unit: UnitData, item: str | None, as_of: dt.date, *, title: str 
     stem = f"{as_of.isoformat()}-{_name(name)}" if name else as_of.isoformat()
     lines = [f"# 需要即时公开的事件（{info.id} {info.title}）：事件后两日内公开，用 gongkai new record --event {stem} 起草记录",
              f"date: {as_of.isoformat()}", f"type: {kind}    # meeting 会议决议 | policy 惠民政策 | major 重大事项 | joint_request 联名要求",
-             f"title: {title}", f"item: {info.id}"]
+             f"title: {_text(title)}", f"item: {info.id}"]
     if kind == "joint_request":
         lines.append("signatures: {villagers: 0}   # 联名人数：村（居）民 villagers，代表 representatives")
     return Draft(unit.dir / "events" / f"{stem}.yaml", "event", "\n".join(lines) + "\n")
@@ -297,7 +333,7 @@ def project_draft(unit: UnitData, item: str | None, as_of: dt.date, *, title: st
         raise GongkaiError(msg("请用 --title 写项目名称，如 --title 村道硬化工程", "give the project a --title"))
     stem = f"{as_of.year}-{_name(name)}" if name else f"{as_of.year}-{_name(title)}"
     lines = [f"# 分阶段公开的项目（{info.id} {info.title}）：事前、事中（每季度）、事后分别公开",
-             f"title: {title}", f"item: {info.id}", f"start: {as_of.isoformat()}     # 开工日期：事前公开应在此之前",
+             f"title: {_text(title)}", f"item: {info.id}", f"start: {as_of.isoformat()}     # 开工日期：事前公开应在此之前",
              "# end: " + as_of.isoformat() + "     # 完工日期：完工后写上", "# budget: 0.00     # 预算（元）"]
     return Draft(unit.dir / "projects" / f"{stem}.yaml", "project", "\n".join(lines) + "\n")
 
@@ -393,13 +429,22 @@ def checklist_text(unit: UnitData, as_of: dt.date, lang: str) -> str:
     who = unit.name if unit.id == "." else (f"{unit.name}（{unit.id}）" if zh else f"{unit.name} ({unit.id})")
     head = (f"{who}{quarter.label_zh}公开清单（截至 {as_of.isoformat()}）" if zh
             else f"{who}: checklist for {quarter} (as of {as_of.isoformat()})")
-    lines = [head, ""]
-    if not entries:
+    lines = [shown(head), ""]
+    # a broken unit.yaml or plan: what it owes cannot be computed, which is not "nothing due"
+    unknown = compute_unit(unit, as_of).unknown
+    for x in unknown:
+        lines.append(shown(f"[?] {'无法计算' if zh else 'cannot be computed'}：{x.path}：{x.reason.get(lang)}" if zh
+                           else f"[?] cannot be computed: {x.path}: {x.reason.get(lang)}"))
+    if not entries and not unknown:
         lines.append("本季度没有到期的事项。" if zh else "nothing is due this quarter.")
     for e in entries:
         period = "" if e.ob.period in ("", str(e.ob.due.year)) else f" [{e.ob.period}]"
-        lines.append(f"[{e.mark}] {e.ob.due.isoformat()}  {e.ob.title}{period}" + (f"  {e.ob.item}" if e.ob.item else ""))
+        lines.append(shown(f"[{e.mark}] {e.ob.due.isoformat()}  {e.ob.title}{period}"
+                           + (f"  {e.ob.item}" if e.ob.item else "")))
         if e.command:
-            lines.append(f"      {e.command}")
-    lines += ["", "[x] 已公开  [!] 已逾期  [ ] 待办" if zh else "[x] done  [!] overdue  [ ] to do"]
+            lines.append(f"      {shown(e.command)}")
+    legend = "[x] 已公开  [!] 已逾期  [ ] 待办" if zh else "[x] done  [!] overdue  [ ] to do"
+    if unknown:
+        legend += "  [?] 无法计算" if zh else "  [?] cannot be computed"
+    lines += ["", legend]
     return "\n".join(lines) + "\n"

@@ -226,6 +226,13 @@ def broken_plans(unit: UnitData) -> dict[str, int | None]:
         if p.severity == "error" and p.path.startswith(prefix) and p.path.endswith(".yaml") and p.path not in loaded:
             stem = p.path[len(prefix):-len(".yaml")]
             out[p.path] = int(stem) if stem.isdigit() and len(stem) == 4 else None
+    # plans/2024.yaml saying `year: 2025` (reported as `schema`): which year it plans is not known, so the
+    # obligations of the year its name gives are unknown, not "no plan" (the plan is there)
+    for plan in unit.plans:
+        stem = plan.src.path[len(prefix):-len(".yaml")] if plan.src.path.startswith(prefix) else ""
+        if stem.isdigit() and len(stem) == 4 and plan.year is not None and int(stem) != plan.year \
+                and unit.plan(int(stem)) is None:
+            out[plan.src.path] = int(stem)
     return out
 
 

@@ -17,7 +17,12 @@ Figures of a unit for a year Y, as of a date D:
 - statements: finance statements of Y still in force (not replaced by a correction), how many balance
   (no `balance`) and chain onto the previous period (no `continuity`);
 - feedback: answers due so far, and how many were on time;
-- inspected: the year's board inspection was done (and when).
+- inspected: the year's board inspection was done (and when);
+- uncomputable: the unit's obligations for Y could not be computed (unit.yaml broken, or the plan of Y, or a plan
+  whose year cannot be read): its figures are partial, its on-time rate is unknown (never 100% or "nothing due"),
+  and the town's rate is unknown too.
+
+Names, titles and reasons are masked (resident IDs, mobiles) here, as everywhere gongkai shows them.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from gongkai import catalog
 from gongkai.check import CheckResult
 from gongkai.model import ADOPTION_STEPS
 from gongkai.obligations import Obligation, UnitObligations
+from gongkai.personal import mask
 from gongkai.problem import Msg, Problem, msg
 from gongkai.repo import UnitData, superseded
 from gongkai.rules.finance import totals
@@ -78,10 +84,14 @@ class Figures:
     feedback_on_time: int = 0
     inspected: int = 0
     errors: int = 0  # errors `check` reports for the unit, of every code
+    uncomputable: int = 0  # units whose obligations for the year could not be computed (broken unit.yaml or plan)
 
     @property
     def rate(self) -> float | None:
-        """On-time rate: obligations met by their due date, of those due so far (None when nothing was due)."""
+        """On-time rate: obligations met by their due date, of those due so far (None when nothing was due, or
+        when some obligations could not be computed: the rate is then unknown, not the rate of what was read)."""
+        if self.uncomputable:
+            return None
         return self.on_time / self.due if self.due else None
 
     def add(self, other: Figures) -> None:
@@ -105,6 +115,7 @@ class UnitStatus:
     adoption: str  # on-time | late | overdue | pending | missing (no plan for the year) | none (no plan owed)
     cells: list[Cell]
     reasons: list[Msg] = field(default_factory=list)  # why the unit is behind, most serious first
+    uncomputable: list[Msg] = field(default_factory=list)  # why (some of) its obligations could not be computed
 
 
 @dataclass
@@ -172,6 +183,10 @@ def _unit(uo: UnitObligations, problems: list[Problem], year: int, as_of: dt.dat
     f = Figures(units=1)
     mine = [ob for ob in uo.obligations if ob.due.year == year]
     reasons: list[tuple[int, Msg]] = []
+    # a broken unit.yaml, the year's plan, or a plan whose year cannot be read: the figures are not the whole story
+    unknown = [x.reason for x in uo.unknown if x.kind == "unit" or x.period in (str(year), "")]
+    f.uncomputable = int(bool(unknown))
+    reasons += [(-1, r) for r in unknown]
     for ob in mine:
         if not is_due(ob, as_of):
             f.upcoming += 1
@@ -212,8 +227,12 @@ def _unit(uo: UnitObligations, problems: list[Problem], year: int, as_of: dt.dat
                                n=n, c=", ".join(others))))
     cells = _cells(mine, year, as_of, columns)
     reasons.sort(key=lambda r: r[0])
-    return UnitStatus(unit.id, unit.name, unit.kind, f, inspected, inspection.status if inspection else "", adoption,
-                      cells, [m for _, m in reasons])
+    return UnitStatus(mask(unit.id), mask(unit.name), unit.kind, f, inspected, inspection.status if inspection else "",
+                      adoption, cells, [_masked(m) for _, m in reasons], [_masked(m) for m in unknown])
+
+
+def _masked(m: Msg) -> Msg:
+    return Msg(mask(m.zh), mask(m.en))
 
 
 def _plan(f: Figures, unit: UnitData, uo: UnitObligations, problems: list[Problem], year: int,
@@ -279,7 +298,7 @@ def _cells(obligations: list[Obligation], year: int, as_of: dt.date, columns: st
         states = [cell_state(ob, as_of) for ob in here]
         counts = tuple((s, states.count(s)) for s in (OVERDUE, LATE, UPCOMING, ON_TIME) if s in states)
         state = counts[0][0] if counts else NONE
-        items = tuple((ob.due.isoformat(), ob.title, ob.period, cell_state(ob, as_of)) for ob in here)
+        items = tuple((ob.due.isoformat(), mask(ob.title), ob.period, cell_state(ob, as_of)) for ob in here)
         cells.append(Cell(label, state, len(here), counts, items))
     return cells
 

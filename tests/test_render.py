@@ -599,7 +599,10 @@ def test_broken_files_render_what_is_there(tmp_path: Path) -> None:
     r = invoke("render", str(repo), "--out", str(out), "--as-of", "2024-07-15", "--format", "all", "--force")
     # what could be read is printed (marked, with --force); the file that could not be read at all is named, exit 1
     assert r.exit_code == 1 and "注意：有 4 个文件有错误，其中的内容可能没有算进来；运行 gongkai check 查看" in r.stderr
-    assert [line.split(":")[0] for line in r.stderr.splitlines() if "未印出" in line] == ["records/2024/syntax.yaml"]
+    # ... and so is the record whose publication date is missing: it is on no sheet, and that is said
+    assert [line.split(":")[0] for line in r.stderr.splitlines() if "未印出" in line] == [
+        "records/2024/no-date.yaml", "records/2024/syntax.yaml"]
+    assert "records/2024/no-date.yaml:1: schema 缺少必填的键“published”" in r.stderr and "未印出：公开日期无法读取，不知道该印在哪一期" in r.stderr
     q1 = text(out, "sheets/2024-Q1.html")
     assert '<tr class="total"><th>期初余额</th><td class="num">—</td>' in q1
     q2 = text(out, "sheets/2024-Q2.md")

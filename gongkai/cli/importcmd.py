@@ -8,6 +8,7 @@ import typer
 
 from gongkai.cli.app import app
 from gongkai.cli.common import AS_OF, LANG, as_of_date, command, lang_of, load_repository
+from gongkai.report.safe import visible
 
 import_app = typer.Typer(help="从表格（CSV、XLSX）导入记录。Import a record from a spreadsheet (CSV or XLSX).",
                          no_args_is_help=True)
@@ -49,7 +50,7 @@ def table(
     lang_of(lang)
     repo, target = _target(path, unit, item, period, as_of)
     draft = importer.table_draft(target, importer.read(file, sheet), title)
-    typer.echo(new.write(draft, repo.root).as_posix())
+    typer.echo(visible(new.write(draft, repo.root).as_posix()))  # a folder name may hold ESC or a line break: shown escaped
 
 
 @import_app.command("finance")
@@ -75,4 +76,4 @@ def finance(
     repo, target = _target(path, unit, item, period, as_of)
     draft = importer.finance_draft(target, importer.read(file, sheet), importer.parse_map(map_),
                                    importer.parse_opening(opening))
-    typer.echo(new.write(draft, repo.root).as_posix())
+    typer.echo(visible(new.write(draft, repo.root).as_posix()))  # a folder name may hold ESC or a line break: shown escaped

@@ -9,6 +9,7 @@ import typer
 from gongkai.cli.app import app
 from gongkai.cli.common import AS_OF, LANG, CannotRun, as_of_date, command, lang_of, load_repository
 from gongkai.problem import msg
+from gongkai.report.safe import visible
 
 
 @app.command()
@@ -59,4 +60,4 @@ def new(
         "inspection": lambda: core.inspection_draft(target, day, name=name),
     }
     written = core.write(drafts[what](), repo.root)
-    typer.echo(written.as_posix())
+    typer.echo(visible(written.as_posix()))  # a folder name may hold ESC or a line break: shown escaped

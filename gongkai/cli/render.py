@@ -99,6 +99,9 @@ def withheld_line(w, language: str) -> str:  # type: ignore[no-untyped-def]
                    "come from unit.yaml): fix it and render again, or print them marked 未通过检查 with --force")
     elif w.forced:
         what = msg("已按 --force 印出，标明“未通过检查”", "printed because of --force, marked 未通过检查")
+    elif getattr(w, "undated", False):
+        what = msg("未印出：公开日期无法读取，不知道该印在哪一期；改正后重新生成",
+                   "not printed: its publication date cannot be read, so it belongs on no sheet; fix it and render again")
     else:
         what = msg("未印出：改正后重新生成，或用 gongkai render --force 印出并标明“未通过检查”",
                    "not printed: fix it and render again, or print it marked 未通过检查 with --force")

@@ -370,6 +370,7 @@ class Withheld:
     count: int
     forced: bool
     whole_unit: bool = False  # the unit's unit.yaml: none of the unit's pages is printed (or all are marked)
+    undated: bool = False  # its publication date cannot be read: it belongs on no sheet, even with --force
 
 
 class Builder:
@@ -448,6 +449,10 @@ class Builder:
             view = self.record_view(u, uv, rec, live, names)
             view.failed = sorted(set(failed) | set(unit_failed))
             records.append(view)
+        for _rid, rec in sorted(u.records.items()):
+            if rec.published is None and rec.src.path in self.errors:  # its date cannot be read: on no sheet, said so
+                found = sorted(self.errors[rec.src.path], key=Problem.sort_key)
+                self.withheld.append(Withheld(u.id, rec.src.path, found[0], len(found), False, undated=True))
         loaded = {x.src.path for x in u.records.values()}
         prefix = ("" if u.id == "." else u.id + "/") + "records/"
         for path in sorted(self.errors):

@@ -7,12 +7,15 @@ output (the .ics's DTSTAMP is the --as-of date, never the clock).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from gongkai import __version__
 from gongkai import ics as I
 from gongkai.deadlines import Calendar, Deadline
+from gongkai.obligations import Unknown
 from gongkai.problem import Msg
 from gongkai.report.overdue_formats import KIND_LABEL
+from gongkai.report.safe import shown as visible
 from gongkai.report.tabular import md_cell, table_lines
 
 FORMATS = ("table", "md", "ics")
@@ -65,7 +68,19 @@ def _cells(d: Deadline, lang: str) -> dict[str, str]:
 def _heading(cal: Calendar, unit: str, name: str, lang: str) -> str:
     n = len(cal.of(unit))
     label = name if name == unit else (f"{name} ({unit})" if lang == "en" else f"{name}（{unit}）")
+    if cal.unknown_of(unit):  # never "0 deadlines" for a unit whose deadlines could not be computed
+        return (f"{label}: {n} deadline{'s' * (n != 1)} known, others cannot be computed" if lang == "en"
+                else f"{label}：{n} 个期限，另有期限无法计算")
     return f"{label}: {n} deadline{'s' * (n != 1)}" if lang == "en" else f"{label}：{n} 个期限"
+
+
+def unknown_text(x: Unknown, lang: str) -> str:
+    """One line for what could not be computed: the broken file and why."""
+    return f"{UNKNOWN_LABEL.get(lang)}: {x.path}: {x.reason.en}" if lang == "en" else \
+        f"{UNKNOWN_LABEL.get(lang)}：{x.path}：{x.reason.zh}"
+
+
+UNKNOWN_LABEL = Msg("无法计算", "cannot be computed")
 
 
 def _note(cal: Calendar, lang: str) -> str:
@@ -78,10 +93,11 @@ def table(cal: Calendar, lang: str) -> str:
     lines = [title(cal, lang), _note(cal, lang), ""]
     for unit, name in cal.units:
         rows = cal.of(unit)
-        lines.append(_heading(cal, unit, name, lang))
+        lines.append(visible(_heading(cal, unit, name, lang)))
+        lines += [f"  ！{visible(unknown_text(x, lang))}" for x in cal.unknown_of(unit)]
         if rows:
             header = [HEAD[c].get(lang) for c in COLUMNS]
-            lines += table_lines(header, [[_cells(d, lang)[c] for c in COLUMNS] for d in rows])
+            lines += table_lines(header, [[visible(_cells(d, lang)[c]) for c in COLUMNS] for d in rows])
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -90,7 +106,8 @@ def md(cal: Calendar, lang: str) -> str:
     lines = [f"# {md_cell(title(cal, lang))}", "", _note(cal, lang), ""]
     for unit, name in cal.units:
         rows = cal.of(unit)
-        lines += [f"## {md_cell(_heading(cal, unit, name, lang))}", ""]
+        lines += [f"## {md_cell(visible(_heading(cal, unit, name, lang)))}", ""]
+        lines += [f"**{md_cell(visible(unknown_text(x, lang)))}**\n" for x in cal.unknown_of(unit)]
         if not rows:
             continue
         lines.append("| " + " | ".join(HEAD[c].get(lang) for c in PAGE_COLUMNS) + " |")
@@ -100,7 +117,7 @@ def md(cal: Calendar, lang: str) -> str:
             c["status"] = f"**{c['status']}**" if d.status == "overdue" else c["status"]
             c["item"] = f"`{c['item']}`" if d.item else c["item"]
             c["path"] = f"`{c['path']}`"
-            lines.append("| " + " | ".join(md_cell(c[k]) for k in PAGE_COLUMNS) + " |")
+            lines.append("| " + " | ".join(md_cell(visible(c[k])) for k in PAGE_COLUMNS) + " |")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -160,8 +177,8 @@ def ics(cal: Calendar, lang: str, remind_days: int = 3) -> str:
             ("DTSTAMP", dtstamp),
             ("DTSTART;VALUE=DATE", I.date_value(d.due)),
             ("DTEND;VALUE=DATE", I.date_value(d.due + dt.timedelta(days=1))),
-            ("SUMMARY", I.escape(summary(d, lang))),
-            ("DESCRIPTION", I.escape(description(d, lang))),
+            ("SUMMARY", I.escape(visible(summary(d, lang)))),
+            ("DESCRIPTION", I.escape("\n".join(visible(x) for x in description(d, lang).split("\n")))),
             ("CATEGORIES", I.escape(KIND_LABEL[d.kind].get(lang))),
             ("TRANSP", "TRANSPARENT"),
         ]
@@ -169,12 +186,29 @@ def ics(cal: Calendar, lang: str, remind_days: int = 3) -> str:
             props += [
                 ("BEGIN", "VALARM"),
                 ("ACTION", "DISPLAY"),
-                ("DESCRIPTION", I.escape(summary(d, lang))),
+                ("DESCRIPTION", I.escape(visible(summary(d, lang)))),
                 ("TRIGGER", I.trigger_before(remind_days)),
                 ("END", "VALARM"),
             ]
         props.append(("END", "VEVENT"))
         out += I.lines(props)
+    names = dict(cal.units)
+    for x in cal.unknown:  # on the --as-of day, so that the phone shows that deadlines are missing, not none
+        uid = hashlib.sha256(f"{x.unit}\x1funknown|{x.kind}|{x.period}|{x.path}".encode()).hexdigest()[:32] + "@gongkai"
+        text = f"【{UNKNOWN_LABEL.get(lang)}】{names.get(x.unit, x.unit)}" if lang != "en" else \
+            f"[{UNKNOWN_LABEL.get(lang)}] {names.get(x.unit, x.unit)}"
+        out += I.lines([
+            ("BEGIN", "VEVENT"),
+            ("UID", uid),
+            ("DTSTAMP", dtstamp),
+            ("DTSTART;VALUE=DATE", I.date_value(cal.as_of)),
+            ("DTEND;VALUE=DATE", I.date_value(cal.as_of + dt.timedelta(days=1))),
+            ("SUMMARY", I.escape(visible(text))),
+            ("DESCRIPTION", I.escape(visible(unknown_text(x, lang)))),
+            ("CATEGORIES", I.escape(UNKNOWN_LABEL.get(lang))),
+            ("TRANSP", "TRANSPARENT"),
+            ("END", "VEVENT"),
+        ])
     return out + I.lines([("END", "VCALENDAR")])
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from gongkai.export import CATEGORY_ZH, CHANNEL_ZH, RegisterRow
 from gongkai.problem import Msg
+from gongkai.report.safe import shown
 from gongkai.report.tabular import excel_csv
 
 FORMATS = ("csv", "json")
@@ -57,7 +58,8 @@ def _cells(r: RegisterRow, lang: str) -> dict[str, str]:
 
 
 def csv_text(rows: list[RegisterRow], lang: str) -> str:
-    return excel_csv(header(lang), ([_cells(r, lang)[k] for k, _ in HEAD] for r in rows))
+    # masked, control characters shown escaped
+    return excel_csv(header(lang), ([shown(_cells(r, lang)[k]) for k, _ in HEAD] for r in rows))
 
 
 def json_text(rows: list[RegisterRow], as_of: dt.date, year: int | None) -> str:

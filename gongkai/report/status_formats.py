@@ -10,6 +10,7 @@ import json
 from html import escape
 
 from gongkai.problem import Msg
+from gongkai.report.safe import visible
 from gongkai.report.tabular import excel_csv, table_lines
 from gongkai.status import LATE, NONE, ON_TIME, OVERDUE, STATE_LABEL, UPCOMING, Figures, Status, UnitStatus
 
@@ -62,8 +63,13 @@ def title(status: Status, lang: str) -> str:
     return f"{heading(status, lang)}（截至{status.as_of.isoformat()}）"
 
 
-def rate_text(f: Figures) -> str:
+def rate_text(f: Figures, lang: str = "zh") -> str:
+    if f.uncomputable:  # some obligations could not be computed: the rate is unknown, never that of what was read
+        return UNCOMPUTABLE.get(lang)
     return "—" if f.rate is None else f"{f.rate * 100:.1f}%"
+
+
+UNCOMPUTABLE = Msg("无法计算", "cannot be computed")
 
 
 def _yes(flag: int, lang: str) -> str:
@@ -83,7 +89,7 @@ def cells(f: Figures, row: UnitStatus | None, lang: str) -> dict[str, str]:
     if f.unknown:
         late += f", {f.unknown} undated" if en else f"，日期不明{f.unknown}"
     out = {
-        "due": str(f.due),
+        "due": f"{f.due}+?" if f.uncomputable else str(f.due),
         "on_time": str(f.on_time),
         "late": late,
         "overdue": str(f.overdue),
@@ -94,7 +100,7 @@ def cells(f: Figures, row: UnitStatus | None, lang: str) -> dict[str, str]:
         "chained": _of(f.chained, f.statements),
         "feedback": _of(f.feedback_on_time, f.feedback_due),
         "errors": str(f.errors),
-        "rate": rate_text(f),
+        "rate": rate_text(f, lang),
     }
     if row is not None:
         out["adoption_complete"] = _yes(f.adoption_complete, lang) if f.plans else "—"
@@ -126,12 +132,18 @@ def total_label(status: Status, lang: str) -> str:
 def summary(status: Status, lang: str) -> str:
     f = status.total
     behind = [u.name for u in status.units if u.reasons]
+    unknown = [u.name for u in status.units if u.uncomputable]
     if lang == "en":
         text = (f"{f.units} units. Due so far: {f.due}; on time {f.on_time}, late {f.late}, overdue {f.overdue}; "
-                f"on-time rate {rate_text(f)}. Not yet due: {f.upcoming}.")
+                f"on-time rate {rate_text(f, lang)}. Not yet due: {f.upcoming}.")
+        if unknown:
+            text += (f" Obligations that cannot be computed (which is not \"nothing overdue\"): {', '.join(unknown)}; "
+                     "run gongkai check.")
         return text + (f" Behind: {', '.join(behind)}." if behind else " No unit is behind.")
     text = (f"共 {f.units} 个单位。已到期 {f.due} 项：按时 {f.on_time} 项，迟办 {f.late} 项，逾期 {f.overdue} 项，"
-            f"按时率 {rate_text(f)}；未到期 {f.upcoming} 项。")
+            f"按时率 {rate_text(f, lang)}；未到期 {f.upcoming} 项。")
+    if unknown:
+        text += f"公开义务无法计算（不等于没有逾期）：{'、'.join(unknown)}，请运行 gongkai check 查看并改正。"
     return text + (f"需要关注：{'、'.join(behind)}。" if behind else "各单位均无问题。")
 
 
@@ -149,27 +161,28 @@ def table(status: Status, lang: str) -> str:
     header = [Msg("单位", "unit").get(lang)] + [h.get(lang) for _, h in COLUMNS]
     body = [[unit_label(u, lang)] + [cells(u.figures, u, lang)[k] for k, _ in COLUMNS] for u in status.units]
     body.append([total_label(status, lang)] + [cells(status.total, None, lang)[k] for k, _ in COLUMNS])
-    lines = [title(status, lang), summary(status, lang), ""]
-    lines += table_lines(header, body, indent="")
+    lines = [visible(title(status, lang)), visible(summary(status, lang)), ""]
+    lines += table_lines(header, [[visible(c) for c in row] for row in body], indent="")
     behind = [u for u in status.units if u.reasons]
     if behind:
         lines += ["", "原因：" if lang != "en" else "Why:"]
         for u in behind:
-            lines.append(f"  {unit_label(u, lang)}")
-            lines += [f"    - {r.get(lang)}" for r in u.reasons]
+            lines.append(f"  {visible(unit_label(u, lang))}")
+            lines += [f"    - {visible(r.get(lang))}" for r in u.reasons]
     return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------- csv
 
 
-CSV_FIELDS = ("due", "on_time", "early", "late", "days_late", "overdue", "unknown", "upcoming", "not_applicable",
+CSV_FIELDS = ("due", "on_time", "early", "late", "days_late", "overdue", "unknown", "uncomputable", "upcoming", "not_applicable",
               "plans", "covered", "catalog_items", "adoption_complete", "adoption_on_time", "statements", "balanced",
               "chained", "feedback_due", "feedback_on_time", "inspected", "errors")
 CSV_HEAD = {
     "unit": Msg("单位编号", "unit"), "unit_name": Msg("单位", "unit name"), "due": Msg("已到期", "due"),
     "on_time": Msg("按时", "on time"), "early": Msg("提前", "early"), "late": Msg("迟办", "late"),
     "days_late": Msg("迟办天数", "days late"), "overdue": Msg("逾期", "overdue"), "unknown": Msg("日期不明", "unknown"),
+    "uncomputable": Msg("义务无法计算", "obligations cannot be computed"),
     "upcoming": Msg("未到期", "not yet due"), "not_applicable": Msg("不适用", "not applicable"),
     "plans": Msg("有方案", "plan"), "covered": Msg("方案已列目录事项", "catalog items covered"),
     "catalog_items": Msg("目录事项", "catalog items"), "adoption_complete": Msg("方案程序完整", "adoption complete"),
@@ -187,11 +200,12 @@ def csv_text(status: Status, lang: str) -> str:
     rows: list[list[object]] = []
     for u in status.units:
         f = u.figures
-        rows.append([u.unit, u.name, *(getattr(f, k) for k in CSV_FIELDS),
-                     u.inspection_date.isoformat() if u.inspection_date else "", rate_text(f) if f.rate is not None else ""])
+        rows.append([visible(u.unit), visible(u.name), *(getattr(f, k) for k in CSV_FIELDS),
+                     u.inspection_date.isoformat() if u.inspection_date else "",
+                     rate_text(f, lang) if f.rate is not None or f.uncomputable else ""])
     t = status.total
     rows.append(["", total_label(status, lang), *(getattr(t, k) for k in CSV_FIELDS), "",
-                 rate_text(t) if t.rate is not None else ""])
+                 rate_text(t, lang) if t.rate is not None or t.uncomputable else ""])
     return excel_csv([CSV_HEAD[k].get(lang) for k in keys], rows)
 
 
@@ -210,6 +224,7 @@ def json_text(status: Status, lang: str = "zh") -> str:
             "plan_publication": u.adoption,
             "cells": [{"period": c.label, "state": c.state, "total": c.total, "counts": dict(c.counts)} for c in u.cells],
             "reasons": [r.get(lang) for r in u.reasons],
+            "uncomputable_reasons": [r.get(lang) for r in u.uncomputable],
         } for u in status.units],
         "total": status.total.as_json(),
     }
@@ -264,7 +279,8 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def _e(text: str) -> str:
-    return escape(text, quote=True)
+    """HTML text: escaped, control characters shown (a tooltip's own line breaks stay line breaks)."""
+    return escape("\n".join(visible(line) for line in text.split("\n")), quote=True)
 
 
 def column_heads(status: Status, lang: str) -> list[str]:
@@ -297,7 +313,8 @@ def heatmap(status: Status, lang: str) -> str:
         y = head_h + row_h * r
         weight = ' font-weight="bold"' if u.reasons else ""
         out.append(f'<text x="{label_w - 10}" y="{y + row_h / 2 + 5:.1f}" font-size="{min(14, row_h - 6)}" text-anchor="end"'
-                   f'{weight} fill="{"#c8161d" if u.figures.overdue else "#1f2328"}">{_e(u.name)}</text>')
+                   f'{weight} fill="{"#c8161d" if u.figures.overdue or u.uncomputable else "#1f2328"}">'
+                   f'{_e(visible(u.name))}</text>')
         for i, c in enumerate(u.cells):
             x = label_w + cell_w * i
             tip = _tooltip(u, c, lang)
@@ -319,7 +336,7 @@ def heatmap(status: Status, lang: str) -> str:
             colour = COLORS[ON_TIME] if f.rate >= 0.995 else COLORS[LATE] if f.rate >= 0.9 else COLORS[OVERDUE]
             out.append(f'<rect x="{x0}" y="{y + 5}" width="{bar * f.rate:.1f}" height="{row_h - 10}" fill="{colour}" rx="2"/>')
         out.append(f'<text x="{x0 + bar / 2:.1f}" y="{y + row_h / 2 + 4:.1f}" font-size="{min(12, row_h - 8)}" text-anchor="middle" '
-                   f'fill="#1f2328" font-weight="bold">{_e(rate_text(f))}</text>')
+                   f'fill="{"#c8161d" if f.uncomputable else "#1f2328"}" font-weight="bold">{_e(rate_text(f, lang))}</text>')
     # legend
     y = head_h + row_h * max(len(status.units), 1) + 12
     x = float(label_w)
@@ -351,7 +368,7 @@ def _kpis(status: Status, lang: str) -> str:
     items = [
         ("", str(f.units), Msg("个单位", "units")),
         ("", str(f.due), Msg("项已到期", "due so far")),
-        ("", rate_text(f), Msg("按时率", "on-time rate")),
+        ("bad" if f.uncomputable else "", rate_text(f, lang), Msg("按时率", "on-time rate")),
         ("warn" if f.late else "", str(f.late), Msg("项迟办", "late")),
         ("bad" if f.overdue else "", str(f.overdue), Msg("项逾期", "overdue")),
         ("", str(f.upcoming), Msg("项未到期", "not yet due")),
@@ -377,6 +394,8 @@ def _row(label: str, f: Figures, row: UnitStatus | None, lang: str, cls: str = "
         elif key == "inspected" and row is not None and row.inspection == "overdue":
             mark = "bad"
         elif key == "errors" and f.errors:
+            mark = "bad"
+        elif key in ("due", "rate") and f.uncomputable:
             mark = "bad"
         elif key == "feedback" and f.feedback_on_time < f.feedback_due:
             mark = "bad"
