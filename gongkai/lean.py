@@ -137,7 +137,7 @@ def run_check(path: Path, as_of: str | None, fmt: str, strict: bool, no_cache: b
     return EXIT_FOUND if any(p.severity in bad for p in result.problems) else EXIT_OK
 
 
-_CHECK_VALUES = {"--as-of": "as_of", "--format": "fmt", "--jobs": "jobs", "-j": "jobs", "--lang": "lang"}
+_CHECK_VALUES = {"--as-of": "as_of", "--format": "fmt", "-f": "fmt", "--jobs": "jobs", "-j": "jobs", "--lang": "lang"}
 _CHECK_FLAGS = {"--strict": "strict", "--no-cache": "no_cache"}
 
 

@@ -60,6 +60,14 @@ def test_lean_parser_leaves_everything_else_to_typer() -> None:
     got = lean.parse_check(["town", "--as-of=2024-12-31", "--strict", "-j", "2", "--format", "json", "--lang", "en"])
     assert got == {"path": Path("town"), "as_of": "2024-12-31", "fmt": "json", "strict": True, "no_cache": False,
                    "jobs": 2, "lang": "en"}
+    # -f is --format, as in overdue, status and calendar; Typer's parser agrees
+    assert lean.parse_check(["-f", "json"])["fmt"] == "json"  # type: ignore[index]
+    from typer.testing import CliRunner
+
+    from gongkai.cli.app import app
+
+    r = CliRunner().invoke(app, ["check", str(TOWN), "-f", "json", "--as-of", "2024-12-31", "--no-cache"])
+    assert r.exit_code == 1 and json.loads(r.stdout)["as_of"] == "2024-12-31"
 
 
 @pytest.mark.parametrize("args", [["nowhere"], [str(TOWN), "--as-of", "2024-13-01"], [str(TOWN), "--lang", "fr"],

@@ -21,7 +21,7 @@ class CheckFormat(str, Enum):
 def check(
     path: Path = PATH_ARG,
     as_of: str = AS_OF,
-    format: CheckFormat = typer.Option(CheckFormat.text, "--format", help="text（默认）或 json"),
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text（默认）或 json"),
     strict: bool = typer.Option(False, "--strict", help="有警告也算失败 / fail on warnings too"),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用缓存，重新读取每个文件 / re-read every file"),
     jobs: int = typer.Option(None, "--jobs", "-j", min=1,
