@@ -145,3 +145,16 @@ def test_remind_option_changes_the_alarm(tmp_path: Path) -> None:
     data = ics_bytes(EXAMPLE, "--remind", "7", "--unit", "nanhe")
     alarms = [a for e in events(data) for a in e.walk("VALARM")]
     assert alarms and all(a["TRIGGER"].dt == -dt.timedelta(days=6, hours=15) for a in alarms)
+
+
+def test_markdown_shows_paths_and_ids_as_written(tmp_path: Path) -> None:
+    """Paths and item ids stand in code spans, where Markdown shows every character as written: escaping them
+    as text would print the backslashes; the overdue status stays bold, other text is escaped."""
+    repo = write(tmp_path, {
+        "unit.yaml": UNIT, "plans/2024.yaml": plan_yaml(["village/affairs/7"]),
+        "events/[急]_会议*1.yaml": "date: 2024-06-30\ntype: meeting\ntitle: '<b>讨论</b> *方案*'\nitem: village/affairs/7\n",
+    })
+    md = cli.invoke(app, ["calendar", str(repo), "--as-of", "2024-07-15", "--format", "md"]).stdout
+    (row,) = [line for line in md.splitlines() if "会议" in line]
+    assert "`events/[急]_会议*1.yaml:1`" in row and "`village/affairs/7`" in row
+    assert "\\[" not in row.split("`")[1] and "<b>" not in row and "**逾期" in row

@@ -16,7 +16,7 @@ from gongkai.obligations import Unknown
 from gongkai.problem import Msg
 from gongkai.report.overdue_formats import KIND_LABEL
 from gongkai.report.safe import shown as visible
-from gongkai.report.tabular import md_cell, table_lines
+from gongkai.report.tabular import md_cell, md_code, table_lines
 
 FORMATS = ("table", "md", "ics")
 HEAD = {
@@ -113,11 +113,12 @@ def md(cal: Calendar, lang: str) -> str:
         lines.append("| " + " | ".join(HEAD[c].get(lang) for c in PAGE_COLUMNS) + " |")
         lines.append("|" + "|".join("---" for _ in PAGE_COLUMNS) + "|")
         for d in rows:
-            c = _cells(d, lang)
-            c["status"] = f"**{c['status']}**" if d.status == "overdue" else c["status"]
-            c["item"] = f"`{c['item']}`" if d.item else c["item"]
-            c["path"] = f"`{c['path']}`"
-            lines.append("| " + " | ".join(md_cell(visible(c[k])) for k in PAGE_COLUMNS) + " |")
+            c = {k: md_cell(visible(v)) for k, v in _cells(d, lang).items()}
+            c["status"] = f"**{c['status']}**" if d.status == "overdue" and c["status"] else c["status"]
+            raw = _cells(d, lang)  # ids and paths in code spans, shown as written (escapes would show there)
+            c["item"] = md_code(visible(raw["item"])) if d.item else c["item"]
+            c["path"] = md_code(visible(raw["path"]))
+            lines.append("| " + " | ".join(c[k] for k in PAGE_COLUMNS) + " |")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

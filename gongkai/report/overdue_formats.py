@@ -20,7 +20,7 @@ from gongkai.overdue import DUE_SOON, OVERDUE, UNKNOWN, Report, Row, Section
 from gongkai.personal import mask
 from gongkai.problem import Msg
 from gongkai.report.safe import json_safe, shown
-from gongkai.report.tabular import excel_csv, md_cell, table_lines
+from gongkai.report.tabular import excel_csv, md_cell, md_code, table_lines
 
 FORMATS = ("table", "md", "html", "json", "csv", "email")
 
@@ -239,15 +239,6 @@ def _footer(lang: str) -> str:
 # ---------------------------------------------------------------- Markdown
 
 
-def _md_code(text: str) -> str:
-    """A file name or item id in a code span; a name with a backtick cannot be one, it is escaped text."""
-    if not text:
-        return ""
-    if "`" in text:
-        return md_cell(text)
-    return "`" + text.replace("|", "\\|") + "`"
-
-
 def md(report: Report, lang: str) -> str:
     report = public(report)
     lines = [f"# {md_cell(title(report, lang))}", "", md_cell(_summary(report, lang)), ""]
@@ -260,8 +251,8 @@ def md(report: Report, lang: str) -> str:
         for r in s.rows:
             c = {k: md_cell(v) for k, v in cells(r, lang).items()}
             c["status"] = f"**{c['status']}**" if r.status in (OVERDUE, UNKNOWN) else c["status"]
-            c["path"] = _md_code(where(r))
-            c["item"] = _md_code(r.item) if r.item else ""
+            c["path"] = md_code(where(r))
+            c["item"] = md_code(r.item) if r.item else ""
             lines.append("| " + " | ".join(c[k] for k in PAGE_COLUMNS) + " |")
         lines.append("")
     clean = clean_units(report)

@@ -39,6 +39,16 @@ def md_cell(text: str) -> str:
     return md_escape(text, line_start=False)
 
 
+def md_code(text: str) -> str:
+    """A file name or item id in a code span (shown as written, nothing escaped inside); a name with a backtick
+    cannot be one, it is escaped text."""
+    if not text:
+        return ""
+    if "`" in text:
+        return md_cell(text)
+    return "`" + text.replace("|", "\\|") + "`"
+
+
 def csv_safe(value: str) -> str:
     """Excel runs a cell that starts with = + - @ as a formula; a title typed by a clerk must stay text."""
     if value and value[0] in "=+-@\t\r" and not value.lstrip("-").isdigit():
