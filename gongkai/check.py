@@ -107,10 +107,13 @@ def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: i
 
         cache = ResultCache(layout.root, layout.settings_path, layout.timing, as_of,
                             (str(layout.settings_file), layout.templates, layout.settings is None))
-        for d in layout.unit_dirs:  # one walk (scandir, lstat) per unit and one small read: fast, so in this process
+        for d in layout.unit_dirs:  # one small read, and one walk (scandir, lstat) of a unit that has stored results
             uid = rel(d, layout.root)
+            stored = cache.stored(uid)
+            if stored is None:
+                continue  # nothing to compare with (a cold run): the unit's key is taken where it is checked
             keys[d] = key = cache.key(uid, d)
-            hit = cache.get(uid, key)
+            hit = cache.get(uid, key, stored)
             if hit is not None:
                 done[d] = (UnitSummary(*hit[0]), hit[1])
     todo = [d for d in layout.unit_dirs if d not in done]
@@ -133,16 +136,22 @@ def _parallel_for(dirs: list[Path], jobs: int | None) -> int | None:
 
 
 def _one(layout: Layout, unit_dir: Path, unit_set: set[Path], as_of: dt.date, use_cache: bool,
-         cache: ResultCache | None, key: str | None) -> tuple[UnitSummary, list[Problem]]:
-    """One unit checked; with a results cache, its results stored under `key` (the unit's key before it was read)
-    when the unit did not change while it was read. Then the unit's files are read afresh, not from the file cache
-    (gongkai.cache): a unit is re-checked because something in it changed, and filling the file cache of every
-    file of a county costs a cold run more than re-reading one unit's files ever saves."""
+         cache: ResultCache | None, key: str | None | bool) -> tuple[UnitSummary, list[Problem]]:
+    """One unit checked; with a results cache, its results stored under `key`, the unit's key taken before it was
+    read (False: not taken yet, so taken here, in the worker, first thing). One walk is enough: a file changed while
+    the unit is read changes its ctime, so the next run's key differs from the stored one and the unit is checked
+    afresh; a key taken after the read could instead seal results of the old files under the new files' key.
+    The unit's files are read afresh, not from the file cache (gongkai.cache): a unit is re-checked because
+    something in it changed, and filling the file cache of every file of a county costs a cold run more than
+    re-reading one unit's files ever saves."""
+    uid = rel(unit_dir, layout.root)
+    if cache is not None and key is False:
+        key = cache.key(uid, unit_dir)
     unit = layout.load_unit(unit_dir, use_cache and cache is None, unit_set)
     uo, problems = check_unit(layout.root, unit, as_of)
     summary = UnitSummary.of(unit, uo)
-    if cache is not None and key is not None and cache.key(unit.id, unit_dir) == key:
-        cache.put(unit.id, key, (summary.id, summary.name, summary.unknown), problems)
+    if cache is not None and isinstance(key, str):
+        cache.put(uid, key, (summary.id, summary.name, summary.unknown), problems)
     return summary, problems
 
 
@@ -163,7 +172,7 @@ def _check_dirs(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: boo
     out = []
     with gc_paused():
         for d in dirs:
-            out.append(_one(layout, d, unit_set, as_of, use_cache, cache, keys.get(d)))
+            out.append(_one(layout, d, unit_set, as_of, use_cache, cache, keys.get(d, False)))
             if progress is not None:
                 progress.advance()
     return out
@@ -184,7 +193,7 @@ def _check_dir(unit_dir: Path) -> tuple[UnitSummary, list[Problem]]:
     assert _WORK is not None
     layout, as_of, use_cache, cache, keys, unit_set = _WORK
     with gc_paused():
-        return _one(layout, unit_dir, unit_set, as_of, use_cache, cache, keys.get(unit_dir))
+        return _one(layout, unit_dir, unit_set, as_of, use_cache, cache, keys.get(unit_dir, False))
 
 
 def _parallel(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, cache: ResultCache | None,

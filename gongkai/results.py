@@ -138,13 +138,21 @@ class ResultCache:
         name = hashlib.sha256(f"{self.root}|{unit_id}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
         return self.dir / f"{name}.json"
 
-    def get(self, unit_id: str, key: str | None) -> tuple[tuple[str, str, tuple[str, ...]], list[Problem]] | None:
-        """(unit id, name, unknown paths) and the problems stored under `key`, or None (missing, stale, damaged)."""
-        if key is None:
-            return None
+    def stored(self, unit_id: str) -> bytes | None:
+        """What is stored for the unit, still to be checked against its key by get(); None when nothing usable is
+        (missing, not ours, damaged): a cold run then takes no key before it must, only where the unit is checked."""
         from gongkai.cache import read_sealed
 
-        body = read_sealed(self._path(unit_id), HEADER)
+        return read_sealed(self._path(unit_id), HEADER)
+
+    def get(self, unit_id: str, key: str | None,
+            body: bytes | None = None) -> tuple[tuple[str, str, tuple[str, ...]], list[Problem]] | None:
+        """(unit id, name, unknown paths) and the problems stored under `key`, or None (missing, stale, damaged).
+        `body`: what stored() returned, not read again."""
+        if key is None:
+            return None
+        if body is None:
+            body = self.stored(unit_id)
         if body is None:
             return None
         try:

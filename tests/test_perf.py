@@ -144,6 +144,31 @@ def test_one_changed_file_rechecks_only_its_unit(tmp_path: Path, monkeypatch: py
                for p in json.loads(out)["problems"])
 
 
+def test_a_cold_run_walks_each_unit_once_and_a_warm_one_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The results key costs one walk of the unit: a cold run takes it where the unit is checked (nothing stored to
+    compare with, so not in the parent beforehand) and does not walk the unit again after the check."""
+    import gongkai.results as results_mod
+
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    root = copy_town(tmp_path)
+    walked: list[str] = []
+    real = results_mod.manifest
+
+    def spy(unit_dir: Path) -> list[str] | None:
+        walked.append(unit_dir.name)
+        return real(unit_dir)
+
+    monkeypatch.setattr(results_mod, "manifest", spy)
+    fresh = check_json(root, "--no-cache")
+    assert walked == []  # --no-cache: no key at all
+    assert check_json(root) == fresh  # cold
+    assert sorted(walked) == sorted(d.name for d in root.iterdir() if (d / "unit.yaml").is_file())
+    assert len(walked) == 5
+    walked.clear()
+    assert check_json(root) == fresh  # warm: one walk each, nothing read
+    assert len(walked) == 5
+
+
 def test_a_changed_photo_is_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Evidence digests are part of the results: a photo replaced by another posting's photo is reported."""
     monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
