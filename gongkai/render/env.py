@@ -6,7 +6,9 @@ cannot be forgotten.
   never compiled as a template, so `{{ … }}` written in a record is printed as is.
 - Every plain string a template prints passes through masking once more (`finalize`), so a town
   template that reaches for a value in an unexpected way still cannot print a full ID or mobile number.
-- Templates run in Jinja's sandbox: a template from a repository cannot reach Python internals.
+- A town's templates run in Jinja's sandbox (and so do the bundled ones beside them): a template from a
+  repository cannot reach Python internals. The bundled templates alone are gongkai's own code and run
+  unsandboxed and unbounded (`TrustedEnvironment`), which makes a county's render several times faster.
 - Undefined variables are errors, so a misspelt name in a town template is reported, not printed as ''.
 - A town template is read only from inside the town's template folder: a file (or a folder on the way)
   that is a symbolic link leading out of it, or that is not a regular file, is refused by name, whether
@@ -33,6 +35,7 @@ from typing import Any
 from jinja2 import (
     BaseLoader,
     ChoiceLoader,
+    Environment,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
@@ -371,32 +374,44 @@ def _date_zh(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def environment(kind: str, override: Path | None = None) -> BoundedEnvironment:
-    """`kind` is 'html' or 'md'. `override` is the town's template folder, searched first."""
-    loaders: list[BaseLoader] = [TownLoader(override)] if override is not None else []
-    loaders.append(FileSystemLoader(str(TEMPLATES)))
-    env = BoundedEnvironment(
-        loader=ChoiceLoader(loaders),
-        autoescape=(kind == "html"),
-        undefined=StrictUndefined,
-        finalize=None,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
+class TrustedEnvironment(Environment):
+    """The bundled templates alone (no town template folder): gongkai's own code, rendered without the sandbox
+    and the budgets, which guard against a town's templates and cost a county's render most of its time. Record
+    content is still never compiled as a template, and every printed value is still masked and escaped."""
+
+    def render_page(self, template: Any, context: dict[str, Any]) -> str:
+        return template.render(**context)  # type: ignore[no-any-return]
+
+
+def environment(kind: str, override: Path | None = None) -> BoundedEnvironment | TrustedEnvironment:
+    """`kind` is 'html' or 'md'. `override` is the town's template folder, searched first: with one, every
+    template (the bundled ones too, which a town template may include or extend) runs in the sandbox, bounded."""
     finalize = _finalize_html if kind == "html" else _finalize_md
+    options: dict[str, Any] = {
+        "autoescape": (kind == "html"),
+        "undefined": StrictUndefined,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+        "auto_reload": False,
+    }
+    env: BoundedEnvironment | TrustedEnvironment
+    if override is None:
+        env = TrustedEnvironment(loader=FileSystemLoader(str(TEMPLATES)), finalize=finalize, **options)
+    else:
+        env = bounded = BoundedEnvironment(loader=ChoiceLoader([TownLoader(override), FileSystemLoader(str(TEMPLATES))]),
+                                           finalize=None, **options)
 
-    def counted(value: Any) -> Any:
-        env.count_output(value)
-        return finalize(value)
+        def counted(value: Any) -> Any:
+            bounded.count_output(value)
+            return finalize(value)
 
-    env.finalize = counted
-    for name in list(env.filters):
-        env.filters[name] = _bounded_filter(name, env.filters[name])
-    env.filters["_gk_concat"] = _concat
-    env.filters["_gk_steps"] = env.steps_of
-    env.globals["range"] = env.range
+        env.finalize = counted
+        for name in list(env.filters):
+            env.filters[name] = _bounded_filter(name, env.filters[name])
+        env.filters["_gk_concat"] = _concat
+        env.filters["_gk_steps"] = bounded.steps_of
+        env.globals["range"] = bounded.range
     env.filters["url"] = _url
     env.filters["amount"] = amount
     env.filters["daxie"] = daxie
