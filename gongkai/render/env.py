@@ -22,6 +22,7 @@ cannot be forgotten.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 import posixpath
@@ -353,12 +354,19 @@ def _finalize_md(value: Any) -> Any:
     return md.md_text(mask(str(value)))
 
 
+@functools.lru_cache(maxsize=4096)
+def _link(target: str, folder: str) -> str:
+    """`target` relative to `folder` (both relative to --out), percent-encoded: a county's pages link to the
+    same few pages thousands of times, and posixpath.relpath asks the system for the working folder each time."""
+    return url_path(posixpath.relpath(target, folder))
+
+
 @pass_context
 def _url(ctx: Any, target: str, ext: str | None = None) -> str:
     """A link from the page being rendered to `target` (a path relative to --out, without extension)."""
     page = ctx.get("page", "index")
     ext = ctx.get("ext", ".html") if ext is None else ext
-    rel = url_path(posixpath.relpath(target + ext, posixpath.dirname(page) or "."))
+    rel = _link(target + ext, posixpath.dirname(page) or ".")
     # percent-encoded: nothing in it needs escaping or masking (site paths are masked when built)
     return Markup(rel) if ctx.environment.autoescape else MdSafe(rel)
 
