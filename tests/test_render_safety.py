@@ -436,3 +436,24 @@ def test_long_names_and_unwritable_out(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     r = run(repo, tmp_path / "file" / "site")
     assert r.exit_code == 2 and "无法建立 --out 文件夹" in r.stderr
+
+
+def test_sandbox_and_budgets_whenever_a_town_template_folder_is_in_use(tmp_path: Path) -> None:
+    """Without a town folder the bundled templates (gongkai's own) run unsandboxed, for speed; with one, every
+    template runs in the bounded sandbox, the bundled ones a town template includes or extends too."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from gongkai.render.env import BoundedEnvironment, TrustedEnvironment, environment
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "sheet.html").write_text("{% include 'style.css' %}{{ ''.__class__.__mro__ }}", encoding="utf-8")
+    for kind in ("html", "md"):
+        assert type(environment(kind)) is TrustedEnvironment
+        town = environment(kind, folder)
+        assert isinstance(town, BoundedEnvironment) and isinstance(town, SandboxedEnvironment)
+    repo = write(tmp_path / "repo", {**SMALL, "gongkai.yaml": "templates: t\n"})
+    (repo / "t").mkdir()
+    (repo / "t" / "sheet.html").write_text("{% include 'style.css' %}{{ ''.__class__.__mro__ }}", encoding="utf-8")
+    r = run(repo, tmp_path / "site")
+    assert r.exit_code == 2 and "模板 sheet.html 第 1 行" in r.stderr and "__class__" in r.stderr and "unsafe" in r.stderr, r.stderr

@@ -26,6 +26,7 @@ unit's sheets from the first, so it does not change when a later quarter is rend
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 from collections import Counter
@@ -269,8 +270,6 @@ class RecordView:
     phase_zh: str
     correction: CorrectionView | None
     reviewed: ReviewView | None
-    content_html: Markup
-    content_md: md.MdSafe
     finance: FinanceView | None
     tables: list[TableView]
     sheet: str  # the path of the sheet it is printed on
@@ -284,6 +283,17 @@ class RecordView:
     until_date: dt.date | None = field(repr=False, default=None)
     quarter: Period | None = field(repr=False, default=None)
     order: tuple = field(repr=False, default=())
+    # the record's content Markdown as written (not for templates: they print content_html or content_md)
+    content: str | None = field(repr=False, default=None)
+
+    # converted when a template first asks (an HTML-only render never builds the Markdown, and the reverse)
+    @functools.cached_property
+    def content_html(self) -> Markup:
+        return md.to_html(self.content)
+
+    @functools.cached_property
+    def content_md(self) -> md.MdSafe:
+        return md.to_markdown(self.content)
 
 
 @dataclass
@@ -544,13 +554,13 @@ class Builder:
             phase_zh=PHASE_ZH.get(r.phase or "", ""), correction=correction,
             reviewed=ReviewView(_m(r.reviewed.by), iso(r.reviewed.date), date_zh(r.reviewed.date))
             if r.reviewed and r.reviewed.by else None,
-            content_html=md.to_html(r.content), content_md=md.to_markdown(r.content),
             finance=finance_view(r.finance) if r.finance else None,
             tables=[table_view(t) for t in r.tables], sheet="",
             complaints=Public(_complaints(u.plans, year)), online_url=online, qr_svg=self.qr(online),
             published_date=published, until_date=r.until, quarter=quarter,
             order=(CATEGORY_ORDER.index(category), info is None or info.local, number, r.item or "",
-                   str(r.period or ""), published, r.id))
+                   str(r.period or ""), published, r.id),
+            content=r.content)
 
 
     # -------------------------------------------------------------- sheets

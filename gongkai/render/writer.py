@@ -12,7 +12,7 @@ than the rendering); `finish()` syncs everything written once, before render rep
 from __future__ import annotations
 
 import os
-import tempfile
+import stat
 from pathlib import Path, PurePosixPath
 
 
@@ -27,6 +27,8 @@ class Writer:
         self.root = self.out.resolve()
         self.written: list[str] = []  # relative paths, in the order written (changed or not)
         self.changed: list[str] = []
+        self.folders: dict[Path, Path] = {}  # a folder inside --out (as joined) → where it resolves, checked once
+        self.count = 0  # temporary files made, for their names
 
     def target(self, rel: str) -> Path:
         """The absolute path for `rel` (a '/'-separated path relative to --out), or UnsafePath."""
@@ -38,29 +40,37 @@ class Writer:
         target = self.root.joinpath(*p.parts)
         # the folders on the way must resolve inside the output (a symlinked folder must not lead out)
         parent = target.parent
-        parent.mkdir(parents=True, exist_ok=True)
-        real_parent = parent.resolve()
-        if real_parent != self.root and self.root not in real_parent.parents:
-            raise UnsafePath(rel)
+        real_parent = self.folders.get(parent)
+        if real_parent is None:  # each folder is made and checked once per run (a county writes 10,000s of files)
+            parent.mkdir(parents=True, exist_ok=True)
+            real_parent = parent.resolve()
+            if real_parent != self.root and self.root not in real_parent.parents:
+                raise UnsafePath(rel)
+            self.folders[parent] = real_parent
         return real_parent / target.name
 
     def write(self, rel: str, text: str) -> None:
         data = text.encode("utf-8")
         target = self.target(rel)
         self.written.append(rel)
-        if target.is_symlink():
+        try:
+            st = os.lstat(target)  # one look: nothing there (a new file), a link, or a file to compare
+            mode, size = st.st_mode, st.st_size
+        except FileNotFoundError:
+            mode, size = 0, 0
+        if stat.S_ISLNK(mode):
             target.unlink()  # never write through a link; the rename below replaces it anyway
-        elif target.is_file():
+        elif stat.S_ISREG(mode):
             try:
-                if target.read_bytes() == data:
+                if size == len(data) and target.read_bytes() == data:
                     return
             except OSError:
                 pass
-        fd, tmp = tempfile.mkstemp(prefix=".gongkai-", suffix=".tmp", dir=target.parent)
+        fd, tmp = self._temporary(target.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fd, 0o644)  # whatever the umask, as a web server expects
                 fh.write(data)
-            os.chmod(tmp, 0o644)
             os.replace(tmp, target)
         except BaseException:
             try:
@@ -69,6 +79,16 @@ class Writer:
                 pass
             raise
         self.changed.append(rel)
+
+    def _temporary(self, folder: Path) -> tuple[int, str]:
+        """A new file beside the target, created exclusively (never an existing file or link), mode 0644."""
+        while True:
+            self.count += 1
+            tmp = str(folder / f".gongkai-{os.getpid()}-{self.count}.tmp")
+            try:
+                return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644), tmp
+            except FileExistsError:
+                continue
 
     def finish(self) -> None:
         """Make what was written durable: one sync for the whole output instead of one per file."""
