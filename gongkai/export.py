@@ -34,7 +34,7 @@ from gongkai.problem import GongkaiError, msg
 from gongkai.repo import Repository, UnitData
 
 APPLICATION_ID = 0x676B6169  # "gkai": PRAGMA application_id of every database gongkai writes
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: evidence.status (an evidence file outside the repository is not "missing")
 CHANNEL_ZH = {"board": "公开栏", "screen": "电子显示屏", "wechat_group": "微信群", "wechat_official": "微信公众号",
               "website": "政务网站专栏"}
 CATEGORY_ZH = {"system": "制度类", "affairs": "事务类", "finance": "财务类"}
@@ -74,7 +74,8 @@ CREATE TABLE records (
 );
 CREATE TABLE evidence (
   unit TEXT, record TEXT, file TEXT,
-  sha256 TEXT                   -- NULL when the file is missing or outside the repository
+  sha256 TEXT,                  -- NULL unless status is 'ok'
+  status TEXT                   -- ok | missing | outside (leads outside the repository: not read) | not-read
 );
 CREATE TABLE problems (
   unit TEXT, path TEXT, line INTEGER, col INTEGER,
@@ -91,10 +92,17 @@ class ExportError(GongkaiError):
 # ---------------------------------------------------------------- the register
 
 
+# What became of an evidence file: read and hashed, not there, outside the repository (a link or absolute path
+# leading out: never read, so never called missing and never hashed), or not read for another reason (a path with
+# `..`, not a regular file, unreadable). `check` reports all but `ok` as `evidence`.
+EVIDENCE_OK, EVIDENCE_MISSING, EVIDENCE_OUTSIDE, EVIDENCE_NOT_READ = "ok", "missing", "outside", "not-read"
+
+
 @dataclass(frozen=True)
 class Evidence:
     path: str
-    sha256: str | None  # None: missing, not a regular file, or outside the repository
+    sha256: str | None  # only when status is "ok"
+    status: str = EVIDENCE_OK
 
 
 @dataclass(frozen=True)
@@ -126,7 +134,8 @@ class RegisterRow:
             "published": _iso(self.published), "until": _iso(self.until), "channels": list(self.channels),
             "boards": list(self.boards), "reviewed_by": self.reviewed_by, "reviewed_date": _iso(self.reviewed_date),
             "supersedes": self.supersedes, "event": self.event, "project": self.project, "phase": self.phase,
-            "evidence": [{"path": e.path, "sha256": e.sha256} for e in self.evidence], "path": self.path,
+            "evidence": [{"path": e.path, "sha256": e.sha256, "status": e.status} for e in self.evidence],
+            "path": self.path,
         }
 
 
@@ -169,28 +178,36 @@ def _row(unit: UnitData, rid: str, rec, root: str) -> RegisterRow:  # type: igno
         reviewed_by=rec.reviewed.by if rec.reviewed else None,
         reviewed_date=rec.reviewed.date if rec.reviewed else None, supersedes=rec.supersedes, event=rec.event,
         project=rec.project, phase=rec.phase,
-        evidence=tuple(Evidence(e, sha256_of(unit.dir, e, root)) for e in rec.evidence), path=rec.src.path)
+        evidence=tuple(evidence_of(unit.dir, e, root) for e in rec.evidence), path=rec.src.path)
 
 
-def sha256_of(unit_dir: Path, entry: str, root: str) -> str | None:
-    """SHA-256 of an evidence file named relative to the unit folder; None when it is missing, not a regular
-    file, or (as the `evidence` rule reports) outside the repository."""
+def evidence_of(unit_dir: Path, entry: str, root: str) -> Evidence:
+    """An evidence file named relative to the unit folder, with its SHA-256 when it is a regular file inside the
+    repository; otherwise why not (as the `evidence` rule reports it). What leads outside is never opened."""
     text = entry.strip().replace("\\", "/")
-    if not text or text.startswith("/") or ".." in text.split("/") or (len(text) > 1 and text[1] == ":"):
-        return None
+    if text.startswith("/") or (len(text) > 1 and text[1] == ":"):
+        return Evidence(entry, None, EVIDENCE_OUTSIDE)  # an absolute path: never followed
+    if not text or ".." in text.split("/"):
+        return Evidence(entry, None, EVIDENCE_NOT_READ)
     real = os.path.realpath(os.path.join(str(unit_dir), *[p for p in text.split("/") if p not in ("", ".")]))
     if not real.startswith(root + os.sep):
-        return None
+        return Evidence(entry, None, EVIDENCE_OUTSIDE)
     try:
-        if not statmod.S_ISREG(os.stat(real).st_mode):
-            return None
-        h = hashlib.sha256()
+        st = os.stat(real)
+    except (FileNotFoundError, NotADirectoryError):
+        return Evidence(entry, None, EVIDENCE_MISSING)
+    except OSError:
+        return Evidence(entry, None, EVIDENCE_NOT_READ)
+    if not statmod.S_ISREG(st.st_mode):
+        return Evidence(entry, None, EVIDENCE_NOT_READ)
+    h = hashlib.sha256()
+    try:
         with open(real, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
     except OSError:
-        return None
-    return h.hexdigest()
+        return Evidence(entry, None, EVIDENCE_NOT_READ)
+    return Evidence(entry, h.hexdigest())
 
 
 # ---------------------------------------------------------------- the tables
@@ -230,7 +247,7 @@ def tables(repo: Repository, result: CheckResult, year: int | None = None, lang:
         records.append((r.unit, r.record, r.item, r.title, r.category, r.period, _iso(r.published), _iso(r.until),
                         ",".join(r.channels), ",".join(r.boards), r.reviewed_by, _iso(r.reviewed_date),
                         r.supersedes, r.event, r.project, r.phase, r.path))
-        evidence.extend((r.unit, r.record, e.path, e.sha256) for e in r.evidence)
+        evidence.extend((r.unit, r.record, e.path, e.sha256, e.status) for e in r.evidence)
     problems = [(p.unit, p.path, p.line, p.column, p.severity, p.code, p.message.get(lang), p.basis.get(lang))
                 for p in result.problems]
     meta = [("generator", f"gongkai {__version__}"), ("schema_version", str(SCHEMA_VERSION)),

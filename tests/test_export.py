@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -188,3 +189,72 @@ def test_problem_messages_follow_lang(tmp_path: Path) -> None:
     finally:
         con.close()
     assert message.startswith("'答复质询/意见") and "days overdue" in message
+
+
+def outside_photo_copy(tmp_path: Path) -> tuple[Path, str]:
+    """A copy of the example town whose dongzhuang Q2 affairs-15 photo is a link to a file outside the repository
+    (the `evidence` rule refuses it: it is never read). Returns the copy and the outside file's SHA-256."""
+    repo = tmp_path / "huayuankou"
+    shutil.copytree(EXAMPLE, repo, symlinks=True)
+    photo = repo / "dongzhuang" / "evidence" / "2024" / "q2" / "affairs-15.jpg"
+    secret = tmp_path / "outside" / "私人照片.jpg"
+    secret.parent.mkdir()
+    secret.write_bytes(b"not part of the repository")
+    photo.unlink()
+    photo.symlink_to(secret)
+    return repo, hashlib.sha256(secret.read_bytes()).hexdigest()
+
+
+def test_evidence_outside_the_repository_is_not_called_missing(tmp_path: Path) -> None:
+    repo, secret_hash = outside_photo_copy(tmp_path)
+    check = cli.invoke(app, ["check", str(repo), "--as-of", "2024-12-31", "--no-cache"])
+    assert check.exit_code == 1
+    assert ("dongzhuang/records/2024/q2/affairs-15.yaml:7:12: error[evidence] 证据文件 evidence/2024/q2/affairs-15.jpg "
+            "是指向仓库外面的链接") in check.stdout
+    rid = "records/2024/q2/affairs-15"
+    for lang, outside, missing in (("zh", "（在仓库外，未读取）", "（缺失）"),
+                                   ("en", "(outside the repository, not read)", "(missing)")):
+        result = invoke("register", str(repo), "--as-of", "2024-12-31", "--lang", lang)
+        assert result.exit_code == 0, result.output
+        rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
+        row = next(r for r in rows if r[0] == "dongzhuang" and r[2] == rid)
+        assert row[12:14] == ["evidence/2024/q2/affairs-15.jpg", outside]
+        # the photo that really is not there is still "missing"
+        row = next(r for r in rows if r[0] == "binhe-shequ" and r[2] == "records/2024/q2/affairs-12")
+        assert row[13] == missing
+        assert secret_hash not in result.stdout
+    data = json.loads(invoke("register", str(repo), "--as-of", "2024-12-31", "-f", "json").stdout)
+    (rec,) = [r for r in data["records"] if r["unit"] == "dongzhuang" and r["record"] == rid]
+    assert rec["evidence"] == [{"path": "evidence/2024/q2/affairs-15.jpg", "sha256": None, "status": "outside"}]
+    states = {e["status"] for r in data["records"] for e in r["evidence"]}
+    assert states == {"ok", "missing", "outside"}
+    db = tmp_path / "town.sqlite"
+    result = invoke(str(repo), "--as-of", "2024-12-31", "--out", str(db))
+    assert result.exit_code == 0, result.output
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute("SELECT unit, record, sha256, status FROM evidence WHERE status != 'ok' ORDER BY unit")
+        assert rows.fetchall() == [("binhe-shequ", "records/2024/q2/affairs-12", None, "missing"),
+                                   ("dongzhuang", rid, None, "outside")]
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 2
+    finally:
+        con.close()
+    assert secret_hash.encode() not in db.read_bytes()
+
+
+def test_evidence_states_of_paths_never_followed(tmp_path: Path) -> None:
+    """An absolute path leads outside; a path with `..` or a folder is not read; a dangling link inside is missing."""
+    (tmp_path / "evidence").mkdir(parents=True)
+    (tmp_path / "evidence" / "gone.jpg").symlink_to(tmp_path / "evidence" / "nowhere.jpg")
+    repo = write(tmp_path, {"unit.yaml": UNIT, "plans/2024.yaml": plan_yaml(["village/affairs/7"]),
+                            "evidence/ok.jpg": b"photo",
+                            "records/a.yaml": "item: village/affairs/7\npublished: 2024-03-01\nevidence: [/etc/hostname, "
+                                              "evidence/../evidence/ok.jpg, evidence, evidence/gone.jpg, evidence/ok.jpg]\n"})
+    result = invoke("register", str(repo), "--as-of", "2024-07-01", "-f", "json")
+    assert result.exit_code == 0, result.output
+    (rec,) = json.loads(result.stdout)["records"]
+    assert [(e["status"], e["sha256"]) for e in rec["evidence"]] == [
+        ("outside", None), ("not-read", None), ("not-read", None), ("missing", None),
+        ("ok", hashlib.sha256(b"photo").hexdigest())]
+    cells = invoke("register", str(repo), "--as-of", "2024-07-01").stdout_bytes.decode("utf-8-sig")
+    assert "（在仓库外，未读取）; （未读取）; （未读取）; （缺失）; " + hashlib.sha256(b"photo").hexdigest() in cells

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from gongkai.export import CATEGORY_ZH, CHANNEL_ZH, RegisterRow
+from gongkai.export import CATEGORY_ZH, CHANNEL_ZH, EVIDENCE_MISSING, EVIDENCE_OUTSIDE, Evidence, RegisterRow
 from gongkai.problem import Msg
 from gongkai.report.safe import shown
 from gongkai.report.tabular import excel_csv
@@ -37,13 +37,25 @@ HEAD: tuple[tuple[str, Msg], ...] = (
 )
 
 
+# what the SHA-256 cell says instead of a hash: a file outside the repository was never read, so it is neither
+# "missing" nor hashed
+NO_HASH = {
+    EVIDENCE_MISSING: Msg("（缺失）", "(missing)"),
+    EVIDENCE_OUTSIDE: Msg("（在仓库外，未读取）", "(outside the repository, not read)"),
+}
+NOT_READ = Msg("（未读取）", "(not read)")
+
+
+def digest_cell(e: Evidence, lang: str) -> str:
+    return e.sha256 if e.sha256 is not None else NO_HASH.get(e.status, NOT_READ).get(lang)
+
+
 def header(lang: str) -> list[str]:
     return [h.get(lang) for _, h in HEAD]
 
 
 def _cells(r: RegisterRow, lang: str) -> dict[str, str]:
     zh = lang != "en"
-    missing = "（缺失）" if zh else "(missing)"
     return {
         "unit": r.unit, "unit_name": r.unit_name, "record": r.record, "item": r.item, "title": r.title,
         "category": (CATEGORY_ZH.get(r.category, r.category) if zh else r.category) if r.category else "",
@@ -52,7 +64,7 @@ def _cells(r: RegisterRow, lang: str) -> dict[str, str]:
         "boards": ("、" if zh else ", ").join(r.boards),
         "reviewed_by": r.reviewed_by or "", "reviewed_date": r.reviewed_date.isoformat() if r.reviewed_date else "",
         "evidence": "; ".join(e.path for e in r.evidence),
-        "sha256": "; ".join(e.sha256 or missing for e in r.evidence),
+        "sha256": "; ".join(digest_cell(e, lang) for e in r.evidence),
         "supersedes": r.supersedes or "", "path": r.path,
     }
 
