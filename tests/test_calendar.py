@@ -4,11 +4,14 @@ events are the obligations, its UIDs are stable, and it follows RFC 5545 (CRLF, 
 from __future__ import annotations
 
 import datetime as dt
+import html as htmllib
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import UNIT, plan_yaml, write
+from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 import gongkai.cli  # noqa: F401 - registers every command on the app
@@ -158,3 +161,27 @@ def test_markdown_shows_paths_and_ids_as_written(tmp_path: Path) -> None:
     (row,) = [line for line in md.splitlines() if "会议" in line]
     assert "`events/[急]_会议*1.yaml:1`" in row and "`village/affairs/7`" in row
     assert "\\[" not in row.split("`")[1] and "<b>" not in row and "**逾期" in row
+
+
+def test_markdown_code_spans_render_as_written_even_with_backticks(tmp_path: Path) -> None:
+    """Rendered by a Markdown reader (markdown-it, GFM tables), every path and item id shows exactly as written
+    and stays in a code span: no backslash shown, and a name with backticks or `|` neither breaks out of its span
+    nor splits the row."""
+    repo = tmp_path / "huayuankou"
+    shutil.copytree(EXAMPLE, repo)
+    name = "events/2024-06-30-`急`_会议*|[1].yaml"
+    write(repo / "dongzhuang", {name: "date: 2024-06-30\ntype: meeting\ntitle: 村民代表会议\nitem: village/affairs/7\n"})
+    result = cli.invoke(app, ["calendar", str(repo), "--as-of", "2024-07-15", "-f", "md", "--unit", "dongzhuang"])
+    assert result.exit_code == 0, result.output
+    html = MarkdownIt("commonmark").enable("table").render(result.stdout)
+    rows = [re.findall(r"<td>(.*?)</td>", r, re.S) for r in re.findall(r"<tr>(.*?)</tr>", html, re.S)]
+    rows = [r for r in rows if r]
+    assert f"## 东庄村（dongzhuang）：{len(rows)} 个期限" in result.stdout  # one table row per deadline
+    for cells in rows:
+        assert len(cells) == 6
+        path = cells[5]
+        assert path.startswith("<code>") and path.endswith("</code>"), path
+        assert "\\" not in htmllib.unescape(path)
+    (mine,) = [r for r in rows if "会议*" in r[5]]
+    assert htmllib.unescape(mine[5]) == f"<code>dongzhuang/{name}:1</code>"
+    assert mine[2] == "<code>village/affairs/7</code>" and mine[3] == "<strong>逾期 13 天</strong>"

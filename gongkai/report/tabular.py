@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -40,13 +41,18 @@ def md_cell(text: str) -> str:
 
 
 def md_code(text: str) -> str:
-    """A file name or item id in a code span (shown as written, nothing escaped inside); a name with a backtick
-    cannot be one, it is escaped text."""
+    """A file name or item id in a table cell's code span, where Markdown shows every character as written (a
+    backslash escape would be printed). A backtick inside is safe: the span is delimited by a longer run of
+    backticks, padded with a space where the text starts or ends with one (CommonMark strips that space again).
+    `|` is written `\\|`, which GFM tables read as part of the cell even inside a code span. A line break
+    cannot stand in a table row: such a text (callers show control characters escaped first) is escaped text."""
     if not text:
         return ""
-    if "`" in text:
+    if "\n" in text or "\r" in text:
         return md_cell(text)
-    return "`" + text.replace("|", "\\|") + "`"
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" or (text[0] == " " and text[-1] == " " and text.strip()) else ""
+    return fence + pad + text.replace("|", "\\|") + pad + fence
 
 
 def csv_safe(value: str) -> str:
