@@ -152,7 +152,9 @@ def test_render_names_a_record_whose_date_cannot_be_read(tmp_path: Path) -> None
         assert r.exit_code == 1, r.output
         assert ("records/2024/q4/affairs-15.yaml:3: date 日期“1月8日”缺少年份：请写上是哪一年，如 2024-01-08"
                 in r.stderr)
-        assert "未印出：公开日期无法读取，不知道该印在哪一期；改正后重新生成" in r.stderr
+        assert ("；未印出：没有可读的公开日期，不属于任何一期公开栏（--force 也不能印出）：写上公开日期（如 2024-07-05）"
+                "后重新生成") in r.stderr
+        assert "或用 gongkai render --force" not in r.stderr
 
 
 def test_new_and_import_print_a_unit_folder_with_control_characters_escaped(tmp_path: Path) -> None:

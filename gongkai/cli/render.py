@@ -99,9 +99,16 @@ def withheld_line(w, language: str) -> str:  # type: ignore[no-untyped-def]
                    "come from unit.yaml): fix it and render again, or print them marked 未通过检查 with --force")
     elif w.forced:
         what = msg("已按 --force 印出，标明“未通过检查”", "printed because of --force, marked 未通过检查")
-    elif getattr(w, "undated", False):
-        what = msg("未印出：公开日期无法读取，不知道该印在哪一期；改正后重新生成",
-                   "not printed: its publication date cannot be read, so it belongs on no sheet; fix it and render again")
+    # what --force cannot print is never offered it: a record with no readable date belongs on no sheet, a file
+    # that could not be read (or leads outside the repository) holds nothing to print
+    elif w.undated:
+        what = msg("未印出：没有可读的公开日期，不属于任何一期公开栏（--force 也不能印出）：写上公开日期（如 2024-07-05）后重新生成",
+                   "not printed: it has no readable publication date, so it belongs on no board sheet (--force cannot "
+                   "print it either): write its publication date (e.g. 2024-07-05) and render again")
+    elif w.unreadable:
+        what = msg("未印出：文件没有被读取，没有可印的内容（--force 也不能印出）：按上面的说明改正后重新生成",
+                   "not printed: the file was not read, so there is nothing to print (--force cannot print it "
+                   "either): fix it as said above and render again")
     else:
         what = msg("未印出：改正后重新生成，或用 gongkai render --force 印出并标明“未通过检查”",
                    "not printed: fix it and render again, or print it marked 未通过检查 with --force")

@@ -168,6 +168,7 @@ def file_errors(repo: Repository, as_of: dt.date) -> tuple[dict[str, list[Proble
 def render(repo: Repository, options: Options) -> Result:
     """Render the sheets, record pages and indexes of `repo` into `options.out`."""
     from gongkai.personal import mask
+    from gongkai.placeholders import printed as printed_placeholders
     from gongkai.render.env import environment
     from gongkai.render.views import Builder, town_index
     from gongkai.render.writer import Writer
@@ -197,6 +198,7 @@ def render(repo: Repository, options: Options) -> Result:
         else:
             sheets = site.sheets
         sites.append((site, sheets))
+        result.warnings.extend(p.note() for p in printed_placeholders(u))  # printed as 【待填写】: said where
     result.withheld = list(builder.withheld)
     single = len(repo.units) == 1 and repo.units[0].id == "."
     with_town = not single and options.unit is None

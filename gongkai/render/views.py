@@ -41,6 +41,7 @@ from gongkai import catalog
 from gongkai.items import PHASE_ZH, ItemInfo, default_title, effective_schedule, resolve
 from gongkai.model import Plan, PlanItem, Record, Statement, Table
 from gongkai.personal import mask
+from gongkai.placeholders import filled
 from gongkai.problem import Problem, msg, problem
 from gongkai.render import markdown as md
 from gongkai.render.money import amount, daxie
@@ -381,6 +382,7 @@ class Withheld:
     forced: bool
     whole_unit: bool = False  # the unit's unit.yaml: none of the unit's pages is printed (or all are marked)
     undated: bool = False  # its publication date cannot be read: it belongs on no sheet, even with --force
+    unreadable: bool = False  # the file could not be read, or leads outside the repository: never printed, even with --force
 
 
 class Builder:
@@ -432,9 +434,9 @@ class Builder:
             committee="居民委员会" if kind == "community" else "村民委员会",
             committee_short="居委会" if kind == "community" else "村委会",
             supervisory="居务监督委员会" if kind == "community" else "村务监督委员会",
-            town=_m((unit.town if unit else None) or self.repo.name), code=(unit.code or "") if unit else "",
-            clerk=_m(contacts.get("clerk")), supervision_phone=Public(contacts.get("supervision_phone") or ""),
-            boards=[BoardView(_m(b.id), _m(b.location)) for b in (unit.boards if unit else []) if b.id],
+            town=_m(filled(unit.town if unit else None) or self.repo.name), code=(unit.code or "") if unit else "",
+            clerk=_m(filled(contacts.get("clerk"))), supervision_phone=Public(filled(contacts.get("supervision_phone")) or ""),
+            boards=[BoardView(_m(b.id), _m(filled(b.location))) for b in (unit.boards if unit else []) if b.id],
             path=site_path(base, "index"), base=base)
 
     def build_unit(self, u: UnitData) -> UnitSite | None:
@@ -468,7 +470,7 @@ class Builder:
         for path in sorted(self.errors):
             if path.startswith(prefix) and path not in loaded:  # a record file that could not be read at all
                 found = sorted(self.errors[path], key=Problem.sort_key)
-                self.withheld.append(Withheld(u.id, path, found[0], len(found), False))
+                self.withheld.append(Withheld(u.id, path, found[0], len(found), False, unreadable=True))
         records.sort(key=lambda r: r.order)
         quarters = sorted({r.quarter for r in records if r.quarter is not None})
         issues = {q: n for n, q in enumerate(quarters, 1)}
@@ -503,7 +505,8 @@ class Builder:
         found = sorted(self.errors.get(path, []), key=Problem.sort_key)
         if not found:
             return []
-        self.withheld.append(Withheld(u.id, path, found[0], len(found), self.force and path not in self.never))
+        self.withheld.append(Withheld(u.id, path, found[0], len(found), self.force and path not in self.never,
+                                      unreadable=path in self.never))
         return sorted({p.code for p in found})
 
     def _plan_item(self, u: UnitData, item: str, year: int) -> PlanItem | None:
@@ -655,7 +658,7 @@ def _complaints(plans: list[Plan], year: int) -> str:
     """The complaint contact of the year's plan, else of the latest earlier plan that names one."""
     for plan in sorted((p for p in plans if p.year is not None and p.year <= year), key=lambda p: -(p.year or 0)):
         if plan.adoption and plan.adoption.complaints:
-            return plan.adoption.complaints
+            return filled(plan.adoption.complaints) or ""
     return ""
 
 
