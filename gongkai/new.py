@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -390,8 +391,9 @@ class Entry:
     command: str | None
 
 
-def checklist(unit: UnitData, as_of: dt.date) -> tuple[S.Period, list[Entry]]:
-    """What the unit owes this quarter (due within it) and whatever is still overdue, by due date."""
+def checklist(unit: UnitData, as_of: dt.date, path: str = ".") -> tuple[S.Period, list[Entry]]:
+    """What the unit owes this quarter (due within it) and whatever is still overdue, by due date; each open
+    record with the command that starts it, run from where `gongkai new PATH` was (`path` is that PATH)."""
     quarter = S.quarter_of(as_of)
     uo = compute_unit(unit, as_of)
     out = []
@@ -402,12 +404,14 @@ def checklist(unit: UnitData, as_of: dt.date) -> tuple[S.Period, list[Entry]]:
             continue
         met = ob.status in ("met", "late", "early")
         mark = "x" if met else "!" if overdue else " "
-        out.append(Entry(mark, ob, None if met else _command(unit, ob)))
+        out.append(Entry(mark, ob, None if met else _command(unit, ob, path)))
     return quarter, out
 
 
-def _command(unit: UnitData, ob: Obligation) -> str | None:
-    where = "" if unit.id == "." else f" --unit {unit.id}"
+def _command(unit: UnitData, ob: Obligation, path: str = ".") -> str | None:
+    # the PATH the checklist was asked for, so that the command works where it was typed (`gongkai new dongzhuang`
+    # at the town's root suggests `gongkai new record dongzhuang …`, not a command that asks for --unit)
+    where = ("" if path in ("", ".") else f" {shlex.quote(path)}") + ("" if unit.id == "." else f" --unit {shlex.quote(unit.id)}")
     if ob.kind != "record" or not ob.item:
         return None
     if ob.rule in ("quarterly", "monthly"):
@@ -423,8 +427,8 @@ def _command(unit: UnitData, ob: Obligation) -> str | None:
     return None  # pragma: no cover - every record rule is listed above
 
 
-def checklist_text(unit: UnitData, as_of: dt.date, lang: str) -> str:
-    quarter, entries = checklist(unit, as_of)
+def checklist_text(unit: UnitData, as_of: dt.date, lang: str, path: str = ".") -> str:
+    quarter, entries = checklist(unit, as_of, path)
     zh = lang == "zh"
     who = unit.name if unit.id == "." else (f"{unit.name}（{unit.id}）" if zh else f"{unit.name} ({unit.id})")
     head = (f"{who}{quarter.label_zh}公开清单（截至 {as_of.isoformat()}）" if zh

@@ -153,11 +153,11 @@ def test_checklist_of_the_quarter(tmp_path: Path) -> None:
     lines = r.stdout.splitlines()
     assert lines[0] == "东庄村2024年第三季度公开清单（截至 2024-07-05）"
     assert "[!] 2024-07-03  村民代表会议审议工作报告 [2024-07-01-meeting]  village/affairs/7" in lines
-    assert "      gongkai new record --item village/affairs/7 --event 2024-07-01-meeting" in lines
+    assert f"      gongkai new record {root} --item village/affairs/7 --event 2024-07-01-meeting" in lines
     assert "[x] 2024-04-10  村级财务收支情况 [2024-Q1]  village/finance/1" not in lines  # met last quarter: not listed
     assert "[!] 2024-04-10  本村的村民自治章程、村规民约  village/system/1" in lines
     assert "[ ] 2024-07-10  村级财务收支情况 [2024-Q2]  village/finance/1" in lines
-    assert "      gongkai new record --item village/finance/1 --period 2024-Q2" in lines
+    assert f"      gongkai new record {root} --item village/finance/1 --period 2024-Q2" in lines
     assert "[ ] 2024-09-30  村级民主协商的实施过程和成果采纳、落实、反馈和结果反馈等情况 [2024-Q3]" not in r.stdout
     assert lines[-1] == "[x] 已公开  [!] 已逾期  [ ] 待办"
     # the due dates are those of `overdue` (one computation): every open line is listed there too
@@ -178,3 +178,34 @@ def test_none_for_an_immediate_item_still_names_the_event(tmp_path: Path) -> Non
     root = village(tmp_path)
     r = invoke("new", "record", str(root), "--item", "village/affairs/7", "--none", "--as-of", "2024-07-02")
     assert r.exit_code == 2 and "--event" in r.stderr
+
+
+def test_checklist_commands_work_where_the_checklist_was_asked_for(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """At the root of a copy of the example town, `gongkai new dongzhuang` suggests commands naming dongzhuang:
+    one without it would be refused there (the repository has five units), exit 2."""
+    import shlex
+    import shutil
+
+    town = tmp_path / "huayuankou"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "huayuankou", town)
+    monkeypatch.chdir(town)
+    r = invoke("new", "dongzhuang", "--as-of", "2024-07-05")
+    assert r.exit_code == 0, r.output
+    commands = [line.strip() for line in r.stdout.splitlines() if line.startswith("      gongkai new record")]
+    assert commands == ["gongkai new record dongzhuang --item village/finance/1 --period 2024-07",
+                        "gongkai new record dongzhuang --item village/finance/1 --period 2024-08"]
+    bare = invoke("new", "record", "--item", "village/finance/1", "--period", "2024-07", "--as-of", "2024-08-02")
+    assert bare.exit_code == 2 and "仓库里有 5 个单位，用 --unit 指定一个" in bare.stderr
+    (town / "dongzhuang" / "records" / "2024" / "07" / "finance-1.yaml").unlink()  # published in August: start it anew
+    started = invoke(*shlex.split(commands[0])[1:], "--as-of", "2024-08-02")
+    assert started.exit_code == 0, started.output
+    assert started.stdout.strip() == "dongzhuang/records/2024/07/finance-1.yaml"
+    assert (town / "dongzhuang" / "records" / "2024" / "07" / "finance-1.yaml").is_file()
+    # from the town with --unit, and for a path with a space, the command is as typed
+    r = invoke("new", ".", "--unit", "xiwang", "--as-of", "2024-10-05")
+    assert "      gongkai new record --unit xiwang --item village/finance/1 --period 2024-Q3" in r.stdout.splitlines()
+    spaced = tmp_path / "my town"
+    town.rename(spaced)
+    monkeypatch.chdir(tmp_path)
+    r = invoke("new", "my town", "--unit", "xiwang", "--as-of", "2024-10-05")
+    assert "      gongkai new record 'my town' --unit xiwang --item village/finance/1 --period 2024-Q3" in r.stdout.splitlines()

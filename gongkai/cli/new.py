@@ -49,7 +49,7 @@ def new(
     day = as_of_date(as_of, repo.settings.timezone if repo.settings else None)
     target = core.pick_unit(repo, unit)
     if what is None:
-        typer.echo(core.checklist_text(target, day, language), nl=False)
+        typer.echo(core.checklist_text(target, day, language, str(path)), nl=False)
         return
     drafts = {
         "record": lambda: core.record_draft(target, item, day, period=period, none=none, event=event, project=project,
