@@ -13,7 +13,6 @@ from gongkai.cli.common import (
     AS_OF,
     EXIT_OK,
     LANG,
-    YEAR,
     CannotRun,
     as_of_date,
     command,
@@ -34,7 +33,10 @@ def export(
         None, metavar="[register] [PATH]", show_default=False,
         help="register：公开记录登记册；不写：整个仓库导出为数据库。PATH：仓库或单位所在的文件夹（默认：当前文件夹） / "
              "'register' for the register of records; otherwise the whole repository as tables"),
-    year: int | None = YEAR,
+    year: int | None = typer.Option(
+        None, "--year", min=1900, max=2999,
+        help="只导出这一年的记录（按期间，没有期间按公开日期）和义务（按到期日）；不写：全部年份 / "
+             "only this year's records (by period, else publication date) and obligations (by due date); default: all"),
     as_of: str | None = AS_OF,
     fmt: str | None = typer.Option(
         None, "--format", "-f", metavar="FORMAT",
