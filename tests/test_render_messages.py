@@ -60,7 +60,7 @@ def test_force_is_never_suggested_for_what_it_cannot_print(tmp_path: Path) -> No
     repo = unprintable_copy(tmp_path)
     undated = ("xiwang/records/2024/q2/affairs-15.yaml:1: schema 缺少必填的键“published”（公开日期）；未印出：没有可读的"
                "公开日期，不属于任何一期公开栏（--force 也不能印出）：写上公开日期（如 2024-07-05）后重新生成")
-    unread = "；未印出：文件没有被读取，没有可印的内容（--force 也不能印出）：按上面的说明改正后重新生成"
+    unread = "；未印出：文件没有读取或在仓库以外，没有可印的内容（--force 也不能印出）：按上面的说明改正后重新生成"
 
     plain = render(repo, tmp_path / "site", "--unit", "xiwang")
     assert plain.exit_code == 1, plain.output
@@ -89,8 +89,8 @@ def test_force_is_never_suggested_for_what_it_cannot_print(tmp_path: Path) -> No
         "; not printed: it has no readable publication date, so it belongs on no board sheet (--force cannot print "
         "it either): write its publication date (e.g. 2024-07-05) and render again")
     assert lines["xiwang/records/2024/q2/broken.yaml"].endswith(
-        "; not printed: the file was not read, so there is nothing to print (--force cannot print it either): "
-        "fix it as said above and render again")
+        "; not printed: the file was not read or lies outside the repository, so there is nothing to print "
+        "(--force cannot print it either): fix it as said above and render again")
     assert "with --force" not in english.stderr
 
 

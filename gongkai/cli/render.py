@@ -106,9 +106,9 @@ def withheld_line(w, language: str) -> str:  # type: ignore[no-untyped-def]
                    "not printed: it has no readable publication date, so it belongs on no board sheet (--force cannot "
                    "print it either): write its publication date (e.g. 2024-07-05) and render again")
     elif w.unreadable:
-        what = msg("未印出：文件没有被读取，没有可印的内容（--force 也不能印出）：按上面的说明改正后重新生成",
-                   "not printed: the file was not read, so there is nothing to print (--force cannot print it "
-                   "either): fix it as said above and render again")
+        what = msg("未印出：文件没有读取或在仓库以外，没有可印的内容（--force 也不能印出）：按上面的说明改正后重新生成",
+                   "not printed: the file was not read or lies outside the repository, so there is nothing to print "
+                   "(--force cannot print it either): fix it as said above and render again")
     else:
         what = msg("未印出：改正后重新生成，或用 gongkai render --force 印出并标明“未通过检查”",
                    "not printed: fix it and render again, or print it marked 未通过检查 with --force")
