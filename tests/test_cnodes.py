@@ -231,6 +231,69 @@ def test_limits_are_the_callers(monkeypatch: pytest.MonkeyPatch) -> None:
         _cnodes.build(b"a: 1", 3, 5)
 
 
+@needs_c
+def test_no_reference_leaks() -> None:
+    """Parse good and refused texts thousands of times: the interpreter holds no more memory blocks afterwards."""
+    import gc
+
+    texts = ["名称: 东庄村\nitems:\n  - {a: '1', b: \"x\"}\n  - |\n    第一行\n", "a: &x 1\nb: *x\n", "title: a: b\n",
+             "[" * 60, "{<<: 1}\n", "a: 1\n---\nb: 2\n", "a: !!str x\n", "a: \udc80\n", "[1, [2, [3]]]\n"]
+
+    def run() -> None:
+        for _ in range(300):
+            for text in texts:
+                _cnodes.build(text, nodes.MAX_DEPTH, nodes.MAX_NODES)
+                _cnodes.build(text, 2, 3)
+
+    run()
+    gc.collect()
+    before = sys.getallocatedblocks(), sys.getrefcount(_cnodes.FALLBACK), sys.getrefcount(None)
+    run()
+    gc.collect()
+    after = sys.getallocatedblocks(), sys.getrefcount(_cnodes.FALLBACK), sys.getrefcount(None)
+    assert after[1] == before[1] and abs(after[2] - before[2]) < 50
+    assert after[0] - before[0] < 100  # 5,400 parses: a leak of one object each would show thousands
+
+
+@needs_c
+def test_classes_are_called_when_they_cannot_be_filled_directly() -> None:
+    """A node class with a __post_init__ (or without slots) is called like Python would; the tree is the same."""
+    from dataclasses import dataclass
+
+    @dataclass
+    class Scalar2:
+        value: str
+        style: str | None
+        line: int
+        col: int
+
+        def __post_init__(self) -> None:
+            self.value = self.value.upper()
+
+    @dataclass
+    class Mapping2:
+        line: int
+        col: int
+        items: list[Any]
+
+    @dataclass
+    class Sequence2:
+        line: int
+        col: int
+        items: list[Any]
+
+    text = "a: [x, {b: 'y'}]\n"
+    try:
+        assert _cnodes.configure(Scalar2, Mapping2, Sequence2) is False
+        root = _cnodes.build(text, nodes.MAX_DEPTH, nodes.MAX_NODES)
+    finally:
+        assert _cnodes.configure(Scalar, Mapping, Sequence) is True
+    assert type(root) is Mapping2
+    (k, v), = root.items
+    assert (k.value, type(v), v.items[0].value, v.items[1].items[0][1].style) == ("A", Sequence2, "X", "'")
+    assert (v.items[1].line, v.items[1].col) == (1, 8)
+
+
 # hypothesis: random text, random bytes, and YAML written the ways people write it
 
 _PLAIN = st.text(alphabet=st.sampled_from(list("abcxyz019 -_.:/#'\"东庄村花园口镇，。：（）") + ["\u3000", "\t"]),

@@ -7,8 +7,9 @@
  * Python builder on the same text, which reports the slip in its own words. No exception ever leaves build().
  *
  * Nodes are instances of the classes passed to configure() (the dataclasses of nodes.py). When those classes
- * keep their fields in __slots__ (member descriptors of object type), a node is allocated with the class's
- * tp_alloc and its fields are stored directly at the descriptors' offsets; otherwise the class is called.
+ * keep their fields in __slots__ (member descriptors of object type) and have no __post_init__, a node is
+ * allocated with the class's tp_alloc and its fields are stored directly at the descriptors' offsets (what the
+ * dataclass's __init__ would do, without running Python code); otherwise the class is called.
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -74,6 +75,11 @@ configure(PyObject *module, PyObject *args)
         /* direct filling needs: fields in slots only (no __dict__), plain object allocation, no own __new__ */
         if (type->tp_dictoffset != 0 || type->tp_alloc == NULL || type->tp_new != PyBaseObject_Type.tp_new ||
             (type->tp_flags & Py_TPFLAGS_IS_ABSTRACT)) {
+            nc.direct = 0;
+        }
+        /* a class that checks or derives something on construction must be called */
+        int post_init = PyObject_HasAttrString((PyObject *)type, "__post_init__");
+        if (post_init != 0) {
             nc.direct = 0;
         }
         for (int f = 0; f < 4 && FIELDS[k][f] != NULL && nc.direct; f++) {
