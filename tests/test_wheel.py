@@ -67,3 +67,64 @@ def test_installed_wheel_runs_catalog(wheel: Path, tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     items = json.loads(r.stdout)
     assert len(items) == 78 and items[-1]["id"] == "community/finance/6"
+
+
+def _can_compile() -> bool:
+    return shutil.which("gcc") is not None and Path("/usr/include/yaml.h").is_file()
+
+
+def test_wheel_holds_the_c_node_builder_when_it_can_be_compiled(wheel: Path) -> None:
+    """The build hook compiles gongkai/load/_cnodes.c (gcc and libyaml-dev here); the wheel then has a platform
+    tag. Without them the wheel is pure Python (see test_wheel_without_a_compiler_is_pure_python)."""
+    import zipfile
+
+    names = zipfile.ZipFile(wheel).namelist()
+    compiled = [n for n in names if n.startswith("gongkai/load/_cnodes.") and n.endswith((".so", ".pyd"))]
+    if not _can_compile() and os.environ.get("GONGKAI_REQUIRE_C") != "1":
+        pytest.skip("no gcc or no yaml.h here")
+    assert len(compiled) == 1, names
+    assert "gongkai/load/_cnodes.c" in names and "-py3-none-any" not in wheel.name
+
+
+def test_wheel_without_a_compiler_is_pure_python(tmp_path: Path) -> None:
+    """No C compiler: the build still succeeds, pure Python, and says why."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", "dist", "build", "*.egg-info", "__pycache__",
+                                                              ".venv", "artifacts", ".pytest_cache", "examples", "tests",
+                                                              "*.so", "*.pyd"))
+    env = {**os.environ, "CC": str(tmp_path / "no-such-compiler"), "LDSHARED": str(tmp_path / "no-such-linker")}
+    r = subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path / "out"),
+                        str(src)], capture_output=True, text=True, env=env)
+    if r.returncode != 0 and "No module named" in r.stderr:
+        pytest.skip(f"cannot build a wheel here: {r.stderr.strip().splitlines()[-1]}")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "C node builder not compiled" in r.stdout + r.stderr
+    (built,) = (tmp_path / "out").glob("gongkai-*.whl")
+    assert built.name.endswith("-py3-none-any.whl")
+    import zipfile
+
+    assert not [n for n in zipfile.ZipFile(built).namelist() if n.endswith((".so", ".pyd"))]
+
+
+def test_installed_wheel_checks_the_example_the_same_without_c(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    py = bindir / "python"
+    inner = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    Path(inner, "zz_outer_site.pth").write_text("\n".join(sorted(outer)) + "\n", encoding="utf-8")
+    r = subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GONGKAI_PURE_PYTHON")}
+    probe = subprocess.run([str(py), "-c", "import gongkai.load.nodes as n; print(n._cbuild is not None)"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.strip() == str(_can_compile())
+    args = [str(bindir / "gongkai"), "check", str(ROOT / "examples" / "huayuankou"), "--as-of", "2024-12-31",
+            "--no-cache", "-f", "json"]
+    fast = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, env=env)
+    pure = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, env={**env, "GONGKAI_PURE_PYTHON": "1"})
+    assert fast.returncode == pure.returncode and fast.returncode in (0, 1), fast.stderr + pure.stderr
+    assert json.loads(fast.stdout) and fast.stdout == pure.stdout
