@@ -626,7 +626,8 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
     last: tuple[str, Spec | None, Scalar, int] | None = None
     split: tuple[str, Spec | None, Scalar, list[Scalar]] | None = None
     for knode, vnode in node.items:
-        if last is not None and _split_tail(knode, vnode, last[2]) and _SPLIT_HEAD.match(last[2].value):
+        if (last is not None and knode.line == last[2].line and _split_tail(knode, vnode, last[2])
+                and _SPLIT_HEAD.match(last[2].value)):
             if split is None:
                 key, spec, head, mark = last
                 if spec is not None:  # (an unknown key stays reported; its split value is not read anyway)
