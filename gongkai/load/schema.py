@@ -434,7 +434,7 @@ class List(Type):
                     continue
                 # the quick path, when the entry cannot be a run-together list (see _split_list_slip)
                 if quick is not None and (not slips or style or _ANY_SEPARATOR.search(text) is None):
-                    value = quick(text)
+                    value = (text if text.isprintable() else None) if quick is _printable else quick(text)
                     if value is not None:
                         out.append(value)
                         locs.append((child.line, child.col))
@@ -590,19 +590,19 @@ def specs(cls: type) -> dict[str, Spec]:
     return cached
 
 
-# A model class compiled once for `convert`: YAML key → (field name, type, the type's quick path, Spec), and the
-# Specs of its required keys in declaration order.
+# A model class compiled once for `convert`: YAML key → (field name, type, the type's quick path, Spec), the
+# Specs of its required keys in declaration order, and whether the class has checks of its own (`validate`).
 _Field = tuple[str, Type, "Callable[[str], Any] | None", Spec]
-_PLANS: dict[type, tuple[dict[str, _Field], tuple[Spec, ...]]] = {}
+_Plan = tuple[dict[str, _Field], tuple[Spec, ...], bool]
+_PLANS: dict[type, _Plan] = {}
 
 
-def _plan(cls: type) -> tuple[dict[str, _Field], tuple[Spec, ...]]:
-    plan = _PLANS.get(cls)
-    if plan is None:
-        table = specs(cls)
-        plan = ({key: (spec.name, spec.type, spec.type.quick, spec) for key, spec in table.items()},
-                tuple(spec for spec in table.values() if spec.required))
-        _PLANS[cls] = plan
+def _compile(cls: type) -> _Plan:
+    table = specs(cls)
+    plan = ({key: (spec.name, spec.type, spec.type.quick, spec) for key, spec in table.items()},
+            tuple(spec for spec in table.values() if spec.required),
+            getattr(cls, "validate", Model.validate) is not Model.validate)
+    _PLANS[cls] = plan
     return plan
 
 
@@ -614,10 +614,10 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
         return INVALID
     if ctx.root is None:
         ctx.root = node
-    fields, required = _plan(cls)
+    fields, required, validates = _PLANS.get(cls) or _compile(cls)
     values: dict[str, Any] = {}
-    src = Src(ctx.path, node.line, node.col)
-    pos = src.pos
+    pos: dict[str, tuple[int, int]] = {}
+    src = Src(ctx.path, node.line, node.col, pos, set())
     seen: dict[str, int] = {}
     # `{amount: 45,000.00}`: YAML reads `amount: 45` and then a key `000.00` with no value. The last plain value
     # read, while it may still turn out to be the head of such a split number: (key, spec, value node, problems
@@ -672,7 +672,11 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
                     ctx.add("schema", vnode, msg("“{k}”不能为空", "'{k}' must not be empty", k=key))
                     src.invalid.add(name)
                 continue
-            if quick is not None:
+            if quick is _printable:  # (the most common quick path, one line of text, without a call)
+                if text.isprintable():
+                    values[name] = text
+                    continue
+            elif quick is not None:
                 value = quick(text)
                 if value is not None:
                     values[name] = value
@@ -691,7 +695,8 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
             src.invalid.add(spec.name)
     obj = cls(**values)
     obj.src = src
-    obj.validate(ctx)
+    if validates:
+        obj.validate(ctx)
     return obj
 
 
