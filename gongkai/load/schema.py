@@ -199,11 +199,18 @@ class Str(ScalarType):
                          c=control_char(bad.group()), n=bad.start() + 1)
 
 
+def _text(text: str) -> str | None:
+    """The quick path of Text: a text without control characters (line breaks allowed) is taken as it is,
+    as `Str.read` does for a multi-line text."""
+    return text if text.isprintable() or _CONTROL.search(text) is None else None
+
+
 class Text(Str):
     """Free text that may run over several lines (content, notes, answers); control characters are refused."""
 
     zh, en = "文字", "text"
     multiline = True
+    quick = staticmethod(_text)
 
 
 class Int(ScalarType):
@@ -492,7 +499,7 @@ class Row(List):
                 "a row is a list in square brackets with ASCII commas between the cells: [{fix}]",
                 fix=", ".join(parts)))
             return INVALID
-        return super().convert(node, ctx)
+        return List.convert(self, node, ctx)
 
 
 class PosDict(dict):
@@ -619,19 +626,20 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
     pos: dict[str, tuple[int, int]] = {}
     src = Src(ctx.path, node.line, node.col, pos, set())
     seen: dict[str, int] = {}
-    # `{amount: 45,000.00}`: YAML reads `amount: 45` and then a key `000.00` with no value. The last plain value
-    # read, while it may still turn out to be the head of such a split number: (key, spec, value node, problems
-    # before it); and the split once its first digit-only key is seen. Whether the head is a number at all
-    # (_SPLIT_HEAD) is asked only when a key that looks like a tail follows it.
+    # `{amount: 45,000.00}`: YAML reads `amount: 45` and then a key `000.00` with no value. The plain value of
+    # the pair just read, while it may still turn out to be the head of such a split number: (key, spec, value
+    # node, problems before it); and the split once its first digit-only key is seen. Whether the head is a number
+    # at all (_SPLIT_HEAD) is asked only when a key that looks like a tail follows it.
     last: tuple[str, Spec | None, Scalar, int] | None = None
     split: tuple[str, Spec | None, Scalar, list[Scalar]] | None = None
+    problems = ctx.problems
     for knode, vnode in node.items:
         if (last is not None and knode.line == last[2].line and _split_tail(knode, vnode, last[2])
                 and _SPLIT_HEAD.match(last[2].value)):
             if split is None:
                 key, spec, head, mark = last
                 if spec is not None:  # (an unknown key stays reported; its split value is not read anyway)
-                    del ctx.problems[mark:]  # whatever `45` alone was found to be no longer matters
+                    del problems[mark:]  # whatever `45` alone was found to be no longer matters
                     values.pop(spec.name, None)
                     src.invalid.add(spec.name)
                 split = (key, spec, head, [])
@@ -660,7 +668,7 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
         else:
             text, style = vnode.value, vnode.style
             if not style:
-                last = (key, entry[3] if entry is not None else None, vnode, len(ctx.problems))
+                last = (key, entry[3] if entry is not None else None, vnode, len(problems))
             if entry is None:
                 _unknown_key(key, knode, fields, ctx)
                 continue
