@@ -7,6 +7,10 @@ Every YAML file of each unit is read and parsed once (gongkai.load.nodes.parse);
 `yaml.compose` over the same texts (the reference) and the conversion alone over the pre-parsed trees are timed
 (process CPU time, best of --repeat, with the cyclic GC off as in a check run, and the objects kept). `--dump` writes each converted object (every field, the position of every
 value, the lists' positions) and each problem, so that two versions of the converter can be compared with diff.
+
+Figures on /tmp/gk30 (30 units, 1650 files), 2-core machine under load (load average ~7), best of 7, alternated runs:
+before the quick paths and key tables, conversion 0.70-0.91 x yaml.compose; after, 0.45-0.50 x. Instruction counts
+(valgrind callgrind, the conversion alone, objects kept): 536 M before, 335 M after.
 """
 
 from __future__ import annotations
