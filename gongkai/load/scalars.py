@@ -92,6 +92,65 @@ def parse_date(text: str, year: int | None = None) -> tuple[dt.date | None, Msg 
                      "unreadable date '{t}': write {y}-04-08, {y}/4/8 or {y}年4月8日", t=text, y=_example_year(year))
 
 
+# ---------------------------------------------------------------- quick paths
+# Most values are written the plain way (`2024-04-08`, `12000.00`, `2024-Q1`, `3860`). Each `quick_*` reads only
+# that plain form, without a regular expression, normalisation or message, and returns None for anything else,
+# which then goes through the full parser above. For the text it accepts, each returns exactly what the full parser
+# returns, because: the text is ASCII digits and punctuation only, so `normalize` leaves it unchanged (no full-width
+# character to translate, no space to strip), and `\d` of the full pattern matches the same ASCII digits.
+# A value the full parser refuses (a day that does not exist, a year out of range) is never accepted here.
+# tests/test_scalars.py compares each quick path with its full parser over generated odd forms.
+
+
+def quick_date(text: str) -> dt.date | None:
+    """`YYYY-MM-DD` exactly (the first of the date forms), a real day in YEAR_MIN..YEAR_MAX; else None."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.isascii():
+        return None
+    y, mo, d = text[:4], text[5:7], text[8:]
+    if not (y.isdigit() and mo.isdigit() and d.isdigit()):
+        return None
+    year = int(y)
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        return None
+    try:
+        return dt.date(year, int(mo), int(d))
+    except ValueError:
+        return None
+
+
+def quick_money(text: str) -> Decimal | None:
+    """Digits with at most two decimals (`12000`, `12000.5`, `12000.00`), within MONEY_MAX: a valid, non-negative
+    amount that `parse_money` and `money_problems` both accept; else None."""
+    if not text.isascii() or len(text) > MAX_DIGITS + 10:
+        return None
+    whole, dot, cents = text.partition(".")
+    if not whole.isdigit() or (dot and not (cents.isdigit() and len(cents) <= 2)):
+        return None
+    value = Decimal(text)
+    return value if value <= MONEY_MAX else None
+
+
+def quick_int(text: str) -> int | None:
+    """Up to 18 ASCII digits (no sign, no separator); else None."""
+    if len(text) > 18 or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
+def quick_period(text: str) -> Period | None:
+    """`YYYY-Qn` or `YYYY-MM` exactly, with a year in YEAR_MIN..YEAR_MAX and a month 01-12; else None."""
+    if len(text) != 7 or text[4] != "-" or not text.isascii() or not text[:4].isdigit():
+        return None
+    year = int(text[:4])
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        return None
+    if text[5] in "Qq" and text[6] in "1234":
+        return Period(year, "Q", int(text[6]))
+    if text[5:].isdigit() and 1 <= int(text[5:]) <= 12:
+        return Period(year, "M", int(text[5:]))
+    return None
+
+
 def parse_money(text: str) -> tuple[Decimal | None, Msg | None]:
     """An exact decimal from the source text (never through a float)."""
     t = normalize(text).replace("，", ",")

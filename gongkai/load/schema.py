@@ -18,7 +18,7 @@ from typing import Any
 
 from gongkai import basis as B
 from gongkai.load import scalars
-from gongkai.load.nodes import Mapping, Node, Scalar, Sequence, describe
+from gongkai.load.nodes import NULLS, Mapping, Node, Scalar, Sequence, describe
 from gongkai.problem import Msg, Problem, msg, problem
 
 INVALID: Any = object()  # a value that was reported and must not be used
@@ -116,6 +116,10 @@ def file_year(root: Node | None, path: str) -> tuple[int | None, dt.date | None]
 class Type:
     zh = "值"
     en = "a value"
+    # The quick path of a scalar type, for the plain way most values are written: the value's text → what
+    # `convert` returns for a scalar node with that text (of any quoting style, and not null), or None when it
+    # cannot tell without the full reading, which then runs. It never reports: a text it accepts has no problem.
+    quick: Callable[[str], Any] | None = None
 
     def convert(self, node: Node, ctx: Ctx) -> Any:
         raise NotImplementedError
@@ -151,6 +155,12 @@ _CONTROL_NAMES = {0x00: "NUL", 0x08: "BS", 0x0a: "LF", 0x0d: "CR", 0x1b: "ESC", 
                   0x2028: "LINE SEPARATOR", 0x2029: "PARAGRAPH SEPARATOR"}
 
 
+def _printable(text: str) -> str | None:
+    """The quick path of Str and Text: a text without control characters and line breaks is taken as it is,
+    as `Str.read` does first."""
+    return text if text.isprintable() else None
+
+
 def control_char(ch: str) -> str:
     """`\x00` → `U+0000 NUL`: how an invisible character is named in a message."""
     name = _CONTROL_NAMES.get(ord(ch))
@@ -164,6 +174,7 @@ class Str(ScalarType):
 
     zh, en = "一行文字", "one line of text"
     multiline = False
+    quick = staticmethod(_printable)
 
     def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
         text = node.value
@@ -188,11 +199,18 @@ class Str(ScalarType):
                          c=control_char(bad.group()), n=bad.start() + 1)
 
 
+def _text(text: str) -> str | None:
+    """The quick path of Text: a text without control characters (line breaks allowed) is taken as it is,
+    as `Str.read` does for a multi-line text."""
+    return text if text.isprintable() or _CONTROL.search(text) is None else None
+
+
 class Text(Str):
     """Free text that may run over several lines (content, notes, answers); control characters are refused."""
 
     zh, en = "文字", "text"
     multiline = True
+    quick = staticmethod(_text)
 
 
 class Int(ScalarType):
@@ -204,6 +222,11 @@ class Int(ScalarType):
     def __init__(self, lo: int, hi: int, what: Msg) -> None:
         self.lo, self.hi, self.what = lo, hi, what
         self.zh, self.en = f"{lo}–{hi} 之间的整数", f"a whole number from {lo} to {hi}"
+        self.quick = self._quick
+
+    def _quick(self, text: str) -> int | None:
+        value = scalars.quick_int(text)  # never negative
+        return value if value is not None and value <= self.hi and value >= self.lo else None
 
     def convert(self, node: Node, ctx: Ctx) -> Any:
         value = super().convert(node, ctx)
@@ -229,6 +252,7 @@ class Bool(ScalarType):
 class Date(ScalarType):
     zh, en = "日期", "a date"
     code = "date"
+    quick = staticmethod(scalars.quick_date)
 
     def read(self, node: Scalar, ctx: Ctx) -> tuple[Any, Msg | None]:
         value, reason = scalars.parse_date(node.value)
@@ -244,6 +268,7 @@ class MonthDay(ScalarType):
 
 class PeriodT(ScalarType):
     zh, en = "期间", "a period"
+    quick = staticmethod(scalars.quick_period)
 
     def expect(self, node: Node, ctx: Ctx) -> Any:
         y = ctx.year if ctx.year is not None else "YYYY"
@@ -267,8 +292,14 @@ class Money:
     text: str
 
 
+def _quick_money(text: str) -> Money | None:
+    value = scalars.quick_money(text)
+    return Money(value, text) if value is not None else None
+
+
 class MoneyT(Type):
     zh, en = "金额", "an amount"
+    quick = staticmethod(_quick_money)
 
     def convert(self, node: Node, ctx: Ctx) -> Any:
         if not isinstance(node, Scalar):
@@ -295,6 +326,9 @@ class Enum(ScalarType):
                 self.lookup[label] = k
         self.zh = "以下之一：" + "、".join(f"{k}（{v[0]}）" for k, v in choices.items())
         self.en = "one of " + ", ".join(choices)
+        # the quick path: an id or label as written (none has surrounding space, which `convert` strips first)
+        assert all(k == k.strip() for k in self.lookup)
+        self.quick = self.lookup.get
 
     def convert(self, node: Node, ctx: Ctx) -> Any:
         if not isinstance(node, Scalar):
@@ -380,7 +414,9 @@ class List(Type):
 
     def convert(self, node: Node, ctx: Ctx) -> Any:
         out = PosList()
-        out.locs, out.idx, out.complete = [], [], True
+        locs: list[tuple[int, int]] = []
+        idx: list[int] = []
+        out.locs, out.idx, out.complete = locs, idx, True
         if isinstance(node, Scalar) and isinstance(self.item, ScalarType):
             parts = _split_list_slip(node, self.item) if self.slips else None
             if parts is not None:
@@ -395,37 +431,52 @@ class List(Type):
             return out
         if not isinstance(node, Sequence):
             return self.expect(node, ctx)
+        item, slips, quick = self.item, self.slips, self.item.quick
         for n, child in enumerate(node.items):
-            if isinstance(child, Scalar) and child.is_null:
-                ctx.add("schema", child, Msg("列表里有一项是空的：删掉这一行或补上内容", "an empty list entry: remove it or fill it in"))
-                out.complete = False
-                continue
-            parts = _split_list_slip(child, self.item) if self.slips and isinstance(child, Scalar) else None
-            if parts is not None:
-                _list_slip(child, parts, ctx)  # type: ignore[arg-type]
-                out.complete = False
-                continue
-            value = self.item.convert(child, ctx)
+            if isinstance(child, Scalar):
+                text, style = child.value, child.style
+                if not style and text in NULLS:  # child.is_null
+                    ctx.add("schema", child, Msg("列表里有一项是空的：删掉这一行或补上内容", "an empty list entry: remove it or fill it in"))
+                    out.complete = False
+                    continue
+                # the quick path, when the entry cannot be a run-together list (see _split_list_slip)
+                if quick is not None and (not slips or style or _ANY_SEPARATOR.search(text) is None):
+                    value = (text if text.isprintable() else None) if quick is _printable else quick(text)
+                    if value is not None:
+                        out.append(value)
+                        locs.append((child.line, child.col))
+                        idx.append(n)
+                        continue
+                parts = _split_list_slip(child, item) if slips else None
+                if parts is not None:
+                    _list_slip(child, parts, ctx)
+                    out.complete = False
+                    continue
+            value = item.convert(child, ctx)
             if value is INVALID:
                 out.complete = False
                 continue
             out.append(value)
-            out.locs.append((child.line, child.col))
-            out.idx.append(n)
+            locs.append((child.line, child.col))
+            idx.append(n)
         return out
+
+
+_TEXT = Text()
 
 
 class Cell(Type):
     """A table cell: any scalar, kept as written; empty is ''."""
 
     zh, en = "单元格", "a cell"
+    quick = staticmethod(_printable)  # as Text: a null cell never reaches a quick path
 
     def convert(self, node: Node, ctx: Ctx) -> Any:
         if not isinstance(node, Scalar):
             return self.expect(node, ctx)
         if node.is_null:
             return ""
-        value, reason = Text().read(node, ctx)
+        value, reason = _TEXT.read(node, ctx)
         if reason is not None:
             ctx.add("schema", node, reason)
             return INVALID
@@ -448,7 +499,7 @@ class Row(List):
                 "a row is a list in square brackets with ASCII commas between the cells: [{fix}]",
                 fix=", ".join(parts)))
             return INVALID
-        return super().convert(node, ctx)
+        return List.convert(self, node, ctx)
 
 
 class PosDict(dict):
@@ -546,6 +597,22 @@ def specs(cls: type) -> dict[str, Spec]:
     return cached
 
 
+# A model class compiled once for `convert`: YAML key → (field name, type, the type's quick path, Spec), the
+# Specs of its required keys in declaration order, and whether the class has checks of its own (`validate`).
+_Field = tuple[str, Type, "Callable[[str], Any] | None", Spec]
+_Plan = tuple[dict[str, _Field], tuple[Spec, ...], bool]
+_PLANS: dict[type, _Plan] = {}
+
+
+def _compile(cls: type) -> _Plan:
+    table = specs(cls)
+    plan = ({key: (spec.name, spec.type, spec.type.quick, spec) for key, spec in table.items()},
+            tuple(spec for spec in table.values() if spec.required),
+            getattr(cls, "validate", Model.validate) is not Model.validate)
+    _PLANS[cls] = plan
+    return plan
+
+
 def convert(cls: type, node: Node, ctx: Ctx) -> Any:
     """Build a `cls` from a mapping node; report and skip what is wrong."""
     if not isinstance(node, Mapping):
@@ -554,21 +621,25 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
         return INVALID
     if ctx.root is None:
         ctx.root = node
-    table = specs(cls)
+    fields, required, validates = _PLANS.get(cls) or _compile(cls)
     values: dict[str, Any] = {}
-    src = Src(ctx.path, node.line, node.col)
+    pos: dict[str, tuple[int, int]] = {}
+    src = Src(ctx.path, node.line, node.col, pos, set())
     seen: dict[str, int] = {}
-    # `{amount: 45,000.00}`: YAML reads `amount: 45` and then a key `000.00` with no value. The value of the
-    # pair just read, while it may still turn out to be such a split number: (key, spec, value node, problems
-    # before it); and the split once its first digit-only key is seen.
+    # `{amount: 45,000.00}`: YAML reads `amount: 45` and then a key `000.00` with no value. The plain value of
+    # the pair just read, while it may still turn out to be the head of such a split number: (key, spec, value
+    # node, problems before it); and the split once its first digit-only key is seen. Whether the head is a number
+    # at all (_SPLIT_HEAD) is asked only when a key that looks like a tail follows it.
     last: tuple[str, Spec | None, Scalar, int] | None = None
     split: tuple[str, Spec | None, Scalar, list[Scalar]] | None = None
+    problems = ctx.problems
     for knode, vnode in node.items:
-        if last is not None and _split_tail(knode, vnode, last[2]):
+        if (last is not None and knode.line == last[2].line and _split_tail(knode, vnode, last[2])
+                and _SPLIT_HEAD.match(last[2].value)):
             if split is None:
                 key, spec, head, mark = last
                 if spec is not None:  # (an unknown key stays reported; its split value is not read anyway)
-                    del ctx.problems[mark:]  # whatever `45` alone was found to be no longer matters
+                    del problems[mark:]  # whatever `45` alone was found to be no longer matters
                     values.pop(spec.name, None)
                     src.invalid.add(spec.name)
                 split = (key, spec, head, [])
@@ -587,35 +658,53 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
                                          "key '{k}' repeated (already on line {n}): remove one", k=key, n=seen[key]))
             continue
         seen[key] = knode.line
-        spec = table.get(key)
-        if isinstance(vnode, Scalar) and not vnode.style and _SPLIT_HEAD.match(vnode.value):
-            last = (key, spec, vnode, len(ctx.problems))
-        if spec is None:
-            _unknown_key(key, knode, table, ctx)
-            continue
-        # a block scalar's text starts on the line after its `|` or `>`
-        block = isinstance(vnode, Scalar) and vnode.style in ("|", ">")
-        src.pos[spec.name] = (vnode.line + 1, knode.col + 2) if block else (vnode.line, vnode.col)
-        if isinstance(vnode, Scalar) and vnode.is_null:  # `key:`, `key: ~`, `key: null` mean absent
-            if spec.required:
-                ctx.add("schema", vnode, msg("“{k}”不能为空", "'{k}' must not be empty", k=key))
-                src.invalid.add(spec.name)
-            continue
-        value = spec.type.convert(vnode, ctx)
+        entry = fields.get(key)
+        if not isinstance(vnode, Scalar):
+            if entry is None:
+                _unknown_key(key, knode, fields, ctx)
+                continue
+            name, type_, _, spec = entry
+            pos[name] = (vnode.line, vnode.col)
+        else:
+            text, style = vnode.value, vnode.style
+            if not style:
+                last = (key, entry[3] if entry is not None else None, vnode, len(problems))
+            if entry is None:
+                _unknown_key(key, knode, fields, ctx)
+                continue
+            name, type_, quick, spec = entry
+            # a block scalar's text starts on the line after its `|` or `>`
+            pos[name] = (vnode.line + 1, knode.col + 2) if style in ("|", ">") else (vnode.line, vnode.col)
+            if not style and text in NULLS:  # vnode.is_null: `key:`, `key: ~`, `key: null` mean absent
+                if spec.required:
+                    ctx.add("schema", vnode, msg("“{k}”不能为空", "'{k}' must not be empty", k=key))
+                    src.invalid.add(name)
+                continue
+            if quick is _printable:  # (the most common quick path, one line of text, without a call)
+                if text.isprintable():
+                    values[name] = text
+                    continue
+            elif quick is not None:
+                value = quick(text)
+                if value is not None:
+                    values[name] = value
+                    continue
+        value = type_.convert(vnode, ctx)
         if value is INVALID:
-            src.invalid.add(spec.name)
+            src.invalid.add(name)
             continue
-        values[spec.name] = value
+        values[name] = value
     if split is not None:
         _split_number(*split, ctx)
-    for spec in table.values():
-        if spec.required and spec.name not in values and spec.name not in src.invalid:
+    for spec in required:
+        if spec.name not in values and spec.name not in src.invalid:
             ctx.add("schema", node, msg("缺少必填的键“{k}”{doc}", "required key '{k}' is missing", k=spec.key,
                                         doc=f"（{spec.doc}）" if spec.doc else ""))
             src.invalid.add(spec.name)
     obj = cls(**values)
     obj.src = src
-    obj.validate(ctx)
+    if validates:
+        obj.validate(ctx)
     return obj
 
 
@@ -656,7 +745,7 @@ def _split_number(key: str, spec: Spec | None, value: Scalar, tail: list[Scalar]
             "{k}: \"{w}\"", k=key, w=written))
 
 
-def _unknown_key(key: str, knode: Scalar, table: dict[str, Spec], ctx: Ctx) -> None:
+def _unknown_key(key: str, knode: Scalar, table: dict[str, Any], ctx: Ctx) -> None:
     if "：" in key or "\u3000" in key:
         ctx.add("syntax", knode, msg("键“{k}”里有全角冒号或全角空格：请改成半角“: ”和半角空格",
                                      "key '{k}' contains a full-width colon or space: use ASCII ': ' and spaces", k=key))
