@@ -90,7 +90,8 @@ class Writer:
             except FileExistsError:
                 continue
 
-    def finish(self) -> None:
-        """Make what was written durable: one sync for the whole output instead of one per file."""
-        if self.changed and hasattr(os, "sync"):
+    def finish(self, others: bool = False) -> None:
+        """Make what was written durable: one sync for the whole output instead of one per file. `others`: other
+        writers (worker processes) changed files too."""
+        if (self.changed or others) and hasattr(os, "sync"):
             os.sync()
