@@ -349,6 +349,9 @@ class _Pages:
         """Build one unit's site and write its pages in every format (up to the first that fails)."""
         builder = self.builder
         builder.errors, builder.never, builder.withheld = errors, never, []
+        for env in self.envs.values():
+            if hasattr(env, "forget"):
+                env.forget()
         site = builder.build_unit(u)
         n = len(self.options.formats)
         out = _UnitOut([[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)], builder.withheld)
