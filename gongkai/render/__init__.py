@@ -293,6 +293,8 @@ def _parallel(dirs: list[Path], jobs: int | None) -> list[_UnitOut]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        assert _JOB is not None
+        _JOB[1].prepare()  # what every worker needs is imported and compiled once, here, before the fork
         try:
             context = multiprocessing.get_context("fork")
             # small chunks, handed out as workers finish: units differ in size, and both workers end together
@@ -337,6 +339,22 @@ class _Pages:
         self.common = {"town": mask(repo.name), "as_of": options.as_of.isoformat(), "paper": options.paper}
         self.envs: dict[str, Any] = {}
         self.stop = len(options.formats)  # formats from this index on failed for an earlier unit: not rendered
+
+    def prepare(self) -> None:
+        """Import the rules and compile the bundled templates in this process, so that worker processes forked from
+        it inherit them instead of each doing it again. A town's templates are left to the workers: their errors are
+        reported where a page uses them."""
+        import gongkai.obligations  # noqa: F401
+        import gongkai.render.markdown  # noqa: F401
+        import gongkai.rules  # noqa: F401
+
+        if self.override is not None:
+            return
+        for fmt in self.options.formats:
+            env = self.env(fmt)
+            extra = ["base.html", "style.css"] if fmt == "html" else []
+            for name in [f"{n}.{fmt}" for n in ("record", "sheet", "unit_index", "_record")] + extra:
+                env.get_template(name)
 
     def env(self, fmt: str) -> Any:
         if fmt not in self.envs:
