@@ -43,7 +43,8 @@ from gongkai.model import Plan, PlanItem, Record, Statement, Table
 from gongkai.personal import mask
 from gongkai.problem import Problem, msg, problem
 from gongkai.render import markdown as md
-from gongkai.render.money import amount, daxie
+from gongkai.render.money import amount
+from gongkai.render.money import daxie as _daxie
 from gongkai.repo import Repository, UnitData
 from gongkai.schedule import Period, quarter_of
 
@@ -154,11 +155,15 @@ def site_names(ids: list[str]) -> dict[str, str]:
 class Amount:
     value: Decimal | None
     text: str  # 125,000.00
-    daxie: str  # 壹拾贰万伍仟元整
+
+    @functools.cached_property
+    def daxie(self) -> str:
+        """壹拾贰万伍仟元整: written out when a template first asks (the bundled ones ask for totals only)."""
+        return _daxie(self.value)
 
     @staticmethod
     def of(value: Decimal | None) -> Amount:
-        return Amount(value, amount(value), daxie(value))
+        return Amount(value, amount(value))
 
 
 @dataclass(frozen=True)
