@@ -22,7 +22,9 @@ repository is never printed.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -172,9 +174,22 @@ def _outside(root: Path, u: Any, errors: dict[str, list[Problem]]) -> set[str]:
     from gongkai import basis as B
 
     real_root = root.resolve()
+    inside = str(real_root).rstrip(os.sep) + os.sep
+    folders: dict[str, str] = {}
     never = set()
     for r in u.records.values():
-        real = (root / r.src.path).resolve()
+        path = os.path.join(root, r.src.path)
+        folder, name = os.path.split(path)
+        if folder not in folders:  # a unit's records share a few folders: each resolved once
+            folders[folder] = os.path.realpath(folder)
+        try:
+            link = stat.S_ISLNK(os.lstat(path).st_mode)
+        except OSError:
+            link = True  # gone since it was read: resolved in full below
+        real_text = os.path.realpath(path) if link else os.path.join(folders[folder], name)
+        if real_text.startswith(inside):
+            continue
+        real = Path(real_text)
         if real != real_root and real_root not in real.parents:
             never.add(r.src.path)
             errors.setdefault(r.src.path, []).append(problem("schema", "error", r.src.path, None, msg(

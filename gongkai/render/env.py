@@ -358,7 +358,21 @@ def _finalize_md(value: Any) -> Any:
 def _link(target: str, folder: str) -> str:
     """`target` relative to `folder` (both relative to --out), percent-encoded: a county's pages link to the
     same few pages thousands of times, and posixpath.relpath asks the system for the working folder each time."""
-    return url_path(posixpath.relpath(target, folder))
+    return url_path(_relative(target, folder))
+
+
+def _relative(target: str, folder: str) -> str:
+    """posixpath.relpath(target, folder) for two plain paths relative to the same folder, without asking the system
+    for the working folder (site paths have no empty, `.` or `..` parts; any other is left to relpath)."""
+    t = target.split("/")
+    f = [] if folder == "." else folder.split("/")
+    if any(p in ("", ".", "..") for p in t) or any(p in ("", ".", "..") for p in f):
+        return posixpath.relpath(target, folder)
+    n = 0
+    while n < len(f) and n < len(t) and f[n] == t[n]:
+        n += 1
+    parts = [".."] * (len(f) - n) + t[n:]
+    return "/".join(parts) if parts else "."
 
 
 @pass_context
