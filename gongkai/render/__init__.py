@@ -310,12 +310,19 @@ def _parallel(dirs: list[Path], jobs: int | None) -> list[_UnitOut]:
 
         assert _JOB is not None
         _JOB[1].prepare()  # what every worker needs is imported and compiled once, here, before the fork
+        import gc
+
         try:
             context = multiprocessing.get_context("fork")
-            # small chunks, handed out as workers finish: units differ in size, and both workers end together
-            chunk = max(1, len(dirs) // (workers * 8))
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                return list(pool.map(_render_dir, dirs, chunksize=chunk))
+            # small chunks, handed out as workers finish: units differ in size, and the workers end together (a
+            # unit takes a few hundredths of a second: a chunk of four leaves one worker idle that long at most)
+            chunk = max(1, min(4, len(dirs) // (workers * 8)))
+            gc.freeze()  # what the workers inherit stays shared: no collector pass writes to (and copies) its pages
+            try:
+                with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                    return list(pool.map(_render_dir, dirs, chunksize=chunk))
+            finally:
+                gc.unfreeze()
         except (OSError, ImportError, ValueError, NotImplementedError):  # no worker processes here: in this one
             pass
     return [_render_dir(d) for d in dirs]

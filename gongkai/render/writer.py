@@ -33,7 +33,7 @@ class Writer:
         self._inside = self._root.rstrip(os.sep) + os.sep
         self.written: list[str] = []  # relative paths, in the order written (changed or not)
         self.changed: list[str] = []
-        self.folders: dict[str, str] = {}  # a folder inside --out ('/'-separated) → where it resolves, checked once
+        self.folders: dict[str, str] = {"": self._root}  # a folder inside --out ('/'-separated) → where it resolves
         self.count = 0  # temporary files made, for their names
 
     def target(self, rel: str) -> str:
@@ -46,14 +46,32 @@ class Writer:
         # the folders on the way must resolve inside the output (a symlinked folder must not lead out)
         folder = rel[:-len(parts[-1]) - 1] if len(parts) > 1 else ""
         real_parent = self.folders.get(folder)
-        if real_parent is None:  # each folder is made and checked once per run (a county writes 10,000s of files)
-            parent = os.path.join(self._root, *parts[:-1])
-            os.makedirs(parent, exist_ok=True)
-            real_parent = os.path.realpath(parent)
-            if real_parent != self._root and not real_parent.startswith(self._inside):
-                raise UnsafePath(rel)
-            self.folders[folder] = real_parent
+        if real_parent is None:
+            real_parent = self._folder(parts[:-1], rel)
         return os.path.join(real_parent, parts[-1])
+
+    def _folder(self, parts: list[str], rel: str) -> str:
+        """Where the folder `parts` of --out resolves, made if missing and checked to stay inside, each folder once
+        per run (a county writes 10,000s of files into a few thousand folders): a folder made here, or found as a
+        plain folder inside a checked one, is where it is; only a link is resolved (and must not lead out)."""
+        key = "/".join(parts)
+        real = self.folders.get(key)
+        if real is not None:
+            return real
+        path = os.path.join(self._folder(parts[:-1], rel) if parts[:-1] else self._root, parts[-1])
+        try:
+            os.mkdir(path, 0o777)
+            real = path
+        except FileExistsError:
+            if stat.S_ISDIR(os.lstat(path).st_mode):
+                real = path
+            else:  # a link (followed, then resolved) or a file (FileExistsError, as Path.mkdir says it)
+                os.makedirs(path, exist_ok=True)
+                real = os.path.realpath(path)
+        if real != self._root and not real.startswith(self._inside):
+            raise UnsafePath(rel)
+        self.folders[key] = real
+        return real
 
     def write(self, rel: str, text: str) -> None:
         data = text.encode("utf-8")
