@@ -369,7 +369,13 @@ class _Pages:
         import gongkai.obligations  # noqa: F401
         import gongkai.render.markdown  # noqa: F401
         import gongkai.rules  # noqa: F401
+        from gongkai import catalog
 
+        for kind in catalog.KINDS:  # read by every unit's rules and pages
+            try:
+                catalog.load(kind)
+            except Exception:  # noqa: BLE001 - a missing catalog is reported where a unit needs it, as before
+                pass
         if self.override is not None:
             return
         for fmt in self.options.formats:
