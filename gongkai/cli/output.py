@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from gongkai.cli.common import CannotRun, say
-from gongkai.problem import msg
+from gongkai.problem import Msg, msg
 
 
 def write(text: str, output: Path | None) -> None:
@@ -31,8 +31,12 @@ def note_broken(repo, lang: str) -> None:  # type: ignore[no-untyped-def]
     """Files that failed to load hold obligations and records that are missing from the figures: say so."""
     broken = repo.files_with_errors()
     if broken:
-        say(msg("注意：有 {n} 个文件有错误，其中的内容可能没有算进来；运行 gongkai check 查看",
-                "note: {n} files have errors and what they hold may be missing here; run gongkai check", n=broken), lang)
+        say(broken_note(broken), lang)
+
+
+def broken_note(n: int) -> Msg:
+    return msg("注意：有 {n} 个文件有错误，其中的内容可能没有算进来；运行 gongkai check 查看",
+               "note: {n} files have errors and what they hold may be missing here; run gongkai check", n=n)
 
 
 def choice(value: str, allowed: tuple[str, ...], option: str) -> str:

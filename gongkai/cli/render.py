@@ -18,11 +18,12 @@ from gongkai.cli.common import (
     CannotRun,
     as_of_date,
     command,
+    discover_units,
     lang_of,
     load_repository,
     say,
 )
-from gongkai.cli.output import note_broken
+from gongkai.cli.output import broken_note, note_broken
 from gongkai.problem import Msg, msg
 from gongkai.report.safe import visible
 
@@ -53,27 +54,42 @@ def render(
     force: bool = typer.Option(False, "--force",
                                help="文件有错误的记录也印出，并标明“未通过检查” / print records whose files have errors, "
                                     "marked 未通过检查"),
+    no_cache: bool = typer.Option(False, "--no-cache",
+                                  help="不用检查结果缓存，每个单位都重新检查 / check every unit afresh, without the "
+                                       "results cache"),
+    jobs: int = typer.Option(None, "--jobs", "-j", min=1,
+                             help="同时用几个进程（默认：每个 CPU 一个） / worker processes (default: one per CPU)"),
     as_of: str = AS_OF,
     lang: str = LANG,
 ) -> None:
     """打印公开栏版面、逐件公开页和公开网站。Render bulletin-board sheets, one page per record, and the site index."""
-    from gongkai.render import Options, RenderError
+    from gongkai.render import Options, RenderError, render_layout
     from gongkai.render import render as run
 
     language = lang_of(lang)
-    repo = load_repository(path)
-    day = as_of_date(as_of, repo.settings.timezone if repo.settings else None)
     formats = ("html", "md") if format is RenderFormat.all else (format.value,)
+    repo = None
     try:
-        result = run(repo, Options(out=out, as_of=day, formats=formats, period=period, unit=unit, paper=paper.value,
-                                   force=force))
+        if unit is None:  # every unit: each loaded, checked (or its results taken from the cache) and rendered alone
+            layout = discover_units(path)
+            day = as_of_date(as_of, layout.settings.timezone if layout.settings else None)
+            result = render_layout(layout, Options(out=out, as_of=day, formats=formats, period=period,
+                                                   paper=paper.value, force=force), not no_cache, jobs)
+        else:  # one unit, found by its folder or its name: every unit is loaded to know the names
+            repo = load_repository(path)
+            day = as_of_date(as_of, repo.settings.timezone if repo.settings else None)
+            result = run(repo, Options(out=out, as_of=day, formats=formats, period=period, unit=unit,
+                                       paper=paper.value, force=force))
     except RenderError as e:
         raise CannotRun(Msg(visible(e.message.zh), visible(e.message.en))) from None
     for w in result.warnings:
         say(w, language)
     for w in result.withheld:
         sys.stderr.write(visible(withheld_line(w, language)) + "\n")
-    note_broken(repo, language)
+    if repo is not None:
+        note_broken(repo, language)
+    elif result.broken:
+        say(broken_note(result.broken), language)
     for sheet in result.sheets:
         sys.stdout.write(str(out / sheet) + "\n")
     done = msg("已生成 {n} 个文件（{c} 个有变化）到 {o}；公开栏版面 {s} 份",

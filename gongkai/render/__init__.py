@@ -22,13 +22,16 @@ repository is never printed.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gongkai.cache import enabled
 from gongkai.problem import GongkaiError, Msg, Problem, msg, problem
-from gongkai.repo import Repository
+from gongkai.repo import Layout, Repository
 from gongkai.schedule import Period
 
 FORMATS = ("html", "md")
@@ -58,6 +61,7 @@ class Result:
     sheets: list[str] = field(default_factory=list)  # the sheets, relative to out
     warnings: list[Msg] = field(default_factory=list)
     withheld: list[Any] = field(default_factory=list)  # views.Withheld: records not printed (or printed marked)
+    broken: int = 0  # render_layout: how many files failed to load (their records may be missing)
 
     @property
     def blocked(self) -> list[Any]:
@@ -116,16 +120,18 @@ def site_url(repo: Repository, warnings: list[Msg]) -> str | None:
     return url
 
 
-def _check_out(repo: Repository, out: Path) -> None:
+def _check_out(root: Path, units: list[tuple[str, Path]], out: Path) -> None:
+    """Refuse an --out that is the repository, a folder above it or a unit's folder. `units`: (id, folder)."""
     target = out.resolve()
-    root = repo.root.resolve()
+    root = root.resolve()
     if target == root or target in root.parents:
         raise RenderError(msg("--out 不能是仓库本身或它的上级文件夹：请给一个单独的文件夹，如 _site",
                               "--out must not be the repository or a folder above it: use a folder of its own, such as _site"))
-    for u in repo.units:
-        if target == u.dir.resolve():
+    for uid, d in units:
+        if target == d.resolve():
             raise RenderError(msg("--out 不能是单位的文件夹“{u}”：请给一个单独的文件夹，如 _site",
-                                  "--out must not be the unit folder '{u}': use a folder of its own, such as _site", u=u.id))
+                                  "--out must not be the unit folder '{u}': use a folder of its own, such as _site",
+                                  u=uid))
     if target.exists() and not target.is_dir():
         raise RenderError(msg("--out “{p}”已存在且不是文件夹", "--out '{p}' exists and is not a folder", p=out))
 
@@ -145,86 +151,334 @@ def file_errors(repo: Repository, as_of: dt.date) -> tuple[dict[str, list[Proble
     """Every file with an error, from loading or from any rule (exactly what `gongkai check` reports),
     → its error problems; and the record files that resolve outside the repository (never printed,
     not even with --force), each with an error of its own."""
-    from gongkai import basis as B
     from gongkai.check import run
 
-    errors: dict[str, list[Problem]] = {}
-    for p in run(repo, as_of).problems:
-        if p.severity == "error":
-            errors.setdefault(p.path, []).append(p)
-    root = repo.root.resolve()
-    never = set()
+    errors = _errors_of(run(repo, as_of).problems)
+    never: set[str] = set()
     for u in repo.units:
-        for r in u.records.values():
-            real = (repo.root / r.src.path).resolve()
-            if real != root and root not in real.parents:
-                never.add(r.src.path)
-                errors.setdefault(r.src.path, []).append(problem("schema", "error", r.src.path, None, msg(
-                    "记录文件指向仓库以外（{r}）：不印出", "the record file leads outside the repository ({r}): "
-                    "not printed", r=real), B.FORMAT, unit=u.id))
+        never |= _outside(repo.root, u, errors)
     return errors, never
 
 
-def render(repo: Repository, options: Options) -> Result:
-    """Render the sheets, record pages and indexes of `repo` into `options.out`."""
-    from gongkai.personal import mask
-    from gongkai.placeholders import printed as printed_placeholders
-    from gongkai.render.env import environment
-    from gongkai.render.views import Builder, town_index
-    from gongkai.render.writer import Writer
+def _errors_of(problems: list[Problem]) -> dict[str, list[Problem]]:
+    """`problems` (sorted as check sorts them) → each file with an error → its error problems."""
+    errors: dict[str, list[Problem]] = {}
+    for p in problems:
+        if p.severity == "error":
+            errors.setdefault(p.path, []).append(p)
+    return errors
 
+
+def _outside(root: Path, u: Any, errors: dict[str, list[Problem]]) -> set[str]:
+    """The record files of unit `u` that resolve outside the repository, each given an error in `errors`."""
+    from gongkai import basis as B
+
+    real_root = root.resolve()
+    inside = str(real_root).rstrip(os.sep) + os.sep
+    folders: dict[str, str] = {}
+    never = set()
+    for r in u.records.values():
+        path = os.path.join(root, r.src.path)
+        folder, name = os.path.split(path)
+        if folder not in folders:  # a unit's records share a few folders: each resolved once
+            folders[folder] = os.path.realpath(folder)
+        try:
+            link = stat.S_ISLNK(os.lstat(path).st_mode)
+        except OSError:
+            link = True  # gone since it was read: resolved in full below
+        real_text = os.path.realpath(path) if link else os.path.join(folders[folder], name)
+        if real_text.startswith(inside):
+            continue
+        real = Path(real_text)
+        if real != real_root and real_root not in real.parents:
+            never.add(r.src.path)
+            errors.setdefault(r.src.path, []).append(problem("schema", "error", r.src.path, None, msg(
+                "记录文件指向仓库以外（{r}）：不印出", "the record file leads outside the repository ({r}): "
+                "not printed", r=real), B.FORMAT, unit=u.id))
+    return never
+
+
+def _check_options(options: Options) -> None:
     for f in options.formats:
         if f not in FORMATS:
             raise RenderError(msg("--format 只能是 html、md 或 all", "--format must be html, md or all"))
     if options.paper not in PAPERS:
         raise RenderError(msg("--paper 只能是 a4 或 a3", "--paper must be a4 or a3"))
-    year, quarter = parse_period(options.period) if options.period else (None, None)
+    if options.period:
+        parse_period(options.period)
+
+
+def _writer(out: Path) -> Any:
+    from gongkai.render.writer import Writer
+
+    try:
+        return Writer(out)
+    except OSError as e:
+        raise RenderError(msg("无法建立 --out 文件夹 {p}：{e}", "cannot create the --out folder {p}: {e}", p=out,
+                              e=e.strerror or e)) from None
+
+
+def render(repo: Repository, options: Options) -> Result:
+    """Render the sheets, record pages and indexes of a loaded `repo` into `options.out`, in this process."""
+    _check_options(options)
     units = _select_units(repo, options.unit)
     override = template_folder(repo)
-    _check_out(repo, options.out)
+    _check_out(repo.root, [(u.id, u.dir) for u in repo.units], options.out)
     result = Result(options.out)
     errors, never = file_errors(repo, options.as_of)
-    builder = Builder(repo, options.as_of, site_url(repo, result.warnings), errors, options.force, never)
+    pages = _Pages(repo, options, override, site_url(repo, result.warnings), [u.id for u in repo.units],
+                   _writer(options.out))
+    outs = [pages.unit(u, errors, never) for u in units]
+    return pages.finish(result, outs)
 
-    sites = []
-    for u in units:
+
+def render_layout(layout: Layout, options: Options, use_cache: bool = True, jobs: int | None = None) -> Result:
+    """Render every unit of `layout` (options.unit must be None) into `options.out`: each unit loaded, checked
+    and rendered on its own, in `jobs` worker processes when there are enough units (as `gongkai check` does),
+    its check results taken from the results cache (gongkai.results) when its files are unchanged, and stored
+    there when not. The same bytes as render() of the loaded repository; `Result.broken` counts the files that
+    failed to load (what `Repository.files_with_errors` says)."""
+    from gongkai.repo import rel
+
+    assert options.unit is None, "render_layout renders every unit"
+    repo = layout.repository([])
+    ids = [rel(d, layout.root) for d in layout.unit_dirs]
+    _check_options(options)
+    override = template_folder(repo)
+    _check_out(layout.root, list(zip(ids, layout.unit_dirs)), options.out)
+    result = Result(options.out)
+    pages = _Pages(repo, options, override, site_url(repo, result.warnings), ids, _writer(options.out))
+    cache = None
+    if enabled(use_cache):
+        from gongkai.results import ResultCache
+
+        # the same key as gongkai.check.check_layout: render and check share the units' results
+        cache = ResultCache(layout.root, layout.settings_path, layout.timing, options.as_of,
+                            (str(layout.settings_file), layout.templates, layout.settings is None))
+    global _JOB
+    _JOB = (layout, pages, cache, set(layout.unit_dirs))
+    try:
+        outs = _parallel(layout.unit_dirs, jobs)
+    finally:
+        _JOB = None
+    result.broken = len({p.path for p in layout.problems if p.severity == "error"}.union(*(o.broken for o in outs)))
+    return pages.finish(result, outs)
+
+
+_JOB: tuple[Layout, _Pages, Any, set[Path]] | None = None  # set before the workers are forked
+
+
+def _render_dir(unit_dir: Path) -> _UnitOut:
+    """One unit folder: loaded, its check results from the cache or checked afresh (and stored), rendered."""
+    from gongkai.cache import gc_paused
+    from gongkai.check import UnitSummary, check_unit
+    from gongkai.problem import sort_problems
+    from gongkai.repo import rel
+
+    assert _JOB is not None
+    layout, pages, cache, unit_set = _JOB
+    with gc_paused():
+        uid = rel(unit_dir, layout.root)
+        hit, key = None, None
+        if cache is not None:  # the unit's key is taken before it is read, as check does
+            stored = cache.stored(uid)
+            key = cache.key(uid, unit_dir)
+            hit = cache.get(uid, key, stored) if stored is not None else None
+        unit = layout.load_unit(unit_dir, False, unit_set)
+        if hit is not None:
+            found = hit[1]
+        else:
+            uo, found = check_unit(layout.root, unit, pages.options.as_of)
+            if cache is not None:
+                summary = UnitSummary.of(unit, uo)
+                cache.put(uid, key, (summary.id, summary.name, summary.unknown), found)
+        errors = _errors_of(sort_problems(list(layout.problems) + found))
+        never = _outside(layout.root, unit, errors)
+        out = pages.unit(unit, errors, never)
+        out.broken = {p.path for p in unit.problems if p.severity == "error"}
+        return out
+
+
+def _parallel(dirs: list[Path], jobs: int | None) -> list[_UnitOut]:
+    """_render_dir of each folder, in order: in forked worker processes when it pays, else in this process."""
+    from gongkai.check import PARALLEL_FROM, effective_jobs
+
+    workers = effective_jobs(jobs, len(dirs))
+    if workers > 1 and len(dirs) >= PARALLEL_FROM:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        assert _JOB is not None
+        _JOB[1].prepare()  # what every worker needs is imported and compiled once, here, before the fork
+        import gc
+
+        try:
+            context = multiprocessing.get_context("fork")
+            # small chunks, handed out as workers finish: units differ in size, and the workers end together (a
+            # unit takes a few hundredths of a second: a chunk of four leaves one worker idle that long at most)
+            chunk = max(1, min(4, len(dirs) // (workers * 8)))
+            gc.freeze()  # what the workers inherit stays shared: no collector pass writes to (and copies) its pages
+            try:
+                with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                    return list(pool.map(_render_dir, dirs, chunksize=chunk))
+            finally:
+                gc.unfreeze()
+        except (OSError, ImportError, ValueError, NotImplementedError):  # no worker processes here: in this one
+            pass
+    return [_render_dir(d) for d in dirs]
+
+
+@dataclass
+class _UnitOut:
+    """What rendering one unit gives back (from a worker process: plain values, pickled)."""
+
+    files: list[list[str]]  # per format: the pages written, in order
+    changed: list[list[str]]  # per format: the ones whose bytes changed
+    sheets: list[list[str]]  # per format: the sheets written
+    withheld: list[Any]
+    site: Any = None  # views.UnitSite for the town index, or None (unit.yaml has errors, or no town index)
+    error: tuple[int, Msg] | None = None  # the first format that failed, and why
+    broken: set[str] = field(default_factory=set)
+    notes: list[Msg] = field(default_factory=list)  # init placeholders printed as 【待填写】, each said where
+
+
+class _Pages:
+    """Renders units one at a time, in this process or in a forked worker (each has its own environments and
+    writer state). The order of the pages is the order of a single process: for each format, each unit's record
+    pages, sheets and index, then the town index."""
+
+    def __init__(self, repo: Repository, options: Options, override: Path | None, url: str | None,
+                 unit_ids: list[str], writer: Any) -> None:
+        from gongkai.personal import mask
+        from gongkai.render.views import Builder
+
+        self.repo = repo
+        self.options = options
+        self.override = override
+        self.period = parse_period(options.period) if options.period else (None, None)
+        self.builder = Builder(repo, options.as_of, url, {}, options.force, set(), unit_ids)
+        self.with_town = not (len(unit_ids) == 1 and unit_ids[0] == ".") and options.unit is None
+        self.writer = writer
+        self.common = {"town": mask(repo.name), "as_of": options.as_of.isoformat(), "paper": options.paper}
+        self.envs: dict[str, Any] = {}
+        self.stop = len(options.formats)  # formats from this index on failed for an earlier unit: not rendered
+
+    def prepare(self) -> None:
+        """Import the rules and compile the bundled templates in this process, so that worker processes forked from
+        it inherit them instead of each doing it again. A town's templates are left to the workers: their errors are
+        reported where a page uses them."""
+        import gongkai.obligations  # noqa: F401
+        import gongkai.render.markdown  # noqa: F401
+        import gongkai.rules  # noqa: F401
+        from gongkai import catalog
+
+        for kind in catalog.KINDS:  # read by every unit's rules and pages
+            try:
+                catalog.load(kind)
+            except Exception:  # noqa: BLE001 - a missing catalog is reported where a unit needs it, as before
+                pass
+        if self.override is not None:
+            return
+        for fmt in self.options.formats:
+            env = self.env(fmt)
+            extra = ["base.html", "style.css"] if fmt == "html" else []
+            for name in [f"{n}.{fmt}" for n in ("record", "sheet", "unit_index", "_record")] + extra:
+                env.get_template(name)
+
+    def env(self, fmt: str) -> Any:
+        if fmt not in self.envs:
+            from gongkai.render.env import environment
+
+            self.envs[fmt] = environment(fmt, self.override)
+        return self.envs[fmt]
+
+    def unit(self, u: Any, errors: dict[str, list[Problem]], never: set[str]) -> _UnitOut:
+        """Build one unit's site and write its pages in every format (up to the first that fails)."""
+        builder = self.builder
+        builder.errors, builder.never, builder.withheld = errors, never, []
+        for env in self.envs.values():
+            if hasattr(env, "forget"):
+                env.forget()
         site = builder.build_unit(u)
+        n = len(self.options.formats)
+        out = _UnitOut([[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)], builder.withheld)
         if site is None:  # unit.yaml has errors: nothing of this unit is printed (see Result.withheld)
-            continue
+            return out
+        from gongkai.placeholders import printed as printed_placeholders
+
+        out.notes = [p.note() for p in printed_placeholders(u)]
+        year, quarter = self.period
         if quarter is not None:
             sheets = [s for s in site.sheets if s.period == str(quarter)] or [builder.extra_sheet(u, site, quarter)]
         elif year is not None:
             sheets = [s for s in site.sheets if s.year == year]
         else:
             sheets = site.sheets
-        sites.append((site, sheets))
-        result.warnings.extend(p.note() for p in printed_placeholders(u))  # printed as 【待填写】: said where
-    result.withheld = list(builder.withheld)
-    single = len(repo.units) == 1 and repo.units[0].id == "."
-    with_town = not single and options.unit is None
+        for i, fmt in enumerate(self.options.formats[:self.stop]):
+            env, ext, written = self.env(fmt), "." + fmt, self.writer.written
+            mark = len(written), len(self.writer.changed)
+            try:
+                for record in site.records:
+                    _emit(env, self.writer, "record" + ext, record.path + ext, self.common, unit=site.unit,
+                          record=record)
+                for sheet in sheets:
+                    _emit(env, self.writer, "sheet" + ext, sheet.path + ext, self.common, unit=site.unit, sheet=sheet)
+                    out.sheets[i].append(sheet.path + ext)
+                _emit(env, self.writer, "unit_index" + ext, site.unit.path + ext, self.common, unit=site.unit,
+                      index=site.index)
+            except RenderError as e:
+                out.error = (i, e.message)
+                self.stop = i
+                break
+            finally:
+                out.files[i] = written[mark[0]:]
+                out.changed[i] = self.writer.changed[mark[1]:]
+        if self.with_town:
+            out.site = site if self.override is not None else _light(site)
+        return out
 
-    try:
-        writer = Writer(options.out)
-    except OSError as e:
-        raise RenderError(msg("无法建立 --out 文件夹 {p}：{e}", "cannot create the --out folder {p}: {e}", p=options.out,
-                              e=e.strerror or e)) from None
-    common = {"town": mask(repo.name), "as_of": options.as_of.isoformat(), "paper": options.paper}
-    for fmt in options.formats:
-        env = environment(fmt, override)
-        ext = "." + fmt
-        for site, sheets in sites:
-            for record in site.records:
-                _emit(env, writer, "record" + ext, record.path + ext, common, unit=site.unit, record=record)
-            for sheet in sheets:
-                _emit(env, writer, "sheet" + ext, sheet.path + ext, common, unit=site.unit, sheet=sheet)
-                result.sheets.append(sheet.path + ext)
-            _emit(env, writer, "unit_index" + ext, site.unit.path + ext, common, unit=site.unit, index=site.index)
-        if with_town:
-            _emit(env, writer, "town_index" + ext, "index" + ext, common, index=town_index(repo, [s for s, _ in sites]))
-    writer.finish()
-    result.files = list(writer.written)
-    result.changed = list(writer.changed)
-    return result
+    def finish(self, result: Result, outs: list[_UnitOut]) -> Result:
+        """The town index of each format, the first failure (in the order of a single process), one sync."""
+        from gongkai.render.views import town_index
+
+        failed = min(((o.error[0], n) for n, o in enumerate(outs) if o.error is not None), default=None)
+        sites = [o.site for o in outs if o.site is not None]
+        town: list[list[str]] = []
+        for i, fmt in enumerate(self.options.formats):
+            if failed is not None and failed[0] == i:
+                error = outs[failed[1]].error
+                assert error is not None
+                raise RenderError(error[1])
+            mark = len(self.writer.written)
+            if self.with_town:
+                ext = "." + fmt
+                _emit(self.env(fmt), self.writer, "town_index" + ext, "index" + ext, self.common,
+                      index=town_index(self.repo, sites))
+            town.append(self.writer.written[mark:])
+        changed_town = set(self.writer.changed)
+        self.writer.finish(any(c for o in outs for c in o.changed))  # what the workers wrote is synced here too
+        for i in range(len(self.options.formats)):
+            for o in outs:
+                result.files += o.files[i]
+                result.changed += o.changed[i]
+                result.sheets += o.sheets[i]
+            result.files += town[i]
+            result.changed += [f for f in town[i] if f in changed_town]
+        result.withheld = [w for o in outs for w in o.withheld]
+        result.warnings.extend(n for o in outs for n in o.notes)
+        return result
+
+
+def _light(site: Any) -> Any:
+    """The unit's site as the bundled town index needs it: without record content, tables and QR codes, which
+    would otherwise be sent back from a worker for nothing."""
+    for r in site.records:
+        r.content, r.finance, r.tables, r.qr_svg = None, None, [], None
+        r.__dict__.pop("content_html", None)
+        r.__dict__.pop("content_md", None)
+    for s in site.sheets:
+        s.qr_svg = None
+    return site
 
 
 MARK = "未通过检查"

@@ -358,7 +358,21 @@ def _finalize_md(value: Any) -> Any:
 def _link(target: str, folder: str) -> str:
     """`target` relative to `folder` (both relative to --out), percent-encoded: a county's pages link to the
     same few pages thousands of times, and posixpath.relpath asks the system for the working folder each time."""
-    return url_path(posixpath.relpath(target, folder))
+    return url_path(_relative(target, folder))
+
+
+def _relative(target: str, folder: str) -> str:
+    """posixpath.relpath(target, folder) for two plain paths relative to the same folder, without asking the system
+    for the working folder (site paths have no empty, `.` or `..` parts; any other is left to relpath)."""
+    t = target.split("/")
+    f = [] if folder == "." else folder.split("/")
+    if any(p in ("", ".", "..") for p in t) or any(p in ("", ".", "..") for p in f):
+        return posixpath.relpath(target, folder)
+    n = 0
+    while n < len(f) and n < len(t) and f[n] == t[n]:
+        n += 1
+    parts = [".."] * (len(f) - n) + t[n:]
+    return "/".join(parts) if parts else "."
 
 
 @pass_context
@@ -382,13 +396,51 @@ def _date_zh(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+# the bundled fragment of one record: its text depends on the record (`r`) and the unit only (no link, no page
+# number), so a record's page and its sheet print the same text, rendered once
+FRAGMENTS = frozenset({"_record.html", "_record.md"})
+MAX_FRAGMENTS = 4096
+
+
 class TrustedEnvironment(Environment):
     """The bundled templates alone (no town template folder): gongkai's own code, rendered without the sandbox
     and the budgets, which guard against a town's templates and cost a county's render most of its time. Record
-    content is still never compiled as a template, and every printed value is still masked and escaped."""
+    content is still never compiled as a template, and every printed value is still masked and escaped.
+
+    The record fragment (FRAGMENTS) is rendered once per record and reused by the sheet that prints the record
+    again; only here, where every template is gongkai's own (a town's fragment might print the page it is on)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.fragments: dict[int, tuple[Any, Any, str]] = {}  # id(r) → (r, unit, its text)
 
     def render_page(self, template: Any, context: dict[str, Any]) -> str:
         return template.render(**context)  # type: ignore[no-any-return]
+
+    def forget(self) -> None:
+        """Drop the fragments kept so far (a unit's pages are done: no sheet of another unit prints them)."""
+        self.fragments.clear()
+
+    def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> Any:  # noqa: A002 - Jinja's name
+        template = super().get_template(name, parent, globals)
+        if name in FRAGMENTS and not getattr(template, "_gk_once", False):
+            template.root_render_func = self._once(template.root_render_func)
+            setattr(template, "_gk_once", True)  # noqa: B010 - a mark of our own on a Jinja object
+        return template
+
+    def _once(self, render: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[str]]:
+        fragments = self.fragments
+
+        def root(context: Any) -> Iterator[str]:
+            r, unit = context.get("r"), context.get("unit")
+            hit = fragments.get(id(r))
+            if hit is None or hit[0] is not r or hit[1] is not unit:  # the record object itself is kept: ids stay
+                if len(fragments) >= MAX_FRAGMENTS:
+                    fragments.clear()
+                hit = fragments[id(r)] = (r, unit, "".join(render(context)))
+            yield hit[2]
+
+        return root
 
 
 def environment(kind: str, override: Path | None = None) -> BoundedEnvironment | TrustedEnvironment:

@@ -80,6 +80,7 @@ def _tokens(text: str) -> list:
     return tokens
 
 
+@lru_cache(maxsize=2048)  # records often share their content (the same notice each quarter): converted once
 def to_html(text: str | None) -> Markup:
     """Content Markdown → HTML, safe to place in a page as is."""
     if not text or not text.strip():
@@ -117,6 +118,7 @@ def md_text(text: str) -> str:
     return md_escape(" ".join(str(text).split("\n")))
 
 
+@lru_cache(maxsize=2048)
 def to_markdown(text: str | None) -> MdSafe:
     """Content Markdown → re-built, escaped Markdown (same structure, same safety as to_html)."""
     if not text or not text.strip():

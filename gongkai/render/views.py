@@ -44,7 +44,8 @@ from gongkai.personal import mask
 from gongkai.placeholders import filled
 from gongkai.problem import Problem, msg, problem
 from gongkai.render import markdown as md
-from gongkai.render.money import amount, daxie
+from gongkai.render.money import amount
+from gongkai.render.money import daxie as _daxie
 from gongkai.repo import Repository, UnitData
 from gongkai.schedule import Period, quarter_of
 
@@ -155,11 +156,15 @@ def site_names(ids: list[str]) -> dict[str, str]:
 class Amount:
     value: Decimal | None
     text: str  # 125,000.00
-    daxie: str  # 壹拾贰万伍仟元整
+
+    @functools.cached_property
+    def daxie(self) -> str:
+        """壹拾贰万伍仟元整: written out when a template first asks (the bundled ones ask for totals only)."""
+        return _daxie(self.value)
 
     @staticmethod
     def of(value: Decimal | None) -> Amount:
-        return Amount(value, amount(value), daxie(value))
+        return Amount(value, amount(value))
 
 
 @dataclass(frozen=True)
@@ -393,7 +398,9 @@ class Builder:
 
     def __init__(self, repo: Repository, as_of: dt.date, site_url: str | None,
                  errors: dict[str, list[Problem]] | None = None, force: bool = False,
-                 never: set[str] | None = None) -> None:
+                 never: set[str] | None = None, unit_ids: list[str] | None = None) -> None:
+        """`unit_ids`: the ids of every unit of the repository, when `repo` holds only some of them loaded (each
+        unit is then built on its own, with `errors` and `never` of that unit set before `build_unit`)."""
         self.repo = repo
         self.as_of = as_of
         self.site_url = site_url.rstrip("/") + "/" if site_url else None
@@ -401,7 +408,8 @@ class Builder:
         self.force = force
         self.never = never or set()  # record files never printed, not even with force (they lead outside)
         self.withheld: list[Withheld] = []
-        self.unit_bases = site_names([u.id for u in repo.units if u.id != "."])
+        self.unit_ids = [u.id for u in repo.units] if unit_ids is None else list(unit_ids)
+        self.unit_bases = site_names([i for i in self.unit_ids if i != "."])
 
     def online(self, path: str) -> Url:
         return Url(web_address(self.site_url) + url_path(path + ".html")) if self.site_url else Url("")
@@ -419,7 +427,7 @@ class Builder:
     def unit_view(self, u: UnitData) -> UnitView:
         if u.id != ".":
             base = self.unit_bases[u.id]
-        elif len(self.repo.units) == 1:
+        elif len(self.unit_ids) == 1:
             base = ""  # a single-unit repository: its index is the top page
         else:  # a unit at the root with other units below it: keep the top page for the town index
             base = safe_part(self.repo.root.resolve().name or "unit")

@@ -12,12 +12,16 @@ than the rendering); `finish()` syncs everything written once, before render rep
 from __future__ import annotations
 
 import os
+import re
 import stat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 
 class UnsafePath(ValueError):
     """A path that would leave the output folder."""
+
+
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 class Writer:
@@ -25,29 +29,49 @@ class Writer:
         self.out = Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
         self.root = self.out.resolve()
+        self._root = str(self.root)
+        self._inside = self._root.rstrip(os.sep) + os.sep
         self.written: list[str] = []  # relative paths, in the order written (changed or not)
         self.changed: list[str] = []
-        self.folders: dict[Path, Path] = {}  # a folder inside --out (as joined) → where it resolves, checked once
+        self.folders: dict[str, str] = {"": self._root}  # a folder inside --out ('/'-separated) → where it resolves
         self.count = 0  # temporary files made, for their names
 
-    def target(self, rel: str) -> Path:
+    def target(self, rel: str) -> str:
         """The absolute path for `rel` (a '/'-separated path relative to --out), or UnsafePath."""
-        p = PurePosixPath(rel)
-        if not rel or p.is_absolute() or "\\" in rel or any(part in ("", ".", "..") for part in rel.split("/")):
+        if not rel or rel[0] == "/" or "\\" in rel or _CONTROL.search(rel):
             raise UnsafePath(rel)
-        if any(ord(ch) < 32 for ch in rel) or ":" in rel.split("/")[0]:
+        parts = rel.split("/")
+        if any(part in ("", ".", "..") for part in parts) or ":" in parts[0]:
             raise UnsafePath(rel)
-        target = self.root.joinpath(*p.parts)
         # the folders on the way must resolve inside the output (a symlinked folder must not lead out)
-        parent = target.parent
-        real_parent = self.folders.get(parent)
-        if real_parent is None:  # each folder is made and checked once per run (a county writes 10,000s of files)
-            parent.mkdir(parents=True, exist_ok=True)
-            real_parent = parent.resolve()
-            if real_parent != self.root and self.root not in real_parent.parents:
-                raise UnsafePath(rel)
-            self.folders[parent] = real_parent
-        return real_parent / target.name
+        folder = rel[:-len(parts[-1]) - 1] if len(parts) > 1 else ""
+        real_parent = self.folders.get(folder)
+        if real_parent is None:
+            real_parent = self._folder(parts[:-1], rel)
+        return os.path.join(real_parent, parts[-1])
+
+    def _folder(self, parts: list[str], rel: str) -> str:
+        """Where the folder `parts` of --out resolves, made if missing and checked to stay inside, each folder once
+        per run (a county writes 10,000s of files into a few thousand folders): a folder made here, or found as a
+        plain folder inside a checked one, is where it is; only a link is resolved (and must not lead out)."""
+        key = "/".join(parts)
+        real = self.folders.get(key)
+        if real is not None:
+            return real
+        path = os.path.join(self._folder(parts[:-1], rel) if parts[:-1] else self._root, parts[-1])
+        try:
+            os.mkdir(path, 0o777)
+            real = path
+        except FileExistsError:
+            if stat.S_ISDIR(os.lstat(path).st_mode):
+                real = path
+            else:  # a link (followed, then resolved) or a file (FileExistsError, as Path.mkdir says it)
+                os.makedirs(path, exist_ok=True)
+                real = os.path.realpath(path)
+        if real != self._root and not real.startswith(self._inside):
+            raise UnsafePath(rel)
+        self.folders[key] = real
+        return real
 
     def write(self, rel: str, text: str) -> None:
         data = text.encode("utf-8")
@@ -59,18 +83,23 @@ class Writer:
         except FileNotFoundError:
             mode, size = 0, 0
         if stat.S_ISLNK(mode):
-            target.unlink()  # never write through a link; the rename below replaces it anyway
-        elif stat.S_ISREG(mode):
+            os.unlink(target)  # never write through a link; the rename below replaces it anyway
+        elif stat.S_ISREG(mode) and size == len(data):
             try:
-                if size == len(data) and target.read_bytes() == data:
-                    return
+                with open(target, "rb") as fh:
+                    if fh.read() == data:
+                        return
             except OSError:
                 pass
-        fd, tmp = self._temporary(target.parent)
+        fd, tmp = self._temporary(os.path.dirname(target))
         try:
-            with os.fdopen(fd, "wb") as fh:
+            try:
                 os.fchmod(fd, 0o644)  # whatever the umask, as a web server expects
-                fh.write(data)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
             os.replace(tmp, target)
         except BaseException:
             try:
@@ -80,17 +109,18 @@ class Writer:
             raise
         self.changed.append(rel)
 
-    def _temporary(self, folder: Path) -> tuple[int, str]:
+    def _temporary(self, folder: str) -> tuple[int, str]:
         """A new file beside the target, created exclusively (never an existing file or link), mode 0644."""
         while True:
             self.count += 1
-            tmp = str(folder / f".gongkai-{os.getpid()}-{self.count}.tmp")
+            tmp = f"{folder}{os.sep}.gongkai-{os.getpid()}-{self.count}.tmp"
             try:
                 return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644), tmp
             except FileExistsError:
                 continue
 
-    def finish(self) -> None:
-        """Make what was written durable: one sync for the whole output instead of one per file."""
-        if self.changed and hasattr(os, "sync"):
+    def finish(self, others: bool = False) -> None:
+        """Make what was written durable: one sync for the whole output instead of one per file. `others`: other
+        writers (worker processes) changed files too."""
+        if (self.changed or others) and hasattr(os, "sync"):
             os.sync()
