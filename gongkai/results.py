@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import stat as statmod
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -65,42 +66,48 @@ def _code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def manifest(unit_dir: Path) -> list[str] | None:
-    """Every file under the unit folder with its lstat (and its target's stat for a link), one line each, sorted;
-    None when the folder holds a link to a folder (what lies behind it is not walked: such a unit is always checked
-    afresh). Folders are told by the directory entry's type, so only files cost a system call."""
+def manifest(unit_dir: Path, listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> list[str] | None:
+    """Every file under the unit folder with its lstat (and its target's stat for a link), and every folder, one
+    line each, sorted; None when the folder holds a link to a folder (what lies behind it is not walked: such a
+    unit is always checked afresh). Folders are told by the directory entry's type, so only files cost a system
+    call. `listing`: folders already listed by the unit search (Layout.listing), not listed again; the files in
+    them are stat'ed now."""
     out: list[str] = []
     base = str(unit_dir)
     cut = len(base) + 1
     stack = [base]
+    listed = listing.get if listing is not None else None
     while stack:
         here = stack.pop()
-        try:
-            it = os.scandir(here)
-        except OSError as err:
-            out.append(f"{here[cut:]!r} unreadable {err.errno}")
-            continue
-        with it:
-            for e in it:
-                try:
-                    if e.is_dir(follow_symlinks=False):
-                        stack.append(e.path)
-                        continue
-                    st = e.stat(follow_symlinks=False)
-                except OSError:
+        entries = listed(here) if listed is not None else None
+        if entries is None:
+            try:
+                with os.scandir(here) as it:
+                    entries = list(it)
+            except OSError as err:
+                out.append(f"{here[cut:]!r} unreadable {err.errno}")
+                continue
+        for e in entries:
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(e.path)
+                    out.append(f"{e.path[cut:]!r} folder")
                     continue
-                row = f"{e.path[cut:]!r} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_mode}"
-                if statmod.S_ISLNK(st.st_mode):
-                    try:
-                        target = os.stat(e.path)
-                    except OSError:
-                        row += " dangling"
-                    else:
-                        if statmod.S_ISDIR(target.st_mode):
-                            return None
-                        row += (f" -> {os.path.realpath(e.path)!r} {target.st_size} {target.st_mtime_ns} "
-                                f"{target.st_ctime_ns} {target.st_ino} {target.st_mode}")
-                out.append(row)
+                st = e.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            row = f"{e.path[cut:]!r} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_mode}"
+            if statmod.S_ISLNK(st.st_mode):
+                try:
+                    target = os.stat(e.path)
+                except OSError:
+                    row += " dangling"
+                else:
+                    if statmod.S_ISDIR(target.st_mode):
+                        return None
+                    row += (f" -> {os.path.realpath(e.path)!r} {target.st_size} {target.st_mtime_ns} "
+                            f"{target.st_ctime_ns} {target.st_ino} {target.st_mode}")
+            out.append(row)
     out.sort()
     return out
 
@@ -125,9 +132,10 @@ class ResultCache:
         ).hexdigest()
         self.dir = cache_dir()
 
-    def key(self, unit_id: str, unit_dir: Path) -> str | None:
-        """The unit's key now, or None when it cannot be cached."""
-        files = manifest(unit_dir)
+    def key(self, unit_id: str, unit_dir: Path,
+            listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> str | None:
+        """The unit's key now, or None when it cannot be cached; `listing`: see manifest()."""
+        files = manifest(unit_dir, listing)
         if files is None:
             return None
         h = hashlib.sha256(f"{self.base}\n{unit_id!r}\n".encode("utf-8", "surrogateescape"))

@@ -154,9 +154,9 @@ def test_a_cold_run_walks_each_unit_once_and_a_warm_one_too(tmp_path: Path, monk
     walked: list[str] = []
     real = results_mod.manifest
 
-    def spy(unit_dir: Path) -> list[str] | None:
+    def spy(unit_dir: Path, listing=None) -> list[str] | None:  # type: ignore[no-untyped-def]
         walked.append(unit_dir.name)
-        return real(unit_dir)
+        return real(unit_dir, listing)
 
     monkeypatch.setattr(results_mod, "manifest", spy)
     fresh = check_json(root, "--no-cache")
@@ -381,3 +381,47 @@ def test_benchmark_judges_against_the_compose_floor() -> None:
     ok = bench_report(compose=1.0, load=1.84, warm=0.09)
     assert dict(bench.verdicts(ok))["check warm ≤ 0.1× the yaml.compose baseline"] is True
     assert "MISS" not in bench.text(ok)
+
+
+# ---------------------------------------------------------------- the JSON writer of check
+
+
+def test_check_json_is_exactly_what_json_dumps_writes() -> None:
+    """as_json writes the JSON itself (json.dumps' indenting encoder runs in Python): byte for byte the same as
+    json.dumps(..., ensure_ascii=False, indent=2) through json_safe, for any text a problem can carry (quotes,
+    backslashes, control, bidi and zero-width characters, undecodable file-name bytes, resident IDs to mask)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from gongkai.check import CheckResult
+    from gongkai.problem import SEVERITIES, Msg, Problem
+    from gongkai.report import check as report
+
+    text = st.text(alphabet=st.sampled_from(list('a东"\\/\n\t\x00\x1b\x7f\x85\u202e\u200b\ufeff\udcff\u2028 1')) |
+                   st.characters(), max_size=12) | st.just("身份证 110101199003077777 电话 13812345678")
+    loc = st.none() | st.integers(min_value=0, max_value=10**6)
+    problem = st.builds(Problem, text, text, loc, loc, text, st.sampled_from(SEVERITIES), st.builds(Msg, text, text),
+                        st.builds(Msg, text, text))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(problem, max_size=6), st.sampled_from(["zh", "en"]))
+    def same(problems: list[Problem], lang: str) -> None:
+        result = CheckResult(dt.date(2024, 12, 31), [], problems)
+        rows = [(p.path, p.line, p.column, p.severity, p.code, p.unit or None,
+                 report.mask(p.message.get(lang)), p.basis.get(lang)) for p in problems]
+        expected = report._dumps(result.as_of, rows, report.count(problems))
+        assert report.as_json(result, lang) == expected
+        json.loads(expected)
+
+    same()
+
+
+def test_check_json_of_an_odd_value_goes_through_json_dumps() -> None:
+    from gongkai.check import CheckResult
+    from gongkai.problem import Msg, Problem
+    from gongkai.report import check as report
+
+    odd = Problem("u", "a.yaml", True, 2.5, "date", "error", Msg("甲", "a"), Msg("乙", "b"))  # type: ignore[arg-type]
+    out = report.as_json(CheckResult(dt.date(2024, 12, 31), [], [odd]))
+    assert '"line": true,\n      "column": 2.5,' in out
+    assert json.loads(out)["problems"][0]["line"] is True
