@@ -154,7 +154,7 @@ def test_a_cold_run_walks_each_unit_once_and_a_warm_one_too(tmp_path: Path, monk
     walked: list[str] = []
     real = results_mod.manifest
 
-    def spy(unit_dir: Path, listing=None) -> list[str] | None:  # type: ignore[no-untyped-def]
+    def spy(unit_dir: Path, listing=None) -> bytes | None:  # type: ignore[no-untyped-def]
         walked.append(unit_dir.name)
         return real(unit_dir, listing)
 
@@ -425,3 +425,40 @@ def test_check_json_of_an_odd_value_goes_through_json_dumps() -> None:
     out = report.as_json(CheckResult(dt.date(2024, 12, 31), [], [odd]))
     assert '"line": true,\n      "column": 2.5,' in out
     assert json.loads(out)["problems"][0]["line"] is True
+
+
+# ---------------------------------------------------------------- the results key
+
+
+def test_results_key_is_the_same_from_the_search_listing_and_sees_every_change(tmp_path: Path) -> None:
+    """The key of a unit taken from the folders the unit search listed equals the one taken by listing them
+    afresh (a cold run takes it in a worker, a warm one from the listing); a changed byte, a new empty folder, a
+    renamed file and a replaced photo each change it."""
+    import gongkai.results as results_mod
+
+    root = copy_town(tmp_path)
+    unit = root / "dongzhuang"
+    layout = repo_mod.discover(root, listing=True)
+    assert layout.listing and str(unit / "records") in layout.listing
+    first = results_mod.manifest(unit, layout.listing)
+    assert first is not None and first == results_mod.manifest(unit)
+    seen = {first}
+
+    def now() -> bytes:
+        fresh = results_mod.manifest(unit, repo_mod.discover(root, listing=True).listing)
+        assert fresh == results_mod.manifest(unit)
+        assert fresh is not None and fresh not in seen
+        seen.add(fresh)
+        return fresh
+
+    rec = next((unit / "records").rglob("*.yaml"))
+    with rec.open("ab") as fh:
+        fh.write(b"# one more line\n")
+    now()
+    (unit / "records" / "2099").mkdir()
+    now()
+    rec.rename(rec.with_name("renamed-" + rec.name))
+    now()
+    photo = next((unit / "evidence").rglob("*.jpg"))
+    photo.write_bytes(photo.read_bytes()[:-1] + b"\0")
+    now()
