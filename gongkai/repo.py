@@ -629,10 +629,14 @@ def find_units(root: Path, problems: list[Problem] | None = None,
     stack = [(str(root), 0, False)]
     while stack:
         folder, depth, in_unit = stack.pop()
-        reported = len(out)
-        names = _entries(folder, rel(Path(folder), root), out)
-        if listing is not None and len(out) == reported:  # listed (an unreadable folder is not: listed again later)
-            listing[folder] = names
+        try:
+            with os.scandir(folder) as it:
+                names = sorted(it, key=lambda e: e.name)
+        except OSError:
+            names = _entries(folder, rel(Path(folder), root), out)  # reports why (its relative path only then)
+        else:
+            if listing is not None:  # only folders listed: an unreadable one is listed again (and reported) later
+                listing[folder] = names
         if any(e.name == UNIT_FILE for e in names):
             units.append(Path(folder))
             in_unit = True
