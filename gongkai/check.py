@@ -112,7 +112,7 @@ def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: i
             stored = cache.stored(uid)
             if stored is None:
                 continue  # nothing to compare with (a cold run): the unit's key is taken where it is checked
-            keys[d] = key = cache.key(uid, d)
+            keys[d] = key = cache.key(uid, d, layout.listing)
             hit = cache.get(uid, key, stored)
             if hit is not None:
                 done[d] = (UnitSummary(*hit[0]), hit[1])
@@ -146,7 +146,7 @@ def _one(layout: Layout, unit_dir: Path, unit_set: set[Path], as_of: dt.date, us
     re-reading one unit's files ever saves."""
     uid = rel(unit_dir, layout.root)
     if cache is not None and key is False:
-        key = cache.key(uid, unit_dir)
+        key = cache.key(uid, unit_dir, layout.listing)
     unit = layout.load_unit(unit_dir, use_cache and cache is None, unit_set)
     uo, problems = check_unit(layout.root, unit, as_of)
     summary = UnitSummary.of(unit, uo)

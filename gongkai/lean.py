@@ -58,8 +58,9 @@ def note(message: Msg) -> None:
     say(message, str(_RUN["lang"]))
 
 
-def discover_units(path: Path):  # type: ignore[no-untyped-def]
-    """The layout of PATH (settings and unit folders), or why it holds no unit (exit 2).
+def discover_units(path: Path, listing: bool = False):  # type: ignore[no-untyped-def]
+    """The layout of PATH (settings and unit folders), or why it holds no unit (exit 2); with `listing`, the
+    entries of the folders walked are kept (Layout.listing, for the results cache of check).
 
     Run inside a unit (or a sub-folder of one, such as records/2024) PATH holds no unit: the repository is then
     found upward as git finds .git, and stderr says which folder is used (paths in the output are relative to
@@ -70,14 +71,14 @@ def discover_units(path: Path):  # type: ignore[no-untyped-def]
         raise CannotRun(msg("找不到文件夹“{p}”", "folder '{p}' does not exist", p=path))
     if not path.is_dir():
         raise CannotRun(msg("“{p}”不是文件夹：请给出仓库或单位所在的文件夹", "'{p}' is not a folder: give the repository or unit folder", p=path))
-    layout = discover(path)
+    layout = discover(path, listing)
     if not layout.unit_dirs:
         above = find_root(path)
         if above is not None:
             note(msg("“{p}”里没有单位，使用上级文件夹 {r}（{a}）；输出中的路径相对于它",
                      "no unit in '{p}': using the folder above, {r} ({a}); paths in the output are relative to it",
                      p=path, r=os.path.relpath(above), a=above))
-            layout = discover(above)
+            layout = discover(above, listing)
     if not layout.unit_dirs:
         raise CannotRun(msg(
             "“{p}”下没有找到任何单位。一个单位（村或社区）是含有 unit.yaml 的文件夹；"
@@ -120,7 +121,7 @@ def run_check(path: Path, as_of: str | None, fmt: str, strict: bool, no_cache: b
     from gongkai.report import check as report
 
     language = lang_of(lang)
-    layout = discover_units(path)
+    layout = discover_units(path, listing=not no_cache)
     day = as_of_date(as_of, layout.settings.timezone if layout.settings else None)
     if progress.wanted(fmt == "json"):
         label = "检查" if language == "zh" else "checking"

@@ -617,16 +617,26 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
 UNIT_VARIANT = re.compile(r"unit\.(ya?ml)(\.txt)?", re.IGNORECASE)
 
 
-def find_units(root: Path, problems: list[Problem] | None = None) -> list[Path]:
+def find_units(root: Path, problems: list[Problem] | None = None,
+               listing: dict[str, list[os.DirEntry[str]]] | None = None) -> list[Path]:
     """Every folder under root holding unit.yaml, walked without recursion and without following links; folders
-    whose unit file is misnamed (`unit.yml`) and folder links that lead outside are reported into `problems`."""
+    whose unit file is misnamed (`unit.yml`) and folder links that lead outside are reported into `problems`.
+    `listing` (if given) receives the entries of every folder walked, so that the results cache's walk of a unit
+    (gongkai.results.manifest) need not list them again."""
     out: list[Problem] = [] if problems is None else problems
     confine = Confine(root)
     units = []
     stack = [(str(root), 0, False)]
     while stack:
         folder, depth, in_unit = stack.pop()
-        names = _entries(folder, rel(Path(folder), root), out)
+        try:
+            with os.scandir(folder) as it:
+                names = sorted(it, key=lambda e: e.name)
+        except OSError:
+            names = _entries(folder, rel(Path(folder), root), out)  # reports why (its relative path only then)
+        else:
+            if listing is not None:  # only folders listed: an unreadable one is listed again (and reported) later
+                listing[folder] = names
         if any(e.name == UNIT_FILE for e in names):
             units.append(Path(folder))
             in_unit = True
@@ -737,6 +747,7 @@ class Layout:
     timing: Timing
     unit_dirs: list[Path]
     settings_file: Path | None = None
+    listing: dict[str, list[os.DirEntry[str]]] | None = None  # what find_units listed (discover(listing=True))
 
     @property
     def templates(self) -> str | None:
@@ -754,7 +765,8 @@ class Layout:
                          use_cache, self.settings_file, self.templates)
 
 
-def discover(root: Path) -> Layout:
+def discover(root: Path, listing: bool = False) -> Layout:
+    """The layout of root; with `listing`, it keeps the entries of every folder walked (Layout.listing)."""
     root = Path(root)
     problems: list[Problem] = []
     settings = None
@@ -770,8 +782,9 @@ def discover(root: Path) -> Layout:
             settings, found = load_file(settings_file, shown, Settings)
             problems.extend(found)
     base = Timing().override(settings.rules if settings else None)
-    unit_dirs = find_units(root, problems)
-    return Layout(root, settings, settings_path, problems, base, unit_dirs, settings_file)
+    listed: dict[str, list[os.DirEntry[str]]] | None = {} if listing else None
+    unit_dirs = find_units(root, problems, listed)
+    return Layout(root, settings, settings_path, problems, base, unit_dirs, settings_file, listed)
 
 
 def load_repository(root: Path, use_cache: bool = False) -> Repository:

@@ -24,13 +24,15 @@ import hashlib
 import json
 import os
 import stat as statmod
+from array import array
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from gongkai import __version__
 from gongkai.problem import SEVERITIES, Msg, Problem
 
-FORMAT = 1
+FORMAT = 2
 HEADER = b"gongkai-results\n" + FORMAT.to_bytes(2, "big")
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -65,44 +67,72 @@ def _code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def manifest(unit_dir: Path) -> list[str] | None:
-    """Every file under the unit folder with its lstat (and its target's stat for a link), one line each, sorted;
-    None when the folder holds a link to a folder (what lies behind it is not walked: such a unit is always checked
-    afresh). Folders are told by the directory entry's type, so only files cost a system call."""
-    out: list[str] = []
+FOLDER, FILE, LINK, DANGLING, UNREADABLE = range(5)  # what each name of a manifest is
+
+
+def manifest(unit_dir: Path, listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> bytes | None:
+    """A digest of every file under the unit folder with its lstat (size, mtime_ns, ctime_ns, inode, mode; for a
+    link also the real path and stat of what it leads to) and of every folder; None when the folder holds a link
+    to a folder (what lies behind it is not walked: such a unit is always checked afresh). Folders are told by the
+    directory entry's type, so only files cost a system call. `listing`: folders already listed by the unit
+    search (Layout.listing, sorted by name), not listed again; the files in them are stat'ed now.
+
+    The walk visits folders and names in a fixed order (by name), and keeps names and numbers in two streams that
+    are hashed at once (the numbers as 64-bit integers, not formatted one by one: a county has 40,000 files); each
+    name's kind says how many numbers it has, so no two trees give the same streams."""
+    names: list[str] = []
+    nums: list[int] = []
     base = str(unit_dir)
     cut = len(base) + 1
     stack = [base]
+    listed = listing.get if listing is not None else None
     while stack:
         here = stack.pop()
-        try:
-            it = os.scandir(here)
-        except OSError as err:
-            out.append(f"{here[cut:]!r} unreadable {err.errno}")
-            continue
-        with it:
-            for e in it:
-                try:
-                    if e.is_dir(follow_symlinks=False):
-                        stack.append(e.path)
-                        continue
-                    st = e.stat(follow_symlinks=False)
-                except OSError:
+        entries = listed(here) if listed is not None else None
+        if entries is None:
+            try:
+                with os.scandir(here) as it:
+                    entries = sorted(it, key=_name)
+            except OSError as err:
+                names.append(here[cut:])
+                nums += (UNREADABLE, err.errno or 0)
+                continue
+        names.append(here[cut:])
+        nums.append(FOLDER)
+        folders = []
+        for e in entries:
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    folders.append(e.path)
                     continue
-                row = f"{e.path[cut:]!r} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_mode}"
-                if statmod.S_ISLNK(st.st_mode):
-                    try:
-                        target = os.stat(e.path)
-                    except OSError:
-                        row += " dangling"
-                    else:
-                        if statmod.S_ISDIR(target.st_mode):
-                            return None
-                        row += (f" -> {os.path.realpath(e.path)!r} {target.st_size} {target.st_mtime_ns} "
-                                f"{target.st_ctime_ns} {target.st_ino} {target.st_mode}")
-                out.append(row)
-    out.sort()
-    return out
+                st = e.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            names.append(e.name)
+            mode = st.st_mode
+            nums += (FILE, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, mode)
+            if statmod.S_ISLNK(mode):
+                try:
+                    target = os.stat(e.path)
+                except OSError:
+                    nums.append(DANGLING)
+                else:
+                    if statmod.S_ISDIR(target.st_mode):
+                        return None
+                    names.append(os.path.realpath(e.path))
+                    nums += (LINK, target.st_size, target.st_mtime_ns, target.st_ctime_ns, target.st_ino,
+                             target.st_mode)
+        stack.extend(reversed(folders))
+    h = hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape"))
+    try:
+        h.update(array("q", nums).tobytes())
+    except OverflowError:  # an inode or a size beyond 63 bits: the numbers as text
+        h.update(b"\0" + " ".join(map(str, nums)).encode())
+    return h.digest()
+
+
+def _name(e: os.DirEntry[str]) -> str:
+    return e.name
 
 
 class ResultCache:
@@ -125,13 +155,14 @@ class ResultCache:
         ).hexdigest()
         self.dir = cache_dir()
 
-    def key(self, unit_id: str, unit_dir: Path) -> str | None:
-        """The unit's key now, or None when it cannot be cached."""
-        files = manifest(unit_dir)
-        if files is None:
+    def key(self, unit_id: str, unit_dir: Path,
+            listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> str | None:
+        """The unit's key now, or None when it cannot be cached; `listing`: see manifest()."""
+        tree = manifest(unit_dir, listing)
+        if tree is None:
             return None
         h = hashlib.sha256(f"{self.base}\n{unit_id!r}\n".encode("utf-8", "surrogateescape"))
-        h.update("\n".join(files).encode("utf-8", "surrogateescape"))
+        h.update(tree)
         return h.hexdigest()
 
     def _path(self, unit_id: str) -> Path:

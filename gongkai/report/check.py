@@ -8,7 +8,9 @@ so that no value can forge an output line or run a terminal sequence; the JSON o
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from json.encoder import encode_basestring as _string  # the C encoder's, as json.dumps uses
 
 from gongkai.check import CheckResult
 from gongkai.personal import mask
@@ -54,8 +56,11 @@ def text(result: CheckResult, lang: str = "zh", color: bool = False) -> str:
     if repo_level:
         label = "仓库设置 gongkai.yaml" if lang == "zh" else "repository settings gongkai.yaml"
         out.append(f"  {label}: {_counts(count(repo_level), lang)}")
+    by_unit: dict[str, list[Problem]] = {}  # grouped once: a county has hundreds of units and thousands of problems
+    for p in result.problems:
+        by_unit.setdefault(p.unit, []).append(p)
     for unit in result.units:
-        mine = [p for p in result.problems if p.unit == unit.id]
+        mine = by_unit.get(unit.id, [])
         uid, name = visible(unit.id), shown(unit.name)
         out.append(f"  {uid}（{name}）: {_counts(count(mine), lang)}" if lang == "zh"
                    else f"  {uid} ({name}): {_counts(count(mine), lang)}")
@@ -90,14 +95,40 @@ def _unknown(result: CheckResult, lang: str) -> str:
     return f"obligations of {n} unit{'s' if n != 1 else ''} cannot be computed: " + "; ".join(parts)
 
 
+FIELDS = ("path", "line", "column", "severity", "code", "unit", "message", "basis")
+
+
 def as_json(result: CheckResult, lang: str = "zh") -> str:
-    data = {
-        "as_of": result.as_of.isoformat(),
-        "problems": [
-            {"path": p.path, "line": p.line, "column": p.column, "severity": p.severity, "code": p.code,
-             "unit": p.unit or None, "message": mask(p.message.get(lang)), "basis": p.basis.get(lang)}
-            for p in result.problems
-        ],
-        "summary": count(result.problems),
-    }
+    """The JSON of SPEC: exactly `json.dumps(data, ensure_ascii=False, indent=2)` (`_dumps`), written out here
+    because the indenting encoder runs in Python (a county's thousands of problems cost a warm run more than its
+    cache reads); a value that is not the plain string, integer or null a Problem holds goes through json.dumps."""
+    rows = [(p.path, p.line, p.column, p.severity, p.code, p.unit or None, mask(p.message.get(lang)),
+             p.basis.get(lang)) for p in result.problems]
+    summary = count(result.problems)
+    q = _string  # a str (or a subclass, as json.dumps takes it) quoted as json.dumps quotes it; TypeError otherwise
+
+    def n(v: object) -> str:
+        if v is None:
+            return "null"
+        if type(v) is not int:
+            raise TypeError(type(v).__name__)
+        return int.__repr__(v)
+
+    try:
+        items = [f'    {{\n      "path": {q(path)},\n      "line": {n(line)},\n      "column": {n(col)},\n'
+                 f'      "severity": {q(sev)},\n      "code": {q(code)},\n'
+                 f'      "unit": {"null" if unit is None else q(unit)},\n      "message": {q(message)},\n'
+                 f'      "basis": {q(basis)}\n    }}'
+                 for path, line, col, sev, code, unit, message, basis in rows]
+    except TypeError:
+        return _dumps(result.as_of, rows, summary)
+    problems = "[\n" + ",\n".join(items) + "\n  ]" if items else "[]"
+    counts = ",\n".join(f"    {q(k)}: {n(v)}" for k, v in summary.items())
+    out = (f'{{\n  "as_of": {q(result.as_of.isoformat())},\n  "problems": {problems},\n'
+           f'  "summary": {{\n{counts}\n  }}\n}}')
+    return json_safe(out) + "\n"
+
+
+def _dumps(as_of: dt.date, rows: list[tuple], summary: dict[str, int]) -> str:
+    data = {"as_of": as_of.isoformat(), "problems": [dict(zip(FIELDS, row)) for row in rows], "summary": summary}
     return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
