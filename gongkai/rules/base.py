@@ -38,8 +38,8 @@ class RuleContext:
     unit: UnitData
     obligations: UnitObligations
     as_of: dt.date
-    hashes: dict[Path, str] = field(default_factory=dict)  # evidence content by real path
-    realdirs: dict[str, str] = field(default_factory=dict)  # resolved evidence folders
+    hashes: dict[str, str] = field(default_factory=dict)  # evidence content by real path
+    realdirs: dict[str, str] = field(default_factory=dict)  # resolved evidence folders, by their path in the unit
     rule: str = ""  # the running rule family, set by the runner
     failures: list[Problem] = field(default_factory=list)  # `internal` problems caught by guard()
 
