@@ -60,7 +60,7 @@ def _sha256(real: str, size: int) -> str | None:
             if not block:
                 break
             h.update(block)
-            want = 1 << 20
+            want = 1 << 20 if len(block) == want else 4096  # after a short read, only the end of the file is left
     except OSError:
         return None
     finally:
