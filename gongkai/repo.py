@@ -419,13 +419,14 @@ class Walk:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _entries(folder: str, shown: str, out: list[Problem]) -> list[os.DirEntry[str]]:
+def _entries(folder: str, shown: Callable[[str], str], out: list[Problem]) -> list[os.DirEntry[str]]:
+    """The folder's entries by name; when it cannot be listed, an error at shown(folder) and none."""
     try:
         with os.scandir(folder) as it:
             return sorted(it, key=lambda e: e.name)
     except OSError as e:
-        out.append(_ignored("error", shown, msg("无法读取文件夹：{e}", "cannot read the folder: {e}",
-                                                e=e.strerror or str(e))))
+        out.append(_ignored("error", shown(folder), msg("无法读取文件夹：{e}", "cannot read the folder: {e}",
+                                                        e=e.strerror or str(e))))
         return []
 
 
@@ -516,7 +517,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
         while stack:
             folder, depth = stack.pop()
             subfolders = []
-            for entry in _entries(folder, shown(folder), out):
+            for entry in _entries(folder, shown, out):
                 if entry.name.startswith(".") or LITTER.search(entry.name):
                     continue
                 got = resolve(entry)
@@ -590,7 +591,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
                 f"这里有 {others} 个文件不会被读取：{why.zh}", f"{others} file(s) here are not read: {why.en}")))
 
     first_visit(str(unit_dir))
-    for entry in _entries(str(unit_dir), shown(str(unit_dir)), out):
+    for entry in _entries(top, shown, out):
         name = entry.name
         if name.startswith(".") or LITTER.search(name) or name == UNIT_FILE:
             continue
@@ -647,10 +648,14 @@ def find_units(root: Path, problems: list[Problem] | None = None) -> list[Path]:
     out: list[Problem] = [] if problems is None else problems
     confine = Confine(root)
     units = []
+
+    def shown(folder: str) -> str:
+        return rel(Path(folder), root)
+
     stack = [(str(root), 0, False)]
     while stack:
         folder, depth, in_unit = stack.pop()
-        names = _entries(folder, rel(Path(folder), root), out)
+        names = _entries(folder, shown, out)
         if any(e.name == UNIT_FILE for e in names):
             units.append(Path(folder))
             in_unit = True
