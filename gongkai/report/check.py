@@ -54,8 +54,11 @@ def text(result: CheckResult, lang: str = "zh", color: bool = False) -> str:
     if repo_level:
         label = "仓库设置 gongkai.yaml" if lang == "zh" else "repository settings gongkai.yaml"
         out.append(f"  {label}: {_counts(count(repo_level), lang)}")
+    by_unit: dict[str, list[Problem]] = {}  # one pass over the problems, not one per unit
+    for p in result.problems:
+        by_unit.setdefault(p.unit, []).append(p)
     for unit in result.units:
-        mine = [p for p in result.problems if p.unit == unit.id]
+        mine = by_unit.get(unit.id, [])
         uid, name = visible(unit.id), shown(unit.name)
         out.append(f"  {uid}（{name}）: {_counts(count(mine), lang)}" if lang == "zh"
                    else f"  {uid} ({name}): {_counts(count(mine), lang)}")
