@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from gongkai import basis as B
 from gongkai import schedule as S
-from gongkai.items import ItemInfo, effective_schedule, resolve
+from gongkai.items import ItemInfo, effective_schedule
 from gongkai.model import Event, Plan, PlanItem, Record
 from gongkai.problem import Msg, msg
 from gongkai.repo import Repository, UnitData, corrected, superseded
@@ -301,7 +301,7 @@ def _plan_items(out: UnitObligations, unit: UnitData, plan: Plan, pub: _Publishe
         if not pi.item or pi.item in seen:
             continue
         seen.add(pi.item)
-        info = resolve(pi.item, unit.unit, unit.plans)
+        info = unit.item(pi.item)
         if info is None:
             continue
         sched = effective_schedule(info, pi, unit.unit)
@@ -399,7 +399,7 @@ def _events(out: UnitObligations, unit: UnitData, pub: _Published, as_of: dt.dat
                 out.notices.append(notice)
                 continue
             basis = B.JOINT
-        info = resolve(ev.item or "", u, unit.plans)
+        info = unit.item(ev.item or "")
         ob = _new(unit, kind="record", rule="immediate", item=ev.item or "",
                   title=ev.title or (info.title if info else ""), period=eid,
                   due=ev.date + dt.timedelta(days=t.immediate_days), path=ev.src.path, loc=ev.at("date"),
@@ -525,7 +525,7 @@ def _unmatched(out: UnitObligations, unit: UnitData, as_of: dt.date, since: dt.d
         if (rid in gone or not rec.item or rec.event or rec.project
                 or {"item", "period", "event", "project"} & rec.src.invalid):
             continue
-        info = resolve(rec.item, u, unit.plans)
+        info = unit.item(rec.item)
         if info is None:
             continue  # unknown-item says it
         if rec.period is not None:

@@ -21,7 +21,7 @@ import stat as statmod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai import basis as B
 from gongkai.cache import FileCache, enabled, gc_paused, stamp
@@ -29,6 +29,9 @@ from gongkai.load.nodes import MAX_BYTES, decode, parse, scan_slips
 from gongkai.load.schema import INVALID, Ctx, convert
 from gongkai.model import Event, Feedback, Inspection, Plan, Project, Record, Rules, Settings, Unit
 from gongkai.problem import Msg, Problem, msg, problem
+
+if TYPE_CHECKING:
+    from gongkai.items import ItemInfo
 
 SETTINGS_FILE = "gongkai.yaml"
 UNIT_FILE = "unit.yaml"
@@ -83,6 +86,18 @@ class UnitData:
     inspections: dict[str, Inspection] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     cache: FileCache | None = None  # where this unit's files (and evidence digests) are cached
+    _items: dict[str, ItemInfo | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def item(self, item_id: str) -> ItemInfo | None:
+        """`gongkai.items.resolve(item_id, unit, plans)` for this unit, once per id: rules and obligations ask it
+        for every record, plan item and event. Ask only once the unit is loaded (its plans are then final)."""
+        try:
+            return self._items[item_id]
+        except KeyError:
+            from gongkai.items import resolve
+
+            info = self._items[item_id] = resolve(item_id, self.unit, self.plans)
+            return info
 
     @property
     def kind(self) -> str | None:
