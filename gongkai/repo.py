@@ -361,6 +361,17 @@ FOLDER_ALIASES = {"记录": "records", "公开记录": "records", "方案": "pla
 # editor and system litter, and notes, skipped without a word (hidden files and folders are skipped too)
 LITTER = re.compile(r"(~|\.swp|\.swo|\.tmp|\.bak)$|^~\$|^#.*#$|^(thumbs\.db|ehthumbs\.db|desktop\.ini)$|^readme\b",
                     re.IGNORECASE)
+_LITTER_FIRST = frozenset("~#rR")  # what a name LITTER matches may start with, unless it ends like litter
+
+
+def litter(name: str) -> bool:
+    """LITTER.search(name), answered without the search for the usual `*.yaml` (none of LITTER's endings, and a
+    first character none of its beginnings can match, even ignoring case)."""
+    if name.endswith(".yaml") and name[:1] not in _LITTER_FIRST:
+        return False
+    return LITTER.search(name) is not None
+
+
 YAMLISH = re.compile(r"(.+)\.ya?ml(\.txt)?", re.IGNORECASE)
 
 
@@ -533,7 +544,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
             folder, depth = stack.pop()
             subfolders = []
             for entry in _entries(folder, shown, out):
-                if entry.name.startswith(".") or LITTER.search(entry.name):
+                if entry.name.startswith(".") or litter(entry.name):
                     continue
                 got = resolve(entry)
                 if got is None:
@@ -608,7 +619,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
     first_visit(str(unit_dir))
     for entry in _entries(top, shown, out):
         name = entry.name
-        if name.startswith(".") or LITTER.search(name) or name == UNIT_FILE:
+        if name.startswith(".") or litter(name) or name == UNIT_FILE:
             continue
         got = resolve(entry)
         if got is None:
