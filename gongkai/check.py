@@ -202,6 +202,10 @@ def _parallel(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool,
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from gongkai import catalog, obligations, rules  # noqa: F401 - imported once here, not in every worker
+
+    for kind in catalog.KINDS:  # and the catalogs read once: the workers share what the parent holds when forked
+        catalog.load(kind)
     global _WORK
     _WORK = (layout, as_of, use_cache, cache, keys, set(layout.unit_dirs))
     try:

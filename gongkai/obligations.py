@@ -7,13 +7,14 @@ overdue / late / early / due-soon problems, `overdue` lists it, `render` and the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from gongkai import basis as B
 from gongkai import schedule as S
-from gongkai.items import ItemInfo, effective_schedule, resolve
-from gongkai.model import Event, Plan, Record
+from gongkai.items import ItemInfo, effective_schedule
+from gongkai.model import Event, Plan, PlanItem, Record
 from gongkai.problem import Msg, msg
 from gongkai.repo import Repository, UnitData, corrected, superseded
 
@@ -95,6 +96,15 @@ class _Published:
         self.heads = [r for rid, r in sorted(live.items()) if rid not in gone]
         self.live = live
         self._indexes: dict[str, tuple[dict[Hashable, list[Record]], dict[Hashable, list[Record]]]] = {}
+        self._by_item: dict[str | None, list[Record]] | None = None
+
+    def heads_of(self, item: str) -> list[Record]:
+        """The heads whose item is `item`, in the order of `heads`: built once, not a scan per obligation."""
+        if self._by_item is None:
+            self._by_item = {}
+            for r in self.heads:
+                self._by_item.setdefault(r.item, []).append(r)
+        return self._by_item.get(item, [])
 
     def root(self, record: Record) -> Record:
         """The first record of the correction chain: its publication date is the one that counts."""
@@ -291,7 +301,7 @@ def _plan_items(out: UnitObligations, unit: UnitData, plan: Plan, pub: _Publishe
         if not pi.item or pi.item in seen:
             continue
         seen.add(pi.item)
-        info = resolve(pi.item, unit.unit, unit.plans)
+        info = unit.item(pi.item)
         if info is None:
             continue
         sched = effective_schedule(info, pi, unit.unit)
@@ -307,19 +317,26 @@ def _plan_items(out: UnitObligations, unit: UnitData, plan: Plan, pub: _Publishe
             _meet_standing(ob, pub, info.id, start, as_of, current=year >= as_of.year)
             out.obligations.append(ob)
         elif sched in ("quarterly", "monthly"):
-            periods = S.quarters(year) if sched == "quarterly" else S.months(year)
             days = t.quarterly_days if sched == "quarterly" else t.monthly_days
             basis = _periodic_basis(sched, info, days)
-            for period in periods:
-                if since and period.end < since:
+            for period, name, end, due, opens in _periods_of(year, sched, days):
+                if since and end < since:
                     continue
-                ob = _new(unit, kind="record", rule=sched, title=info.title, period=str(period),
-                          due=S.periodic_due(period, days), opens=S.window_start(period), basis=basis, **where)
+                ob = _new(unit, kind="record", rule=sched, title=info.title, period=name, due=due, opens=opens,
+                          basis=basis, **where)
                 found = pub.first_by("period", (info.id, period))
                 if found is None and sched == "quarterly":
                     found = _months_of(pub, info.id, period)
                 _meet(ob, found)
                 out.obligations.append(ob)
+
+
+@functools.cache
+def _periods_of(year: int, sched: str, days: int) -> tuple[tuple[S.Period, str, dt.date, dt.date, dt.date], ...]:
+    """(period, its name, last day, due date, first day of its window) of each quarter or month of a year: the
+    same for every item and unit, so computed once per run."""
+    periods = S.quarters(year) if sched == "quarterly" else S.months(year)
+    return tuple((p, str(p), p.end, S.periodic_due(p, days), S.window_start(p)) for p in periods)
 
 
 def _meet_standing(ob: Obligation, pub: _Published, item: str, start: dt.date, as_of: dt.date, current: bool) -> None:
@@ -328,9 +345,7 @@ def _meet_standing(ob: Obligation, pub: _Published, item: str, start: dt.date, a
     posted a past year's item is never overdue. A current year's item must also still be in force on the as-of date."""
     starts: list[tuple[dt.date, str, Record]] = []
     in_force_now = False
-    for head in pub.heads:
-        if head.item != item:
-            continue
+    for head in pub.heads_of(item):
         root = pub.root(head)  # a correction keeps the date of what it corrects
         assert root.published is not None
         day = max(start, root.published)
@@ -384,7 +399,7 @@ def _events(out: UnitObligations, unit: UnitData, pub: _Published, as_of: dt.dat
                 out.notices.append(notice)
                 continue
             basis = B.JOINT
-        info = resolve(ev.item or "", u, unit.plans)
+        info = unit.item(ev.item or "")
         ob = _new(unit, kind="record", rule="immediate", item=ev.item or "",
                   title=ev.title or (info.title if info else ""), period=eid,
                   due=ev.date + dt.timedelta(days=t.immediate_days), path=ev.src.path, loc=ev.at("date"),
@@ -505,11 +520,12 @@ def _unmatched(out: UnitObligations, unit: UnitData, as_of: dt.date, since: dt.d
     u = unit.unit
     assert u is not None
     gone = superseded(unit.records)
+    planned: dict[int, dict[str | None, PlanItem]] = {}  # each plan's first entry of each item, by id(plan)
     for rid, rec in sorted(unit.records.items()):
         if (rid in gone or not rec.item or rec.event or rec.project
                 or {"item", "period", "event", "project"} & rec.src.invalid):
             continue
-        info = resolve(rec.item, u, unit.plans)
+        info = unit.item(rec.item)
         if info is None:
             continue  # unknown-item says it
         if rec.period is not None:
@@ -521,7 +537,14 @@ def _unmatched(out: UnitObligations, unit: UnitData, as_of: dt.date, since: dt.d
         else:
             continue
         plan = unit.plan(year)
-        pi = next((x for x in plan.items if x.item == rec.item), None) if plan else None
+        pi = None
+        if plan is not None:
+            index = planned.get(id(plan))
+            if index is None:
+                index = planned[id(plan)] = {}
+                for x in plan.items:
+                    index.setdefault(x.item, x)
+            pi = index.get(rec.item)
         sched = effective_schedule(info, pi, u)
         note = _why_unmatched(unit, rec, info, year, plan, pi, sched, as_of, since, broken)
         if note is not None:

@@ -79,6 +79,11 @@ def mask(text: str, star: str = "*") -> str:
     return _MOBILE.sub(_mobile, _ID.sub(_id, text))
 
 
+def candidate(text: str) -> bool:
+    """Could text hold a resident ID or a mobile number (`find` may find one)? A cheap first look."""
+    return _CANDIDATE.search(text) is not None
+
+
 def find(text: str) -> list[tuple[int, str, str]]:
     """(offset, kind, masked) for each unmasked resident ID with a valid check digit (ISO 7064 MOD 11-2)
     and each mobile number in text; `kind` is "id" or "mobile"; `masked` is in ASCII digits, no separators."""

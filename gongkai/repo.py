@@ -18,9 +18,10 @@ import errno
 import os
 import re
 import stat as statmod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai import basis as B
 from gongkai.cache import FileCache, enabled, gc_paused, stamp
@@ -28,6 +29,9 @@ from gongkai.load.nodes import MAX_BYTES, decode, parse, scan_slips
 from gongkai.load.schema import INVALID, Ctx, convert
 from gongkai.model import Event, Feedback, Inspection, Plan, Project, Record, Rules, Settings, Unit
 from gongkai.problem import Msg, Problem, msg, problem
+
+if TYPE_CHECKING:
+    from gongkai.items import ItemInfo
 
 SETTINGS_FILE = "gongkai.yaml"
 UNIT_FILE = "unit.yaml"
@@ -82,6 +86,18 @@ class UnitData:
     inspections: dict[str, Inspection] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     cache: FileCache | None = None  # where this unit's files (and evidence digests) are cached
+    _items: dict[str, ItemInfo | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def item(self, item_id: str) -> ItemInfo | None:
+        """`gongkai.items.resolve(item_id, unit, plans)` for this unit, once per id: rules and obligations ask it
+        for every record, plan item and event. Ask only once the unit is loaded (its plans are then final)."""
+        try:
+            return self._items[item_id]
+        except KeyError:
+            from gongkai.items import resolve
+
+            info = self._items[item_id] = resolve(item_id, self.unit, self.plans)
+            return info
 
     @property
     def kind(self) -> str | None:
@@ -241,11 +257,11 @@ def rel(path: Path, root: Path) -> str:
     return "." if r == "." else r.replace(os.sep, "/")
 
 
-def load_cached(path: Path, shown: str, cls: type, cache: FileCache | None) -> tuple[Any, list[Problem]]:
+def load_cached(path: Path | str, shown: str, cls: type, cache: FileCache | None) -> tuple[Any, list[Problem]]:
     if cache is None:
         return load_file(path, shown, cls)
     try:
-        st = stamp(path.stat())
+        st = stamp(os.stat(path))
     except OSError:
         return load_file(path, shown, cls)
     key = f"{cls.__name__}:{shown}"
@@ -257,7 +273,7 @@ def load_cached(path: Path, shown: str, cls: type, cache: FileCache | None) -> t
     return result
 
 
-def read_regular(path: Path) -> bytes | Msg:
+def read_regular(path: Path | str) -> bytes | Msg:
     """The bytes of a regular file, at most MAX_BYTES + 1 of them, or why it is not read.
 
     Opened without blocking (a FIFO named unit.yaml must not hang the run) and checked with fstat before any
@@ -272,13 +288,16 @@ def read_regular(path: Path) -> bytes | Msg:
             return NOT_REGULAR
         if st.st_size > MAX_BYTES:
             return _too_large(st.st_size)
-        chunks, size = [], 0
+        # the whole file and one byte more in one read (a 1 MiB buffer for every small file costs more than the
+        # reading), then small reads to the end: bounded anyway, a file that grows is read up to the limit
+        chunks, size, want = [], 0, st.st_size + 1
         while size <= MAX_BYTES:
-            chunk = os.read(fd, min(1 << 20, MAX_BYTES + 1 - size))
+            chunk = os.read(fd, min(want, MAX_BYTES + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
+            want = 1 << 16
         return b"".join(chunks)
     except OSError as e:
         return msg("无法读取文件：{e}", "cannot read the file: {e}", e=e.strerror or str(e))
@@ -292,7 +311,7 @@ def _too_large(n: int) -> Msg:
                n=n, m=MAX_BYTES)
 
 
-def load_file(path: Path, shown: str, cls: type) -> tuple[Any, list[Problem]]:
+def load_file(path: Path | str, shown: str, cls: type) -> tuple[Any, list[Problem]]:
     """One file → (object or None, its problems). Never raises for any content."""
     data = read_regular(path)
     if isinstance(data, Msg):
@@ -342,6 +361,17 @@ FOLDER_ALIASES = {"记录": "records", "公开记录": "records", "方案": "pla
 # editor and system litter, and notes, skipped without a word (hidden files and folders are skipped too)
 LITTER = re.compile(r"(~|\.swp|\.swo|\.tmp|\.bak)$|^~\$|^#.*#$|^(thumbs\.db|ehthumbs\.db|desktop\.ini)$|^readme\b",
                     re.IGNORECASE)
+_LITTER_FIRST = frozenset("~#rR")  # what a name LITTER matches may start with, unless it ends like litter
+
+
+def litter(name: str) -> bool:
+    """LITTER.search(name), answered without the search for the usual `*.yaml` (none of LITTER's endings, and a
+    first character none of its beginnings can match, even ignoring case)."""
+    if name.endswith(".yaml") and name[:1] not in _LITTER_FIRST:
+        return False
+    return LITTER.search(name) is not None
+
+
 YAMLISH = re.compile(r"(.+)\.ya?ml(\.txt)?", re.IGNORECASE)
 
 
@@ -411,17 +441,18 @@ class Confine:
 class Walk:
     """What walking a unit folder found: the files to read per section, and the files it explains."""
 
-    files: dict[str, list[Path]] = field(default_factory=dict)
+    files: dict[str, list[str]] = field(default_factory=dict)  # paths from walking the unit folder
     problems: list[Problem] = field(default_factory=list)
 
 
-def _entries(folder: str, shown: str, out: list[Problem]) -> list[os.DirEntry[str]]:
+def _entries(folder: str, shown: Callable[[str], str], out: list[Problem]) -> list[os.DirEntry[str]]:
+    """The folder's entries by name; when it cannot be listed, an error at shown(folder) and none."""
     try:
         with os.scandir(folder) as it:
             return sorted(it, key=lambda e: e.name)
     except OSError as e:
-        out.append(_ignored("error", shown, msg("无法读取文件夹：{e}", "cannot read the folder: {e}",
-                                                e=e.strerror or str(e))))
+        out.append(_ignored("error", shown(folder), msg("无法读取文件夹：{e}", "cannot read the folder: {e}",
+                                                        e=e.strerror or str(e))))
         return []
 
 
@@ -429,12 +460,27 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
               settings_file: Path | None = None, templates: str | None = None) -> Walk:
     """Every entry of a unit folder, read or explained: YAML files of the known folders are returned to be
     read; everything else gets an `ignored` problem at its path, except evidence/, hidden files, editor and
-    system litter, READMEs, render output and nested units (which read their own files)."""
+    system litter, READMEs, render output and nested units (which read their own files).
+
+    Paths are plain strings from os.scandir (each DirEntry's type comes with the listing: no stat per file), shown
+    by cutting the unit folder's own path off: a unit's files are all below it."""
     found = Walk({s: [] for s in SECTIONS})
     out = found.problems
+    top = str(unit_dir)
+    top_shown = rel(unit_dir, root)
+    cut = len(top) if top.endswith(os.sep) else len(top) + 1
+
+    def in_unit(p: str) -> str:
+        """p (below the unit folder) relative to the unit folder, with '/'."""
+        tail = p[cut:]
+        return tail if os.sep == "/" else tail.replace(os.sep, "/")
 
     def shown(p: str) -> str:
-        return rel(Path(p), root)
+        if p == top:
+            return top_shown
+        if not p.startswith(top):
+            return rel(Path(p), root)
+        return in_unit(p) if top_shown == "." else top_shown + "/" + in_unit(p)
 
     seen: set[tuple[int, int]] = set()
 
@@ -479,96 +525,101 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
             kind = "other"
         return kind, None
 
-    def file_in_section(entry: os.DirEntry[str], kind: str, section: str) -> None:
-        name = entry.name
-        if name.endswith(".yaml"):
-            if kind == "file":
-                found.files[section].append(Path(entry.path))
-            else:
-                out.append(_ignored("error", shown(entry.path), NOT_REGULAR))
-            return
-        fix = yaml_fix(name)
-        if fix is not None:
-            out.append(_ignored("error", shown(entry.path), msg(
-                "文件名是“{n}”，不会被读取：gongkai 只读以 .yaml 结尾的文件，请改名为“{f}”",
-                "'{n}' is not read: gongkai reads only files ending in .yaml. Rename it to '{f}'", n=name, f=fix)))
-            return
-        out.append(_ignored("warning", shown(entry.path), msg(
-            "不是 YAML 文件，不会被读取：照片、扫描件请放到 evidence/ 里",
-            "not a YAML file, so not read: keep photos and scans under evidence/")))
-
     def too_deep(path: str) -> None:
         out.append(_ignored("error", shown(path), msg(
             "文件夹嵌套过深（超过 {n} 层），里面的文件不会被读取：请减少子文件夹层次",
             "folders nested too deeply (over {n} levels): nothing inside is read. Use fewer levels",
             n=MAX_FOLDER_DEPTH)))
 
-    def walk_section(top: str, section: str, recursive: bool) -> None:
-        stack = [(top, 1)]
+    def walk(start: str, level: int, on_file: Callable[[os.DirEntry[str], str], None],
+             on_dir: Callable[[os.DirEntry[str], int], bool] | None = None,
+             again: Callable[[str], None] | None = None) -> None:
+        """Walk the folder `start`, `level` folders below the unit folder, without recursion. Hidden entries and
+        litter are skipped; links are resolved and confined (`resolve`); folders of nested units are left to them;
+        every other folder is offered to on_dir (which may take it: True) and otherwise walked into, unless it lies
+        MAX_FOLDER_DEPTH deep (`too_deep`) or is reached again through a link (`again`, when given, explains
+        that); every other entry goes to on_file with its kind ('file' or 'other')."""
+        stack = [(start, level)]
         while stack:
             folder, depth = stack.pop()
             subfolders = []
-            for entry in _entries(folder, shown(folder), out):
-                if entry.name.startswith(".") or LITTER.search(entry.name):
+            for entry in _entries(folder, shown, out):
+                if entry.name.startswith(".") or litter(entry.name):
                     continue
                 got = resolve(entry)
                 if got is None:
                     continue
                 kind, real = got
-                if kind == "dir":
-                    if nested(entry.path, real):
-                        continue  # a nested unit reads its own files
-                    if not recursive:
-                        walk_unknown(entry.path, msg(
-                            "{s}/ 里不分子文件夹，这里的文件不会被读取：请直接放在 {s}/ 下，文件名写年份，如 {s}/2024.yaml",
-                            "{s}/ has no sub-folders, so this is not read: put it directly in {s}/, named by the year "
-                            "as {s}/2024.yaml", s=section), depth)
-                    elif depth >= MAX_FOLDER_DEPTH:
-                        too_deep(entry.path)
-                    elif not first_visit(entry, real):
-                        out.append(_ignored("warning", shown(entry.path), msg(
-                            "这个链接指向已经读过的文件夹，不再重复读取", "a link to a folder already read: not read again")))
-                    else:
-                        subfolders.append((entry.path, depth + 1))
-                else:
-                    file_in_section(entry, kind, section)
+                if kind != "dir":
+                    on_file(entry, kind)
+                elif nested(entry.path, real):
+                    continue  # a nested unit reads its own files
+                elif on_dir is not None and on_dir(entry, depth):
+                    continue
+                elif depth >= MAX_FOLDER_DEPTH:
+                    too_deep(entry.path)
+                elif first_visit(entry, real):
+                    subfolders.append((entry.path, depth + 1))
+                elif again is not None:
+                    again(entry.path)
             stack.extend(reversed(subfolders))
 
-    def walk_unknown(top: str, why: Msg, depth: int = 0) -> None:
+    def walk_section(start: str, section: str, recursive: bool) -> None:
+        files = found.files[section]
+
+        def on_file(entry: os.DirEntry[str], kind: str) -> None:
+            name = entry.name
+            if name.endswith(".yaml"):
+                if kind == "file":
+                    files.append(entry.path)
+                else:
+                    out.append(_ignored("error", shown(entry.path), NOT_REGULAR))
+                return
+            fix = yaml_fix(name)
+            if fix is not None:
+                out.append(_ignored("error", shown(entry.path), msg(
+                    "文件名是“{n}”，不会被读取：gongkai 只读以 .yaml 结尾的文件，请改名为“{f}”",
+                    "'{n}' is not read: gongkai reads only files ending in .yaml. Rename it to '{f}'", n=name, f=fix)))
+                return
+            out.append(_ignored("warning", shown(entry.path), msg(
+                "不是 YAML 文件，不会被读取：照片、扫描件请放到 evidence/ 里",
+                "not a YAML file, so not read: keep photos and scans under evidence/")))
+
+        def flat(entry: os.DirEntry[str], depth: int) -> bool:
+            """A folder in a section without sub-folders (plans/): nothing in it is read."""
+            walk_unknown(entry.path, msg(
+                "{s}/ 里不分子文件夹，这里的文件不会被读取：请直接放在 {s}/ 下，文件名写年份，如 {s}/2024.yaml",
+                "{s}/ has no sub-folders, so this is not read: put it directly in {s}/, named by the year "
+                "as {s}/2024.yaml", s=section), depth)
+            return True
+
+        def again(path: str) -> None:
+            out.append(_ignored("warning", shown(path), msg(
+                "这个链接指向已经读过的文件夹，不再重复读取", "a link to a folder already read: not read again")))
+
+        walk(start, 1, on_file, None if recursive else flat, again)
+
+    def walk_unknown(start: str, why: Msg, depth: int = 0) -> None:
         """A folder gongkai does not read: each YAML-looking file inside is an error (it was surely meant to be
         read), the other files one warning at the folder."""
         others = 0
-        stack = [(top, depth + 1)]
-        while stack:
-            folder, level = stack.pop()
-            subfolders = []
-            for entry in _entries(folder, shown(folder), out):
-                if entry.name.startswith(".") or LITTER.search(entry.name):
-                    continue
-                got = resolve(entry)
-                if got is None:
-                    continue
-                kind, real = got
-                if kind == "dir":
-                    if nested(entry.path, real):
-                        continue
-                    if level >= MAX_FOLDER_DEPTH:
-                        too_deep(entry.path)
-                    elif first_visit(entry, real):
-                        subfolders.append((entry.path, level + 1))
-                elif entry.name.endswith(".yaml") or yaml_fix(entry.name):
-                    out.append(_ignored("error", shown(entry.path), why))
-                else:
-                    others += 1
-            stack.extend(reversed(subfolders))
+
+        def on_file(entry: os.DirEntry[str], kind: str) -> None:
+            nonlocal others
+            if entry.name.endswith(".yaml") or yaml_fix(entry.name):
+                out.append(_ignored("error", shown(entry.path), why))
+            else:
+                others += 1
+
+        walk(start, depth + 1, on_file)
         if others:
-            out.append(_ignored("warning", shown(top), Msg(
+            out.append(_ignored("warning", shown(start), Msg(
                 f"这里有 {others} 个文件不会被读取：{why.zh}", f"{others} file(s) here are not read: {why.en}")))
 
     first_visit(str(unit_dir))
-    for entry in _entries(str(unit_dir), shown(str(unit_dir)), out):
+    for entry in _entries(top, shown, out):
         name = entry.name
-        if name.startswith(".") or LITTER.search(name) or name == UNIT_FILE:
+        if name.startswith(".") or litter(name) or name == UNIT_FILE:
             continue
         got = resolve(entry)
         if got is None:
@@ -610,7 +661,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
             out.append(_ignored("warning", shown(entry.path), Msg(
                 "单位文件夹里的这个文件不会被读取：" + KNOWN_HINT.zh, "this file in the unit folder is not read: " + KNOWN_HINT.en)))
     for files in found.files.values():
-        files.sort()
+        files.sort(key=lambda p: p.split(os.sep))  # as Path objects sort: by their parts
     return found
 
 
@@ -626,6 +677,10 @@ def find_units(root: Path, problems: list[Problem] | None = None,
     out: list[Problem] = [] if problems is None else problems
     confine = Confine(root)
     units = []
+
+    def shown(folder: str) -> str:
+        return rel(Path(folder), root)
+
     stack = [(str(root), 0, False)]
     while stack:
         folder, depth, in_unit = stack.pop()
@@ -633,7 +688,7 @@ def find_units(root: Path, problems: list[Problem] | None = None,
             with os.scandir(folder) as it:
                 names = sorted(it, key=lambda e: e.name)
         except OSError:
-            names = _entries(folder, rel(Path(folder), root), out)  # reports why (its relative path only then)
+            names = _entries(folder, shown, out)  # reports why (its relative path only then)
         else:
             if listing is not None:  # only folders listed: an unreadable one is listed again (and reported) later
                 listing[folder] = names
@@ -819,20 +874,24 @@ def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, us
     data.timing = base.override(unit.rules if unit else None)
     walk = walk_unit(root, unit_dir, unit_dirs, confine, settings_file, templates)
     data.problems.extend(walk.problems)
+    top = str(unit_dir)
+    cut = len(top) if top.endswith(os.sep) else len(top) + 1
     for section, (cls, _) in SECTIONS.items():
         for path in walk.files[section]:
-            obj, found = load_cached(path, shown(path), cls, cache)
+            inner = path[cut:] if os.sep == "/" else path[cut:].replace(os.sep, "/")  # the path in the unit folder
+            obj, found = load_cached(path, inner if uid == "." else f"{uid}/{inner}", cls, cache)
             data.problems.extend(found)
             if obj is None:
                 continue
-            _file_id(data, section, obj, path, unit_dir)
+            _file_id(data, section, obj, inner)
     return data
 
 
-def _file_id(data: UnitData, section: str, obj: Any, path: Path, unit_dir: Path) -> None:
-    in_unit = rel(path, unit_dir)[: -len(".yaml")]
+def _file_id(data: UnitData, section: str, obj: Any, inner: str) -> None:
+    """Give obj its id from `inner`, its path in the unit folder, and file it in data."""
+    in_unit = inner[: -len(".yaml")]
     if section == "plans":
-        stem = path.stem
+        stem = in_unit.rsplit("/", 1)[-1]
         if obj.year is not None and stem.isdigit() and int(stem) != obj.year:
             data.problems.append(problem("schema", "error", obj.src.path, obj.at("year"), msg(
                 "文件名是 {s}.yaml，但 year 写的是 {y}：两者应一致", "the file is {s}.yaml but year says {y}: make them agree",

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 
 from gongkai import basis as B
 from gongkai.obligations import UnitObligations
@@ -38,8 +37,8 @@ class RuleContext:
     unit: UnitData
     obligations: UnitObligations
     as_of: dt.date
-    hashes: dict[Path, str] = field(default_factory=dict)  # evidence content by real path
-    realdirs: dict[str, str] = field(default_factory=dict)  # resolved evidence folders
+    hashes: dict[str, str] = field(default_factory=dict)  # evidence content by real path
+    realdirs: dict[str, str] = field(default_factory=dict)  # resolved evidence folders, by their path in the unit
     rule: str = ""  # the running rule family, set by the runner
     failures: list[Problem] = field(default_factory=list)  # `internal` problems caught by guard()
 
@@ -47,10 +46,26 @@ class RuleContext:
                 basis: Msg) -> Problem:
         return problem(code, severity, path, loc, message, basis, unit=self.unit.id)
 
-    @contextmanager
-    def guard(self, path: str, loc: tuple[int, int] | None = None) -> Iterator[None]:
+    def guard(self, path: str, loc: tuple[int, int] | None = None) -> _Guard:
         """Run one file's part of a rule: an exception becomes `internal` at that file, and the rule goes on."""
-        try:
-            yield
-        except Exception as exc:  # noqa: BLE001 - a defect on one file must not hide the others' findings
-            self.failures.append(internal(self.rule, exc, path, loc, self.unit.id))
+        return _Guard(self, path, loc)
+
+
+class _Guard:
+    """`with ctx.guard(path, loc):` — a plain context manager (entered once per file and rule: a generator-based
+    one costs several times more), catching what `except Exception` catches."""
+
+    __slots__ = ("ctx", "path", "loc")
+
+    def __init__(self, ctx: RuleContext, path: str, loc: tuple[int, int] | None) -> None:
+        self.ctx, self.path, self.loc = ctx, path, loc
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> bool:
+        if exc is None or not isinstance(exc, Exception):
+            return False  # nothing raised, or KeyboardInterrupt, GeneratorExit…: not ours to keep
+        # a defect on one file must not hide the others' findings
+        self.ctx.failures.append(internal(self.ctx.rule, exc, self.path, self.loc, self.ctx.unit.id))
+        return True

@@ -28,26 +28,44 @@ from gongkai.repo import Corrections
 from gongkai.rules.base import RuleContext
 
 
-def _digest(path: Path, stat: os.stat_result, seen: dict[Path, str], cache: FileCache | None) -> str | None:
+def _digest(real: str, st: os.stat_result, seen: dict[str, str], cache: FileCache | None) -> str | None:
     """SHA-256 of a photo; kept in the repository cache by the file's stat, so photos are read once."""
-    if path in seen:
-        return seen[path]
-    st = stamp(stat)
-    key = f"sha256:{path}"
-    digest = cache.get(key, st) if cache is not None else None
+    if real in seen:
+        return seen[real]
+    key = f"sha256:{real}"
+    mark = stamp(st)
+    digest = cache.get(key, mark) if cache is not None else None
     if digest is None:
-        h = hashlib.sha256()
-        try:
-            with path.open("rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(block)
-        except OSError:
+        digest = _sha256(real, st.st_size)
+        if digest is None:
             return None
-        digest = h.hexdigest()
         if cache is not None:
-            cache.put(key, st, digest)
-    seen[path] = digest
+            cache.put(key, mark, digest)
+    seen[real] = digest
     return digest
+
+
+def _sha256(real: str, size: int) -> str | None:
+    """The file's SHA-256, read in one call when it is no larger than its stat said (a 1 MiB buffer for every
+    small photo costs more than hashing it); opened without blocking, in case it was swapped for a FIFO."""
+    h = hashlib.sha256()
+    try:
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return None
+    try:
+        want = min(size + 1, 1 << 20)
+        while True:
+            block = os.read(fd, want)
+            if not block:
+                break
+            h.update(block)
+            want = 1 << 20 if len(block) == want else 4096  # after a short read, only the end of the file is left
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return h.hexdigest()
 
 
 @dataclass
@@ -64,24 +82,37 @@ class _Use:
 def check(ctx: RuleContext) -> Iterator[Problem]:
     unit = ctx.unit
     root = os.path.realpath(ctx.root)
-    uses: dict[str, list[_Use]] = {}
+    found: list[tuple[str, Record, list[tuple[str, tuple[int, int], str, os.stat_result]]]] = []
+    sizes: dict[int, int] = {}  # photos of the same content have the same size: only those sharing one are read
     for rid, rec in sorted(unit.records.items()):
         with ctx.guard(rec.src.path, rec.at("evidence")):
+            photos: list[tuple[str, tuple[int, int], str, os.stat_result]] = []
+            found.append((rid, rec, photos))  # before the photos: those read before a crash are still compared
             for entry, loc in zip(rec.evidence, getattr(rec.evidence, "locs", [])):
-                found = _check_path(ctx, rec.src.path, loc, entry, unit.dir, root)
-                if isinstance(found, Problem):
-                    yield found
+                got = _check_path(ctx, rec.src.path, loc, entry, unit.dir, root)
+                if isinstance(got, Problem):
+                    yield got
                     continue
-                real, st = found
+                real, st = got
+                photos.append((entry, loc, real, st))
+                sizes[st.st_size] = sizes.get(st.st_size, 0) + 1
+    uses: dict[str, list[_Use]] = {}
+    for rid, rec, photos in found:
+        with ctx.guard(rec.src.path, rec.at("evidence")):
+            for entry, loc, real, st in photos:
+                if sizes[st.st_size] < 2:
+                    continue  # no other photo of this size, so none of the same content: never reused
                 digest = _digest(real, st, ctx.hashes, ctx.unit.cache)
                 if digest is not None:
                     what = (rec.item, str(rec.period) if rec.period else rec.event or rec.project or rid)
                     uses.setdefault(digest, []).append(_Use(rid, rec, entry, loc, what))
-    fixes = Corrections(unit.records)
+    fixes: Corrections | None = None
     for key in sorted(uses):
         group = uses[key]
         if len(group) < 2:
             continue
+        if fixes is None:
+            fixes = Corrections(unit.records)
         # one photo of one posting: records put up the same day share it rightly; a record published on a later
         # day showing the same photo (of another item or period) reuses it
         group.sort(key=lambda u: (u.rec.published or dt.date.max, u.rid))
@@ -128,12 +159,17 @@ def _check_path(ctx: RuleContext, path: str, loc: tuple[int, int], entry: str, u
         return ctx.problem("evidence", "error", path, loc, msg(
             "证据路径 {e} 含有“..”：路径里不能有“..”{f}", "evidence path {e} contains '..', which is never allowed{fe}",
             e=text, f=fix_zh, fe=fix_en), B.ARCHIVE)
-    target = os.path.join(str(unit_dir), *[p for p in parts if p not in ("", ".")])
-    folder, name = os.path.split(target)
-    real_folder = ctx.realdirs.get(folder)
+    kept = [p for p in parts if p and p != "."]
+    sub = "/".join(kept[:-1])  # the folder within the unit's: resolved once per folder
+    real_folder = ctx.realdirs.get(sub) if kept else None
     if real_folder is None:
-        real_folder = ctx.realdirs[folder] = os.path.realpath(folder)
-    real = os.path.join(real_folder, name)
+        folder, name = os.path.split(os.path.join(str(unit_dir), *kept))
+        real_folder = os.path.realpath(folder)
+        if kept:
+            ctx.realdirs[sub] = real_folder
+    else:
+        name = kept[-1]
+    real = real_folder + name if real_folder.endswith(os.sep) else real_folder + os.sep + name
     try:
         st: os.stat_result | None = os.lstat(real)
     except OSError:
@@ -158,7 +194,7 @@ def _check_path(ctx: RuleContext, path: str, loc: tuple[int, int], entry: str, u
         return ctx.problem("evidence", "error", path, loc, msg(
             "找不到证据文件 {e}：请把照片放到这个位置，或改正路径", "evidence file {e} not found: put the photo there or fix the path",
             e=text), B.ARCHIVE)
-    return Path(real), st
+    return real, st
 
 
 class _Fix(NamedTuple):

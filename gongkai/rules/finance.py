@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from gongkai import basis as B
-from gongkai.items import resolve
 from gongkai.model import Record, Statement
 from gongkai.problem import Problem, msg
 from gongkai.repo import superseded
@@ -114,7 +113,7 @@ def _review(ctx: RuleContext) -> Iterator[Problem]:
 
 def _review_one(ctx: RuleContext, rec: Record) -> Iterator[Problem]:
     unit = ctx.unit
-    info = resolve(rec.item, unit.unit, unit.plans) if rec.item else None
+    info = unit.item(rec.item) if rec.item else None
     if info is None or info.category != "finance":
         return
     if rec.reviewed is None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from gongkai import basis as B
 from gongkai import catalog
-from gongkai.items import LOCAL_PREFIX, effective_schedule, resolve
+from gongkai.items import LOCAL_PREFIX, effective_schedule
 from gongkai.model import Record
 from gongkai.problem import Problem, msg
 from gongkai.repo import Corrections
@@ -38,7 +38,7 @@ def _period(ctx: RuleContext, rec: Record) -> Iterator[Problem]:
     unit = ctx.unit
     if not rec.item or rec.event or rec.project or "period" in rec.src.invalid or rec.published is None:
         return
-    info = resolve(rec.item, unit.unit, unit.plans)
+    info = unit.item(rec.item)
     if info is None:
         return
     year = rec.period.year if rec.period else rec.published.year
@@ -69,7 +69,7 @@ def _period(ctx: RuleContext, rec: Record) -> Iterator[Problem]:
 
 def _unknown(ctx: RuleContext, item: str, path: str, loc: tuple[int, int]) -> Iterator[Problem]:
     unit = ctx.unit
-    if resolve(item, unit.unit, unit.plans) is not None or unit.kind is None:
+    if unit.item(item) is not None or unit.kind is None:
         return
     if item.startswith(LOCAL_PREFIX):
         yield ctx.problem("unknown-item", "error", path, loc, msg(

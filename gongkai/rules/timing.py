@@ -73,7 +73,12 @@ def check(ctx: RuleContext) -> Iterator[Problem]:
         yield ctx.problem("unmatched", "warning", notice.path, notice.loc, notice.message, notice.basis)
 
 
+SAID = frozenset(("overdue", "due-soon", "late", "early"))  # the statuses that make a problem; met and pending do not
+
+
 def _judge(ctx: RuleContext, ob: Obligation) -> Iterator[Problem]:
+    if ob.status not in SAID:
+        return  # most obligations are met: their messages are not worth composing
     w, todo = what(ob), _todo(ob)
     if ob.status == "overdue":
         if ob.kind == "plan":
