@@ -3,26 +3,24 @@
 Passing: `villagers: 1860`, `clerk: 王芳`, `supervision_phone: 0371-62345678`.
 Failing: `villagers: 0`, `representatives: 0`, `town: 某某镇`, `clerk: 某某`, `supervision_phone: 0000-00000000`,
 or the plan's `complaints: 村务监督委员会 某某 0000-00000000` left as written → schema (warning) at the value:
-请填写…. A placeholder phone would be printed on every board sheet; zero villagers makes every joint request
-mandatory.
+请填写…. `render` never prints such a value (it shows 【待填写】 in its place, gongkai/placeholders.py); zero
+villagers makes every joint request mandatory.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from gongkai import basis as B
+from gongkai.placeholders import is_placeholder
 from gongkai.problem import Msg, Problem, msg
 from gongkai.rules.base import RuleContext
-from gongkai.scaffold import PLACEHOLDER_CLERK, PLACEHOLDER_PHONE
 
-ZEROS = re.compile(r"^[0０]+(?:[-－ ][0０]+)*$")  # 0000-00000000 and the like: no real phone
 CONTACT_ZH = {"clerk": "文书姓名", "supervision_phone": "监督电话"}
 
 
 def _placeholder(value: str) -> bool:
-    return PLACEHOLDER_CLERK in value or bool(ZEROS.match(value.strip())) or PLACEHOLDER_PHONE in value
+    return is_placeholder(value)  # the same test render uses to print 【待填写】 instead
 
 
 def check(ctx: RuleContext) -> Iterator[Problem]:
