@@ -43,18 +43,8 @@ def test_wheel_contains_catalogs(wheel: Path) -> None:
 
 def test_installed_wheel_runs_catalog(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    bindir = _install_in_venv(wheel, env_dir)
     py = bindir / "python"
-    # the dependencies come from the environment running the tests (no network needed): its site-packages
-    # folders are added by a .pth file, which does not run the .pth files inside them, so an editable
-    # install of gongkai there stays invisible; gongkai itself comes from the wheel
-    inner = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                           capture_output=True, text=True, check=True).stdout.strip()
-    outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    Path(inner, "zz_outer_site.pth").write_text("\n".join(sorted(outer)) + "\n", encoding="utf-8")
-    r = subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
     clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
     where = subprocess.run([str(py), "-c", "import gongkai, importlib.resources as r; print(gongkai.__file__); "
                             "print(r.files('gongkai').joinpath('catalogs', 'village.yaml').is_file())"],
@@ -108,15 +98,8 @@ def test_wheel_without_a_compiler_is_pure_python(tmp_path: Path) -> None:
 
 def test_installed_wheel_checks_the_example_the_same_without_c(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    bindir = _install_in_venv(wheel, env_dir)
     py = bindir / "python"
-    inner = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                           capture_output=True, text=True, check=True).stdout.strip()
-    outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    Path(inner, "zz_outer_site.pth").write_text("\n".join(sorted(outer)) + "\n", encoding="utf-8")
-    r = subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GONGKAI_PURE_PYTHON")}
     probe = subprocess.run([str(py), "-c", "import gongkai.load.nodes as n; print(n._cbuild is not None)"],
                            capture_output=True, text=True, cwd=tmp_path, env=env)
@@ -128,3 +111,20 @@ def test_installed_wheel_checks_the_example_the_same_without_c(wheel: Path, tmp_
     pure = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, env={**env, "GONGKAI_PURE_PYTHON": "1"})
     assert fast.returncode == pure.returncode and fast.returncode in (0, 1), fast.stderr + pure.stderr
     assert json.loads(fast.stdout) and fast.stdout == pure.stdout
+
+
+def _install_in_venv(wheel: Path, env_dir: Path) -> Path:
+    """A new venv at env_dir with the wheel installed; its bin folder. The dependencies come from the environment
+    running the tests (no network needed): its site-packages folders are added by a .pth file, which does not run
+    the .pth files inside them, so an editable install of gongkai there stays invisible; gongkai itself comes from
+    the wheel."""
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    py = bindir / "python"
+    inner = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    Path(inner, "zz_outer_site.pth").write_text("\n".join(sorted(outer)) + "\n", encoding="utf-8")
+    r = subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return bindir
