@@ -432,6 +432,9 @@ class List(Type):
         if not isinstance(node, Sequence):
             return self.expect(node, ctx)
         item, slips, quick = self.item, self.slips, self.item.quick
+        # entries that are themselves mappings or lists go straight to what item.convert would call for them
+        model = item.cls if type(item) is Obj else None
+        row = type(item) is Row
         for n, child in enumerate(node.items):
             if isinstance(child, Scalar):
                 text, style = child.value, child.style
@@ -452,7 +455,13 @@ class List(Type):
                     _list_slip(child, parts, ctx)
                     out.complete = False
                     continue
-            value = item.convert(child, ctx)
+                value = item.convert(child, ctx)
+            elif model is not None and type(child) is Mapping:
+                value = convert(model, child, ctx)  # Obj.convert of a mapping
+            elif row and type(child) is Sequence:
+                value = List.convert(item, child, ctx)  # Row.convert of a list
+            else:
+                value = item.convert(child, ctx)
             if value is INVALID:
                 out.complete = False
                 continue
@@ -630,25 +639,32 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
     # the pair just read, while it may still turn out to be the head of such a split number: (key, spec, value
     # node, problems before it); and the split once its first digit-only key is seen. Whether the head is a number
     # at all (_SPLIT_HEAD) is asked only when a key that looks like a tail follows it.
-    last: tuple[str, Spec | None, Scalar, int] | None = None
+    # (last_k, last_v, last_mark: the key node, its plain value node and how many problems came before it)
+    last_k: Scalar | None = None
+    last_v: Scalar | None = None
+    last_mark = 0
     split: tuple[str, Spec | None, Scalar, list[Scalar]] | None = None
     problems = ctx.problems
+    invalid = src.invalid
     for knode, vnode in node.items:
-        if (last is not None and knode.line == last[2].line and _split_tail(knode, vnode, last[2])
-                and _SPLIT_HEAD.match(last[2].value)):
+        if (last_v is not None and knode.line == last_v.line and isinstance(vnode, Scalar) and vnode.value == ""
+                and _split_tail(knode, vnode, last_v) and _SPLIT_HEAD.match(last_v.value)):
             if split is None:
-                key, spec, head, mark = last
-                if spec is not None:  # (an unknown key stays reported; its split value is not read anyway)
-                    del problems[mark:]  # whatever `45` alone was found to be no longer matters
-                    values.pop(spec.name, None)
-                    src.invalid.add(spec.name)
-                split = (key, spec, head, [])
+                assert last_k is not None
+                key = last_k.value
+                last_entry = fields.get(key)
+                spec_ = last_entry[3] if last_entry is not None else None
+                if spec_ is not None:  # (an unknown key stays reported; its split value is not read anyway)
+                    del problems[last_mark:]  # whatever `45` alone was found to be no longer matters
+                    values.pop(spec_.name, None)
+                    invalid.add(spec_.name)
+                split = (key, spec_, last_v, [])
             split[3].append(knode)  # type: ignore[arg-type]
             continue
         if split is not None:
             _split_number(*split, ctx)
             split = None
-        last = None
+        last_v = None
         if not isinstance(knode, Scalar):
             ctx.add("schema", knode, Msg("键必须是文字", "keys must be plain text"))
             continue
@@ -668,18 +684,21 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
         else:
             text, style = vnode.value, vnode.style
             if not style:
-                last = (key, entry[3] if entry is not None else None, vnode, len(problems))
+                last_k, last_v, last_mark = knode, vnode, len(problems)
             if entry is None:
                 _unknown_key(key, knode, fields, ctx)
                 continue
             name, type_, quick, spec = entry
-            # a block scalar's text starts on the line after its `|` or `>`
-            pos[name] = (vnode.line + 1, knode.col + 2) if style in ("|", ">") else (vnode.line, vnode.col)
-            if not style and text in NULLS:  # vnode.is_null: `key:`, `key: ~`, `key: null` mean absent
-                if spec.required:
-                    ctx.add("schema", vnode, msg("“{k}”不能为空", "'{k}' must not be empty", k=key))
-                    src.invalid.add(name)
-                continue
+            if not style:
+                pos[name] = (vnode.line, vnode.col)
+                if text in NULLS:  # vnode.is_null: `key:`, `key: ~`, `key: null` mean absent
+                    if spec.required:
+                        ctx.add("schema", vnode, msg("“{k}”不能为空", "'{k}' must not be empty", k=key))
+                        invalid.add(name)
+                    continue
+            else:
+                # a block scalar's text starts on the line after its `|` or `>`
+                pos[name] = (vnode.line + 1, knode.col + 2) if style == "|" or style == ">" else (vnode.line, vnode.col)
             if quick is _printable:  # (the most common quick path, one line of text, without a call)
                 if text.isprintable():
                     values[name] = text
@@ -691,7 +710,7 @@ def convert(cls: type, node: Node, ctx: Ctx) -> Any:
                     continue
         value = type_.convert(vnode, ctx)
         if value is INVALID:
-            src.invalid.add(name)
+            invalid.add(name)
             continue
         values[name] = value
     if split is not None:
