@@ -433,8 +433,8 @@ class List(Type):
             return self.expect(node, ctx)
         item, slips, quick = self.item, self.slips, self.item.quick
         # entries that are themselves mappings or lists go straight to what item.convert would call for them
-        model = item.cls if type(item) is Obj else None
-        row = type(item) is Row
+        model = item.cls if isinstance(item, Obj) and type(item) is Obj else None
+        row: List | None = item if isinstance(item, Row) and type(item) is Row else None
         for n, child in enumerate(node.items):
             if isinstance(child, Scalar):
                 text, style = child.value, child.style
@@ -458,8 +458,8 @@ class List(Type):
                 value = item.convert(child, ctx)
             elif model is not None and type(child) is Mapping:
                 value = convert(model, child, ctx)  # Obj.convert of a mapping
-            elif row and type(child) is Sequence:
-                value = List.convert(item, child, ctx)  # Row.convert of a list
+            elif row is not None and type(child) is Sequence:
+                value = List.convert(row, child, ctx)  # Row.convert of a list
             else:
                 value = item.convert(child, ctx)
             if value is INVALID:
