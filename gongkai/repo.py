@@ -290,14 +290,19 @@ def read_regular(path: Path | str) -> bytes | Msg:
             return _too_large(st.st_size)
         # the whole file and one byte more in one read (a 1 MiB buffer for every small file costs more than the
         # reading), then small reads to the end: bounded anyway, a file that grows is read up to the limit
-        chunks, size, want = [], 0, st.st_size + 1
+        # A read of a regular file returns less than asked only at its end: then no further read is needed (nor
+        # was the whole file and one more byte there: the first read is all of it, as the stat said or shorter).
+        want = min(st.st_size + 1, MAX_BYTES + 1)
+        first = os.read(fd, want)
+        if len(first) < want:
+            return first
+        chunks, size, want = [first], len(first), 1 << 16
         while size <= MAX_BYTES:
             chunk = os.read(fd, min(want, MAX_BYTES + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
-            want = 1 << 16
         return b"".join(chunks)
     except OSError as e:
         return msg("无法读取文件：{e}", "cannot read the file: {e}", e=e.strerror or str(e))

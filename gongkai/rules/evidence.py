@@ -60,7 +60,9 @@ def _sha256(real: str, size: int) -> str | None:
             if not block:
                 break
             h.update(block)
-            want = 1 << 20 if len(block) == want else 4096  # after a short read, only the end of the file is left
+            if len(block) < want:
+                break  # a read of a regular file returns less than asked only at its end
+            want = 1 << 20
     except OSError:
         return None
     finally:
