@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from gongkai import basis as B
 from gongkai.cache import FileCache, enabled, gc_paused, stamp
-from gongkai.load.nodes import MAX_BYTES, decode, parse, scan_slips
+from gongkai.load.nodes import MAX_BYTES, decode, parse, quick_parse, scan_slips
 from gongkai.load.schema import INVALID, Ctx, convert
 from gongkai.model import Event, Feedback, Inspection, Plan, Project, Record, Rules, Settings, Unit
 from gongkai.problem import Msg, Problem, msg, problem
@@ -324,21 +324,29 @@ def load_file(path: Path | str, shown: str, cls: type) -> tuple[Any, list[Proble
         return None, [problem(code, "error", shown, None, data, B.FORMAT)]
     if len(data) > MAX_BYTES:  # it grew while being read
         return None, [problem("syntax", "error", shown, (1, 1), _too_large(len(data)), B.FORMAT)]
-    text, bad = decode(data)
-    if bad is not None:
-        return None, [problem(bad.code, "error", shown, (bad.line, bad.col) if bad.line else None, bad.message, B.FORMAT)]
-    assert text is not None
-    root, slips = parse(text)
-    if slips:
-        return None, [problem(s.code, "error", shown, (s.line, s.col) if s.line else None, s.message, B.FORMAT)
-                      for s in slips]
+    # an ordinary file: its bytes go straight to the C builder (see quick_parse); anything else is decoded first
+    root = quick_parse(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+    text: str | None = None
     if root is None:
-        return None, [problem("schema", "error", shown, (1, 1), msg(
-            "文件是空的：请按 README 的格式填写，或删掉这个文件", "the file is empty: fill it in as the README shows, or delete it"),
-            B.FORMAT)]
+        text, bad = decode(data)
+        if bad is not None:
+            return None, [problem(bad.code, "error", shown, (bad.line, bad.col) if bad.line else None, bad.message,
+                                  B.FORMAT)]
+        assert text is not None
+        root, slips = parse(text)
+        if slips:
+            return None, [problem(s.code, "error", shown, (s.line, s.col) if s.line else None, s.message, B.FORMAT)
+                          for s in slips]
+        if root is None:
+            return None, [problem("schema", "error", shown, (1, 1), msg(
+                "文件是空的：请按 README 的格式填写，或删掉这个文件", "the file is empty: fill it in as the README shows, or delete it"),
+                B.FORMAT)]
     ctx = Ctx(shown)
     obj = convert(cls, root, ctx)
     if obj is INVALID:
+        if text is None:
+            text = decode(data)[0]  # (the C builder read it: it is UTF-8)
+            assert text is not None
         # a whole file that is not a mapping is most often a full-width colon or a tab
         ctx.problems = [problem(s.code, "error", shown, (s.line, s.col), s.message, B.FORMAT)
                         for s in scan_slips(text)] or ctx.problems

@@ -88,8 +88,12 @@ def both(text: str) -> tuple[Any, bool]:
     assert _shape(c_root) == _shape(p_root)
     assert c_root == p_root  # the dataclasses' own equality too: same classes
     assert _slips(c_slips) == _slips(p_slips)
-    claimed = _cnodes.build(text, nodes.MAX_DEPTH, nodes.MAX_NODES) is not _cnodes.FALLBACK
+    by_text = _cnodes.build(text, nodes.MAX_DEPTH, nodes.MAX_NODES)
+    claimed = by_text is not _cnodes.FALLBACK
     assert not (claimed and p_slips)  # whatever the Python builder finds wrong, C left to it
+    # the file's bytes, as repo.load_file hands them over (nodes.quick_parse): the same tree, or the same refusal
+    by_bytes = _cnodes.build(text.encode("utf-8", "surrogatepass"), nodes.MAX_DEPTH, nodes.MAX_NODES)
+    assert by_bytes == by_text if claimed else by_bytes is _cnodes.FALLBACK
     return c_root, claimed
 
 
@@ -228,7 +232,40 @@ def test_limits_are_the_callers(monkeypatch: pytest.MonkeyPatch) -> None:
         assert root is None and not by_c
     assert _cnodes.build("a", -1, 5) is _cnodes.FALLBACK and _cnodes.build("a", 10**9, 5) is _cnodes.FALLBACK
     with pytest.raises(TypeError):
-        _cnodes.build(b"a: 1", 3, 5)
+        _cnodes.build(bytearray(b"a: 1"), 3, 5)
+
+
+@needs_c
+@pytest.mark.parametrize(("data", "code", "where"), [
+    (b"item: \xff\xfe\n", "encoding", (1, 7)),  # not UTF-8
+    (b"item: a\x00b\n", "encoding", (1, 1)),  # a NUL byte
+    ("item: a\n".encode("utf-16"), "encoding", (1, 1)),  # UTF-16 with its mark: libyaml would read it
+    (b"item: \xed\xa0\x80\n", "encoding", (1, 7)),  # an encoded surrogate
+    (b"", "schema", (1, 1)),  # empty
+])
+def test_bytes_the_c_builder_refuses_are_decoded_and_reported(tmp_path: Path, data: bytes, code: str,
+                                                              where: tuple[int, int]) -> None:
+    """repo.load_file hands a file's bytes straight to the C builder: whatever is not plain UTF-8 YAML goes
+    the long way (decode, parse) and is reported as before, at its place."""
+    from gongkai.model import Record
+    from gongkai.repo import load_file
+
+    assert nodes.quick_parse(data) is None
+    f = tmp_path / "r.yaml"
+    f.write_bytes(data)
+    obj, problems = load_file(f, "r.yaml", Record)
+    assert obj is None
+    assert [(p.code, p.path, p.line, p.column) for p in problems] == [(code, "r.yaml", *where)]
+
+
+@needs_c
+def test_bytes_with_a_bom_read_as_the_text() -> None:
+    """A UTF-8 file with its BOM cut off (as load_file does) gives the tree of the decoded text, same places."""
+    text = "item: 社区/财务/1\ntitle: 标题\n"
+    data = ("\ufeff" + text).encode()
+    tree = nodes.quick_parse(data[3:])
+    assert tree is not None and tree == nodes.parse(decode(data)[0] or "")[0]
+    assert isinstance(tree, Mapping) and (tree.items[1][1].line, tree.items[1][1].col) == (2, 8)
 
 
 @needs_c

@@ -200,8 +200,8 @@ typedef struct {
 static PyObject *
 build(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3 || !PyUnicode_Check(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "build(text: str, max_depth: int, max_nodes: int)");
+    if (nargs != 3 || !(PyUnicode_Check(args[0]) || PyBytes_Check(args[0]))) {
+        PyErr_SetString(PyExc_TypeError, "build(text: str | bytes, max_depth: int, max_nodes: int)");
         return NULL;
     }
     Py_ssize_t max_depth = PyLong_AsSsize_t(args[1]);
@@ -217,7 +217,13 @@ build(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     PyObject *encoded = NULL;
     const char *data;
     Py_ssize_t size;
-    if (PyUnicode_IS_COMPACT_ASCII(args[0])) {
+    if (PyBytes_Check(args[0])) {
+        /* the file's bytes as read: libyaml checks they are UTF-8 without control characters (it gives up on
+           anything else, and the caller then decodes the text and reports); UTF-16 is the caller's to exclude */
+        data = PyBytes_AS_STRING(args[0]);
+        size = PyBytes_GET_SIZE(args[0]);
+    }
+    else if (PyUnicode_IS_COMPACT_ASCII(args[0])) {
         data = (const char *)PyUnicode_DATA(args[0]);
         size = PyUnicode_GET_LENGTH(args[0]);
     }
@@ -401,7 +407,7 @@ static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(Scalar, Mapping, Sequence) -> bool: the node classes; True when their slots are filled directly"},
     {"build", (PyCFunction)(void (*)(void))build, METH_FASTCALL,
-     "build(text, max_depth, max_nodes) -> root node, None for an empty document, or FALLBACK"},
+     "build(text or UTF-8 bytes, max_depth, max_nodes) -> root node, None for an empty document, or FALLBACK"},
     {NULL, NULL, 0, NULL},
 };
 

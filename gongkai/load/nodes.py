@@ -366,6 +366,27 @@ if os.environ.get("GONGKAI_PURE_PYTHON", "") != "1":
         _cbuild, _FALLBACK = _cnodes.build, _cnodes.FALLBACK
 
 
+def quick_parse(data: bytes) -> Node | None:
+    """The file's bytes (its BOM cut off) → root node, straight from the C builder, without decoding them first:
+    libyaml takes only UTF-8 without control characters, which `decode` accepts too, and reads the same bytes as it
+    would from the decoded text. None when that is not the case (no C builder, a UTF-16 mark, an empty document,
+    anything the C builder gives up on): the caller then decodes and parses, and reports what is wrong."""
+    if _cbytes is None or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    root = _cbytes(data, MAX_DEPTH, MAX_NODES)
+    return None if root is _FALLBACK else root
+
+
+_cbytes: Any = None  # the C builder when it takes bytes (a module compiled from an older _cnodes.c does not)
+if _cbuild is not None:
+    try:
+        _cbuild(b"", 1, 1)
+    except TypeError:
+        pass
+    else:
+        _cbytes = _cbuild
+
+
 def describe(node: Node) -> Msg:
     if isinstance(node, Mapping):
         return Msg("键值对", "a mapping")
