@@ -828,9 +828,10 @@ class Layout:
         return Repository(root=self.root, settings=self.settings, settings_path=self.settings_path, units=units,
                           problems=self.problems)
 
-    def load_unit(self, unit_dir: Path, use_cache: bool = False, unit_set: set[Path] | None = None) -> UnitData:
+    def load_unit(self, unit_dir: Path, use_cache: bool = False, unit_set: set[Path] | None = None,
+                  skip: Callable[[str, str], bool] | None = None) -> UnitData:
         return load_unit(self.root, unit_dir, set(self.unit_dirs) if unit_set is None else unit_set, self.timing,
-                         use_cache, self.settings_file, self.templates)
+                         use_cache, self.settings_file, self.templates, skip)
 
 
 def discover(root: Path, listing: bool = False) -> Layout:
@@ -868,8 +869,11 @@ def load_layout(layout: Layout, use_cache: bool = False) -> Repository:
 
 
 def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, use_cache: bool = False,
-              settings_file: Path | None = None, templates: str | None = None) -> UnitData:
-    """One unit, every file on its own; with use_cache, unchanged files come from the unit's cache shard."""
+              settings_file: Path | None = None, templates: str | None = None,
+              skip: Callable[[str, str], bool] | None = None) -> UnitData:
+    """One unit, every file on its own; with use_cache, unchanged files come from the unit's cache shard.
+    `skip(section, path)`: a file of the walk left unread (render, which knows the unit's check results and
+    prints no feedback or inspections, leaves out those without problems)."""
     uid = rel(unit_dir, root)
     cache = FileCache(root, uid) if enabled(use_cache) else None
     confine = Confine(root)
@@ -892,7 +896,10 @@ def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, us
     for section, (cls, _) in SECTIONS.items():
         for path in walk.files[section]:
             inner = path[cut:] if os.sep == "/" else path[cut:].replace(os.sep, "/")  # the path in the unit folder
-            obj, found = load_cached(path, inner if uid == "." else f"{uid}/{inner}", cls, cache)
+            at = inner if uid == "." else f"{uid}/{inner}"
+            if skip is not None and skip(section, at):
+                continue
+            obj, found = load_cached(path, at, cls, cache)
             data.problems.extend(found)
             if obj is None:
                 continue

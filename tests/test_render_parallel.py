@@ -129,3 +129,41 @@ def test_a_failing_town_template_is_reported_as_by_one_process(tmp_path: Path, m
     # what one process wrote before it stopped is written by the workers too (they may write more of the Markdown)
     first = {p: d for p, d in files(tmp_path / "one").items() if p.endswith(".html")}
     assert first and {p: d for p, d in files(tmp_path / "two").items() if p.endswith(".html")} == first
+
+
+def test_a_warm_render_reads_no_feedback_or_inspection_without_problems(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import gongkai.repo as repo_mod
+
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("GONGKAI_NO_CACHE", raising=False)
+    repo = tmp_path / "town"
+    shutil.copytree(EXAMPLE, repo)
+    broken = repo / "nanhe" / "feedback" / "2024" / "2024-06-12-allowance.yaml"
+    broken.write_text("received: [2024-06-12\n", encoding="utf-8")  # cannot be read: a file with an error
+    unprinted = {str(p.relative_to(repo)) for p in repo.rglob("*.yaml") if p.parent.name == "feedback"
+                 or p.parent.parent.name == "feedback" or p.parent.name == "inspections"}
+    assert len(unprinted) > 10
+    read: list[str] = []
+    real = repo_mod.load_cached
+
+    def spying(path, shown, cls, cache):  # type: ignore[no-untyped-def]
+        read.append(shown)
+        return real(path, shown, cls, cache)
+
+    monkeypatch.setattr(repo_mod, "load_cached", spying)
+    expected = render(load_repository(repo), Options(out=tmp_path / "expected", as_of=DAY, formats=("html", "md")))
+    cold = render_layout(discover(repo), Options(out=tmp_path / "a", as_of=DAY, formats=("html", "md")), use_cache=True,
+                         jobs=1)
+    assert unprinted <= set(read)  # checked afresh: every file read
+    read.clear()
+    warm = render_layout(discover(repo), Options(out=tmp_path / "b", as_of=DAY, formats=("html", "md")), use_cache=True,
+                         jobs=1)
+    warm_read = set(read)
+    problems = {p.path for p in check_mod.check_layout(discover(repo), DAY, use_cache=False, jobs=1).problems}
+    # from the cache: only the unprinted files with a problem are read (the broken one among them), the rest never
+    assert warm_read & unprinted == unprinted & problems and "nanhe/feedback/2024/2024-06-12-allowance.yaml" in warm_read
+    assert len(unprinted - problems) > 5
+    assert files(tmp_path / "b") == files(tmp_path / "a") == files(tmp_path / "expected")
+    assert summary(warm) == summary(cold) and summary(warm)[2:] == summary(expected)[2:]
+    assert warm.broken == cold.broken == load_repository(repo).files_with_errors() >= 1

@@ -266,6 +266,7 @@ def render_layout(layout: Layout, options: Options, use_cache: bool = True, jobs
 
 
 _JOB: tuple[Layout, _Pages, Any, set[Path]] | None = None  # set before the workers are forked
+_UNPRINTED = frozenset({"feedback", "inspections"})  # sections of a unit that no page prints
 
 
 def _render_dir(unit_dir: Path) -> _UnitOut:
@@ -284,10 +285,15 @@ def _render_dir(unit_dir: Path) -> _UnitOut:
             stored = cache.stored(uid)
             key = cache.key(uid, unit_dir)
             hit = cache.get(uid, key, stored) if stored is not None else None
-        unit = layout.load_unit(unit_dir, False, unit_set)
         if hit is not None:
             found = hit[1]
+            # nothing of a unit's feedback and inspections is printed: a file of them that check found nothing
+            # wrong with (no problem at its path, so none loading it either) is not read at all
+            touched = {p.path for p in found}
+            unit = layout.load_unit(unit_dir, False, unit_set,
+                                    lambda section, path: section in _UNPRINTED and path not in touched)
         else:
+            unit = layout.load_unit(unit_dir, False, unit_set)
             uo, found = check_unit(layout.root, unit, pages.options.as_of)
             if cache is not None:
                 summary = UnitSummary.of(unit, uo)

@@ -45,9 +45,10 @@ from jinja2 import (
     pass_context,
     pass_eval_context,
 )
+from jinja2.compiler import CodeGenerator
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from gongkai.personal import mask
 from gongkai.problem import Msg, msg
@@ -402,6 +403,33 @@ FRAGMENTS = frozenset({"_record.html", "_record.md"})
 MAX_FRAGMENTS = 4096
 
 
+MAX_PRINTED = 200_000  # distinct plain strings whose printed form a trusted environment keeps
+
+
+class _TrustedCodeGenerator(CodeGenerator):
+    """Jinja's code generator, with every printed value going through one call, `environment.gk_print(value)`,
+    instead of `escape(environment.finalize(value))` (HTML) or `str(environment.finalize(value))` (Markdown):
+    the same text, and a plain string's printed form is kept (a county prints the same names, dates and amounts
+    tens of thousands of times)."""
+
+    def _gk_plain(self, frame: Any, finalize: Any) -> bool:
+        """The usual output: the environment's own escaping and finalize (not an `{% autoescape %}` block)."""
+        return (not frame.eval_ctx.volatile and bool(frame.eval_ctx.autoescape) == bool(self.environment.autoescape)
+                and finalize.src == "environment.finalize(")
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Any, finalize: Any) -> None:
+        if not self._gk_plain(frame, finalize):
+            super()._output_child_pre(node, frame, finalize)
+        else:
+            self.write("environment.gk_print(")
+
+    def _output_child_post(self, node: nodes.Expr, frame: Any, finalize: Any) -> None:
+        if not self._gk_plain(frame, finalize):
+            super()._output_child_post(node, frame, finalize)
+        else:
+            self.write(")")
+
+
 class TrustedEnvironment(Environment):
     """The bundled templates alone (no town template folder): gongkai's own code, rendered without the sandbox
     and the budgets, which guard against a town's templates and cost a county's render most of its time. Record
@@ -410,9 +438,28 @@ class TrustedEnvironment(Environment):
     The record fragment (FRAGMENTS) is rendered once per record and reused by the sheet that prints the record
     again; only here, where every template is gongkai's own (a town's fragment might print the page it is on)."""
 
+    code_generator_class = _TrustedCodeGenerator
+
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.fragments: dict[int, tuple[Any, Any, str]] = {}  # id(r) → (r, unit, its text)
+        self.printed: dict[str, str] = {}  # a plain string → what printing it gives (masked, escaped)
+
+    def gk_print(self, value: Any) -> Any:
+        """What `{{ value }}` prints: escape(finalize(value)) in HTML, str(finalize(value)) in Markdown; a plain
+        string's (not Markup, MdSafe, Public or Url) is kept."""
+        if type(value) is str:
+            printed = self.printed.get(value)
+            if printed is None:
+                if len(self.printed) >= MAX_PRINTED:
+                    self.printed.clear()
+                printed = self.printed[value] = self._print(value)
+            return printed
+        return self._print(value)
+
+    def _print(self, value: Any) -> Any:
+        value = self.finalize(value)  # type: ignore[misc]
+        return escape(value) if self.autoescape else str(value)
 
     def render_page(self, template: Any, context: dict[str, Any]) -> str:
         return template.render(**context)  # type: ignore[no-any-return]

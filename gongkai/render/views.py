@@ -371,7 +371,13 @@ def site_path(base: str, rel: str) -> str:
     return posixpath.join(base, rel) if base else rel
 
 
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote() leaves as it is (and the separators)
+
+
 def url_path(path: str) -> str:
+    """`path` with each part percent-encoded (a path of letters, digits and `_.~-` only is already)."""
+    if type(path) is str and _PLAIN_PATH.fullmatch(path):
+        return path
     return "/".join(quote(part, safe="") for part in path.split("/"))
 
 
