@@ -251,10 +251,19 @@ class FileCache:
             pass  # a read-only home or full disk only costs speed
 
 
-def read_sealed(path: Path, header: bytes) -> bytes | None:
+def read_sealed(path: Path | str, header: bytes) -> bytes | None:
     """The payload of a file that write_sealed wrote with this header, under this user's key; None for anything
     else (missing, not ours, a link, too large, another header, a wrong MAC). The same checks as a shard's."""
-    key = _key(cache_dir())
+    return unseal(path, header, sealing_key())
+
+
+def sealing_key() -> bytes | None:
+    """This user's key for the cache folder (see _key), for unseal()."""
+    return _key(cache_dir())
+
+
+def unseal(path: Path | str, header: bytes, key: bytes | None) -> bytes | None:
+    """read_sealed() under `key` (sealing_key(), taken once by a caller that reads many files)."""
     if key is None:
         return None
     blob = _read_ours(path, len(header) + MAC_SIZE)
@@ -266,7 +275,7 @@ def read_sealed(path: Path, header: bytes) -> bytes | None:
     return payload
 
 
-def _read_ours(path: Path, least: int) -> bytes | None:
+def _read_ours(path: Path | str, least: int) -> bytes | None:
     """The bytes of a file of ours (see _ours) of at least `least` bytes and at most MAX_SHARD, read by one
     open, fstat and read of its size (no buffered reader, which would set aside MAX_SHARD bytes for each: a warm
     check reads hundreds of these); None otherwise. A short read only fails the MAC check."""

@@ -154,6 +154,8 @@ class ResultCache:
             hashlib.sha256(settings).hexdigest(), repr(timing), repr(context))).encode("utf-8", "surrogateescape")
         ).hexdigest()
         self.dir = cache_dir()
+        self._folder = str(self.dir)
+        self._key: list[bytes | None] = []  # this user's sealing key, taken at the first read
 
     def key(self, unit_id: str, unit_dir: Path,
             listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> str | None:
@@ -165,16 +167,18 @@ class ResultCache:
         h.update(tree)
         return h.hexdigest()
 
-    def _path(self, unit_id: str) -> Path:
+    def _path(self, unit_id: str) -> str:
         name = hashlib.sha256(f"{self.root}|{unit_id}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        return self.dir / f"{name}.json"
+        return os.path.join(self._folder, name + ".json")
 
     def stored(self, unit_id: str) -> bytes | None:
         """What is stored for the unit, still to be checked against its key by get(); None when nothing usable is
         (missing, not ours, damaged): a cold run then takes no key before it must, only where the unit is checked."""
-        from gongkai.cache import read_sealed
+        from gongkai.cache import sealing_key, unseal
 
-        return read_sealed(self._path(unit_id), HEADER)
+        if not self._key:
+            self._key.append(sealing_key())
+        return unseal(self._path(unit_id), HEADER, self._key[0])
 
     def get(self, unit_id: str, key: str | None,
             body: bytes | None = None) -> tuple[tuple[str, str, tuple[str, ...]], list[Problem]] | None:
@@ -208,7 +212,7 @@ class ResultCache:
         data = {"key": key, "unit": list(summary),
                 "problems": [[p.unit, p.path, p.line, p.column, p.code, p.severity, list(p.message), list(p.basis)]
                              for p in problems]}
-        write_sealed(self._path(unit_id), HEADER, json.dumps(data, separators=(",", ":")).encode("ascii"))
+        write_sealed(Path(self._path(unit_id)), HEADER, json.dumps(data, separators=(",", ":")).encode("ascii"))
 
 
 def _str(value: object) -> str:
