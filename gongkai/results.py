@@ -131,6 +131,80 @@ def manifest(unit_dir: Path, listing: Mapping[str, list[os.DirEntry[str]]] | Non
     return h.digest()
 
 
+SPLIT_FROM = 16  # units: from this many, a forked process walks every other unit (see manifests)
+_ABSENT = b"\0" * 33
+
+
+def manifests(dirs: list[Path], listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> list[bytes | None]:
+    """manifest() of each unit folder. A walk is system calls (scandir, lstat) and they are slow on some machines
+    (virtual ones above all) while a second CPU waits: with many units and more than one CPU, a forked process
+    walks every other unit while this one walks the rest, and sends its digests back through a pipe (33 bytes
+    each). The digests are those of walking each unit here: anything amiss with the other process (no fork, it
+    failed, its answer is short) and its units are walked here."""
+    n = len(dirs)
+    theirs = list(range(1, n, 2))
+    if n < SPLIT_FROM or not _can_fork():
+        return [manifest(d, listing) for d in dirs]
+    try:
+        r, w = os.pipe()
+    except OSError:
+        return [manifest(d, listing) for d in dirs]
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(r)
+        os.close(w)
+        return [manifest(d, listing) for d in dirs]
+    if pid == 0:  # the other process: its digests into the pipe, then gone without running anything of the parent's
+        code = 1
+        try:
+            os.close(r)
+            out = bytearray()
+            for i in theirs:
+                m = manifest(dirs[i], listing)
+                out += _ABSENT if m is None else b"\1" + m
+            view = memoryview(out)
+            while view:
+                view = view[os.write(w, view):]
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+    found: list[bytes | None] = [None] * n
+    chunks = []
+    try:
+        for i in range(0, n, 2):
+            found[i] = manifest(dirs[i], listing)
+        while True:
+            chunk = os.read(r, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(r)
+        _, status = os.waitpid(pid, 0)
+    data = b"".join(chunks)
+    if status != 0 or len(data) != 33 * len(theirs):
+        for i in theirs:
+            found[i] = manifest(dirs[i], listing)
+        return found
+    for j, i in enumerate(theirs):
+        piece = data[33 * j:33 * j + 33]
+        found[i] = piece[1:] if piece[0] == 1 else None
+    return found
+
+
+def _can_fork() -> bool:
+    """More than one CPU, fork, and no other thread (a progress bar's) that a forked process could inherit a lock
+    of."""
+    if (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        return False
+    import sys
+
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
+
+
 def _name(e: os.DirEntry[str]) -> str:
     return e.name
 
@@ -161,8 +235,15 @@ class ResultCache:
             listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> str | None:
         """The unit's key now, or None when it cannot be cached; `listing`: see manifest()."""
         tree = manifest(unit_dir, listing)
-        if tree is None:
-            return None
+        return None if tree is None else self._of(unit_id, tree)
+
+    def keys(self, units: list[tuple[str, Path]],
+             listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> list[str | None]:
+        """key() of each (unit id, unit folder), the walks shared with another process (see manifests)."""
+        return [None if tree is None else self._of(uid, tree)
+                for (uid, _), tree in zip(units, manifests([d for _, d in units], listing))]
+
+    def _of(self, unit_id: str, tree: bytes) -> str:
         h = hashlib.sha256(f"{self.base}\n{unit_id!r}\n".encode("utf-8", "surrogateescape"))
         h.update(tree)
         return h.hexdigest()
