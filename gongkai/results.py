@@ -137,7 +137,7 @@ _ABSENT = b"\0" * 33
 
 def manifests(dirs: list[Path], listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> list[bytes | None]:
     """manifest() of each unit folder. A walk is system calls (scandir, lstat) and they are slow on some machines
-    (virtual ones above all) while a second CPU waits: with many units and more than one CPU, a forked process
+    (virtual ones above all) while a second CPU waits: with many units and a CPU free (see _can_fork), a forked process
     walks every other unit while this one walks the rest, and sends its digests back through a pipe (33 bytes
     each). The digests are those of walking each unit here: anything amiss with the other process (no fork, it
     failed, its answer is short) and its units are walked here."""
@@ -195,10 +195,17 @@ def manifests(dirs: list[Path], listing: Mapping[str, list[os.DirEntry[str]]] | 
 
 
 def _can_fork() -> bool:
-    """More than one CPU, fork, and no other thread (a progress bar's) that a forked process could inherit a lock
-    of."""
-    if (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+    """More than one CPU and one of them free (as `make --max-load`: the load average below the CPUs less one
+    half: on a busy machine a helper process only adds its start and its copied pages), fork, and no other
+    thread (a progress bar's) that a forked process could inherit a lock of."""
+    cpus = os.cpu_count() or 1
+    if cpus < 2 or not hasattr(os, "fork"):
         return False
+    try:
+        if os.getloadavg()[0] >= cpus - 0.5:
+            return False
+    except (AttributeError, OSError):
+        pass
     import sys
 
     threading = sys.modules.get("threading")

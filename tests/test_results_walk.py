@@ -13,6 +13,12 @@ from gongkai import results
 from gongkai.repo import discover
 
 
+@pytest.fixture(autouse=True)
+def idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine with a CPU free (the helper process is started only then), whatever the load of this one."""
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+
+
 def county(tmp_path: Path, n: int = 20) -> list[Path]:
     dirs = []
     for i in range(n):
@@ -85,3 +91,20 @@ def test_a_failing_helper_process_only_costs_speed(tmp_path: Path, monkeypatch: 
 
     monkeypatch.setattr(os, "fork", no_fork)
     assert results.manifests(dirs) == alone
+
+
+@needs_two_cpus
+def test_no_helper_process_on_a_busy_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dirs = county(tmp_path)
+    alone = [results.manifest(d) for d in dirs]
+    monkeypatch.setattr(os, "getloadavg", lambda: (float(os.cpu_count() or 1), 0.0, 0.0))
+    here: list[str] = []
+    real = results.manifest
+
+    def spy(unit_dir: Path, listing=None) -> bytes | None:  # type: ignore[no-untyped-def]
+        here.append(unit_dir.name)
+        return real(unit_dir, listing)
+
+    monkeypatch.setattr(results, "manifest", spy)
+    assert results.manifests(dirs) == alone
+    assert here == [d.name for d in dirs]  # all walked here, none by a helper
