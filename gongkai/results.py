@@ -195,14 +195,14 @@ def manifests(dirs: list[Path], listing: Mapping[str, list[os.DirEntry[str]]] | 
 
 
 def _can_fork() -> bool:
-    """More than one CPU and one of them free (as `make --max-load`: the load average below the CPUs less one
-    half: on a busy machine a helper process only adds its start and its copied pages), fork, and no other
+    """More than one CPU and not all of them taken (as `make --max-load`: the load average below the number of
+    CPUs; on a busy machine a helper process only adds its start and its copied pages), fork, and no other
     thread (a progress bar's) that a forked process could inherit a lock of."""
     cpus = os.cpu_count() or 1
     if cpus < 2 or not hasattr(os, "fork"):
         return False
     try:
-        if os.getloadavg()[0] >= cpus - 0.5:
+        if os.getloadavg()[0] >= cpus:
             return False
     except (AttributeError, OSError):
         pass
