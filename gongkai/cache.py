@@ -187,19 +187,8 @@ def read_shard(path: Path, key: bytes | None) -> dict[str, tuple[tuple, Any]]:
     """The entries of one shard, or {} for anything that is not a shard this user wrote with this format."""
     if key is None:
         return {}
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return {}
-    try:
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not _ours(st) or st.st_size > MAX_SHARD or st.st_size < len(HEADER) + MAC_SIZE:
-                return {}
-            blob = fh.read(MAX_SHARD + 1)
-    except OSError:
-        return {}
-    if not blob.startswith(HEADER):
+    blob = _read_ours(path, len(HEADER) + MAC_SIZE)
+    if blob is None or not blob.startswith(HEADER):
         return {}
     mac, payload = blob[len(HEADER):len(HEADER) + MAC_SIZE], blob[len(HEADER) + MAC_SIZE:]
     if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()):
@@ -262,30 +251,48 @@ class FileCache:
             pass  # a read-only home or full disk only costs speed
 
 
-def read_sealed(path: Path, header: bytes) -> bytes | None:
+def read_sealed(path: Path | str, header: bytes) -> bytes | None:
     """The payload of a file that write_sealed wrote with this header, under this user's key; None for anything
     else (missing, not ours, a link, too large, another header, a wrong MAC). The same checks as a shard's."""
-    key = _key(cache_dir())
+    return unseal(path, header, sealing_key())
+
+
+def sealing_key() -> bytes | None:
+    """This user's key for the cache folder (see _key), for unseal()."""
+    return _key(cache_dir())
+
+
+def unseal(path: Path | str, header: bytes, key: bytes | None) -> bytes | None:
+    """read_sealed() under `key` (sealing_key(), taken once by a caller that reads many files)."""
     if key is None:
         return None
+    blob = _read_ours(path, len(header) + MAC_SIZE)
+    if blob is None or not blob.startswith(header):
+        return None
+    mac, payload = blob[len(header):len(header) + MAC_SIZE], blob[len(header) + MAC_SIZE:]
+    if not hmac.compare_digest(mac, hmac.digest(key, payload, "sha256")):
+        return None
+    return payload
+
+
+def _read_ours(path: Path | str, least: int) -> bytes | None:
+    """The bytes of a file of ours (see _ours) of at least `least` bytes and at most MAX_SHARD, read by one
+    open, fstat and read of its size (no buffered reader, which would set aside MAX_SHARD bytes for each: a warm
+    check reads hundreds of these); None otherwise. A short read only fails the MAC check."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     try:
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not _ours(st) or st.st_size > MAX_SHARD or st.st_size < len(header) + MAC_SIZE:
-                return None
-            blob = fh.read(MAX_SHARD + 1)
+        st = os.fstat(fd)
+        size = st.st_size
+        if not _ours(st) or size > MAX_SHARD or size < least:
+            return None
+        return os.read(fd, size + 1)  # one byte more: a file that grew since is not what was sealed (MAC)
     except OSError:
         return None
-    if not blob.startswith(header):
-        return None
-    mac, payload = blob[len(header):len(header) + MAC_SIZE], blob[len(header) + MAC_SIZE:]
-    if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()):
-        return None
-    return payload
+    finally:
+        os.close(fd)
 
 
 def write_sealed(path: Path, header: bytes, payload: bytes) -> None:

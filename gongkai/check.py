@@ -107,13 +107,14 @@ def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: i
 
         cache = ResultCache(layout.root, layout.settings_path, layout.timing, as_of,
                             (str(layout.settings_file), layout.templates, layout.settings is None))
-        for d in layout.unit_dirs:  # one small read, and one walk (scandir, lstat) of a unit that has stored results
-            uid = rel(d, layout.root)
-            stored = cache.stored(uid)
-            if stored is None:
-                continue  # nothing to compare with (a cold run): the unit's key is taken where it is checked
-            keys[d] = key = cache.key(uid, d, layout.listing)
-            hit = cache.get(uid, key, stored)
+        # one small read, and one walk (scandir, lstat) of a unit that has stored results; nothing stored (a cold
+        # run): nothing to compare with, the unit's key is taken where it is checked
+        ids = [rel(d, layout.root) for d in layout.unit_dirs]
+        stored = {d: body for d, uid in zip(layout.unit_dirs, ids) if (body := cache.stored(uid)) is not None}
+        asked = [(uid, d) for d, uid in zip(layout.unit_dirs, ids) if d in stored]
+        for (uid, d), key in zip(asked, cache.keys(asked, layout.listing)):
+            keys[d] = key
+            hit = cache.get(uid, key, stored[d])
             if hit is not None:
                 done[d] = (UnitSummary(*hit[0]), hit[1])
     todo = [d for d in layout.unit_dirs if d not in done]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import errno
+import operator
 import os
 import re
 import stat as statmod
@@ -679,6 +680,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
 
 
 UNIT_VARIANT = re.compile(r"unit\.(ya?ml)(\.txt)?", re.IGNORECASE)
+_BY_NAME = operator.attrgetter("name")
 
 
 def find_units(root: Path, problems: list[Problem] | None = None,
@@ -699,13 +701,22 @@ def find_units(root: Path, problems: list[Problem] | None = None,
         folder, depth, in_unit = stack.pop()
         try:
             with os.scandir(folder) as it:
-                names = sorted(it, key=lambda e: e.name)
+                names = sorted(it, key=_BY_NAME)
         except OSError:
             names = _entries(folder, shown, out)  # reports why (its relative path only then)
         else:
             if listing is not None:  # only folders listed: an unreadable one is listed again (and reported) later
                 listing[folder] = names
-        if any(e.name == UNIT_FILE for e in names):
+        subfolders = []
+        kinds = []  # the entries that may be folders to walk: not hidden, not skipped
+        unit_here = False
+        for e in names:
+            name = e.name
+            if name == UNIT_FILE:
+                unit_here = True
+            if name[0] != "." and name not in SKIP_DIRS:
+                kinds.append(e)
+        if unit_here:
             units.append(Path(folder))
             in_unit = True
         elif not in_unit:
@@ -716,10 +727,7 @@ def find_units(root: Path, problems: list[Problem] | None = None,
                         "the unit file must be named unit.yaml ('{n}' is not read), so this folder is no unit yet: "
                         "rename it", n=e.name)))
                     break
-        subfolders = []
-        for e in names:
-            if e.name.startswith(".") or e.name in SKIP_DIRS:
-                continue
+        for e in kinds:
             if e.is_symlink():
                 # a folder link is never followed here (so no loop): one leading inside names a folder that is
                 # walked under its own path anyway; one leading outside is refused

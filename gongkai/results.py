@@ -131,6 +131,87 @@ def manifest(unit_dir: Path, listing: Mapping[str, list[os.DirEntry[str]]] | Non
     return h.digest()
 
 
+SPLIT_FROM = 16  # units: from this many, a forked process walks every other unit (see manifests)
+_ABSENT = b"\0" * 33
+
+
+def manifests(dirs: list[Path], listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> list[bytes | None]:
+    """manifest() of each unit folder. A walk is system calls (scandir, lstat) and they are slow on some machines
+    (virtual ones above all) while a second CPU waits: with many units and a CPU free (see _can_fork), a forked process
+    walks every other unit while this one walks the rest, and sends its digests back through a pipe (33 bytes
+    each). The digests are those of walking each unit here: anything amiss with the other process (no fork, it
+    failed, its answer is short) and its units are walked here."""
+    n = len(dirs)
+    theirs = list(range(1, n, 2))
+    if n < SPLIT_FROM or not _can_fork():
+        return [manifest(d, listing) for d in dirs]
+    try:
+        r, w = os.pipe()
+    except OSError:
+        return [manifest(d, listing) for d in dirs]
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(r)
+        os.close(w)
+        return [manifest(d, listing) for d in dirs]
+    if pid == 0:  # the other process: its digests into the pipe, then gone without running anything of the parent's
+        code = 1
+        try:
+            os.close(r)
+            out = bytearray()
+            for i in theirs:
+                m = manifest(dirs[i], listing)
+                out += _ABSENT if m is None else b"\1" + m
+            view = memoryview(out)
+            while view:
+                view = view[os.write(w, view):]
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+    found: list[bytes | None] = [None] * n
+    chunks = []
+    try:
+        for i in range(0, n, 2):
+            found[i] = manifest(dirs[i], listing)
+        while True:
+            chunk = os.read(r, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(r)
+        _, status = os.waitpid(pid, 0)
+    data = b"".join(chunks)
+    if status != 0 or len(data) != 33 * len(theirs):
+        for i in theirs:
+            found[i] = manifest(dirs[i], listing)
+        return found
+    for j, i in enumerate(theirs):
+        piece = data[33 * j:33 * j + 33]
+        found[i] = piece[1:] if piece[0] == 1 else None
+    return found
+
+
+def _can_fork() -> bool:
+    """More than one CPU and not all of them taken (as `make --max-load`: the load average below the number of
+    CPUs; on a busy machine a helper process only adds its start and its copied pages), fork, and no other
+    thread (a progress bar's) that a forked process could inherit a lock of."""
+    cpus = os.cpu_count() or 1
+    if cpus < 2 or not hasattr(os, "fork"):
+        return False
+    try:
+        if os.getloadavg()[0] >= cpus:
+            return False
+    except (AttributeError, OSError):
+        pass
+    import sys
+
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
+
+
 def _name(e: os.DirEntry[str]) -> str:
     return e.name
 
@@ -154,27 +235,38 @@ class ResultCache:
             hashlib.sha256(settings).hexdigest(), repr(timing), repr(context))).encode("utf-8", "surrogateescape")
         ).hexdigest()
         self.dir = cache_dir()
+        self._folder = str(self.dir)
+        self._key: list[bytes | None] = []  # this user's sealing key, taken at the first read
 
     def key(self, unit_id: str, unit_dir: Path,
             listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> str | None:
         """The unit's key now, or None when it cannot be cached; `listing`: see manifest()."""
         tree = manifest(unit_dir, listing)
-        if tree is None:
-            return None
+        return None if tree is None else self._of(unit_id, tree)
+
+    def keys(self, units: list[tuple[str, Path]],
+             listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> list[str | None]:
+        """key() of each (unit id, unit folder), the walks shared with another process (see manifests)."""
+        return [None if tree is None else self._of(uid, tree)
+                for (uid, _), tree in zip(units, manifests([d for _, d in units], listing))]
+
+    def _of(self, unit_id: str, tree: bytes) -> str:
         h = hashlib.sha256(f"{self.base}\n{unit_id!r}\n".encode("utf-8", "surrogateescape"))
         h.update(tree)
         return h.hexdigest()
 
-    def _path(self, unit_id: str) -> Path:
+    def _path(self, unit_id: str) -> str:
         name = hashlib.sha256(f"{self.root}|{unit_id}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        return self.dir / f"{name}.json"
+        return os.path.join(self._folder, name + ".json")
 
     def stored(self, unit_id: str) -> bytes | None:
         """What is stored for the unit, still to be checked against its key by get(); None when nothing usable is
         (missing, not ours, damaged): a cold run then takes no key before it must, only where the unit is checked."""
-        from gongkai.cache import read_sealed
+        from gongkai.cache import sealing_key, unseal
 
-        return read_sealed(self._path(unit_id), HEADER)
+        if not self._key:
+            self._key.append(sealing_key())
+        return unseal(self._path(unit_id), HEADER, self._key[0])
 
     def get(self, unit_id: str, key: str | None,
             body: bytes | None = None) -> tuple[tuple[str, str, tuple[str, ...]], list[Problem]] | None:
@@ -208,7 +300,7 @@ class ResultCache:
         data = {"key": key, "unit": list(summary),
                 "problems": [[p.unit, p.path, p.line, p.column, p.code, p.severity, list(p.message), list(p.basis)]
                              for p in problems]}
-        write_sealed(self._path(unit_id), HEADER, json.dumps(data, separators=(",", ":")).encode("ascii"))
+        write_sealed(Path(self._path(unit_id)), HEADER, json.dumps(data, separators=(",", ":")).encode("ascii"))
 
 
 def _str(value: object) -> str:
