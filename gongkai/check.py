@@ -103,10 +103,7 @@ def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: i
     done: dict[Path, tuple[UnitSummary, list[Problem]]] = {}
     keys: dict[Path, str | None] = {}
     if enabled(use_cache):
-        from gongkai.results import ResultCache
-
-        cache = ResultCache(layout.root, layout.settings_path, layout.timing, as_of,
-                            (str(layout.settings_file), layout.templates, layout.settings is None))
+        cache = results_cache(layout, as_of)
         # one small read, and one walk (scandir, lstat) of a unit that has stored results; nothing stored (a cold
         # run): nothing to compare with, the unit's key is taken where it is checked
         ids = [rel(d, layout.root) for d in layout.unit_dirs]
@@ -121,6 +118,25 @@ def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: i
     if todo:
         done.update(zip(todo, _check_dirs(layout, todo, as_of, use_cache, cache, keys, jobs, progress)))
     return _result(layout, as_of, [done[d] for d in layout.unit_dirs])
+
+
+def results_cache(layout: Layout, as_of: dt.date) -> ResultCache:
+    """The results cache of `layout` as of `as_of`. `gongkai render` takes its units' check results from the same
+    cache (and stores what it checks afresh), so both commands make their keys here."""
+    from gongkai.results import ResultCache
+
+    return ResultCache(layout.root, layout.settings_path, layout.timing, as_of,
+                       (str(layout.settings_file), layout.templates, layout.settings is None))
+
+
+def checked(root: Path, unit: UnitData, as_of: dt.date, cache: ResultCache | None, uid: str,
+            key: str | None | bool) -> tuple[UnitSummary, list[Problem]]:
+    """A loaded unit checked, and its results stored under `key` when there is a cache and a key."""
+    uo, problems = check_unit(root, unit, as_of)
+    summary = UnitSummary.of(unit, uo)
+    if cache is not None and isinstance(key, str):
+        cache.put(uid, key, (summary.id, summary.name, summary.unknown), problems)
+    return summary, problems
 
 
 def _result(layout: Layout, as_of: dt.date, results: list[tuple[UnitSummary, list[Problem]]]) -> CheckResult:
@@ -149,11 +165,7 @@ def _one(layout: Layout, unit_dir: Path, unit_set: set[Path], as_of: dt.date, us
     if cache is not None and key is False:
         key = cache.key(uid, unit_dir, layout.listing)
     unit = layout.load_unit(unit_dir, use_cache and cache is None, unit_set)
-    uo, problems = check_unit(layout.root, unit, as_of)
-    summary = UnitSummary.of(unit, uo)
-    if cache is not None and isinstance(key, str):
-        cache.put(uid, key, (summary.id, summary.name, summary.unknown), problems)
-    return summary, problems
+    return checked(layout.root, unit, as_of, cache, uid, key)
 
 
 def _check_dirs(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, cache: ResultCache | None,

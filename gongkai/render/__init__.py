@@ -250,11 +250,9 @@ def render_layout(layout: Layout, options: Options, use_cache: bool = True, jobs
     pages = _Pages(repo, options, override, site_url(repo, result.warnings), ids, _writer(options.out))
     cache = None
     if enabled(use_cache):
-        from gongkai.results import ResultCache
+        from gongkai.check import results_cache
 
-        # the same key as gongkai.check.check_layout: render and check share the units' results
-        cache = ResultCache(layout.root, layout.settings_path, layout.timing, options.as_of,
-                            (str(layout.settings_file), layout.templates, layout.settings is None))
+        cache = results_cache(layout, options.as_of)  # render and check share the units' results
     global _JOB
     _JOB = (layout, pages, cache, set(layout.unit_dirs))
     try:
@@ -272,7 +270,7 @@ _UNPRINTED = frozenset({"feedback", "inspections"})  # sections of a unit that n
 def _render_dir(unit_dir: Path) -> _UnitOut:
     """One unit folder: loaded, its check results from the cache or checked afresh (and stored), rendered."""
     from gongkai.cache import gc_paused
-    from gongkai.check import UnitSummary, check_unit
+    from gongkai.check import checked
     from gongkai.problem import sort_problems
     from gongkai.repo import rel
 
@@ -294,10 +292,7 @@ def _render_dir(unit_dir: Path) -> _UnitOut:
                                     lambda section, path: section in _UNPRINTED and path not in touched)
         else:
             unit = layout.load_unit(unit_dir, False, unit_set)
-            uo, found = check_unit(layout.root, unit, pages.options.as_of)
-            if cache is not None:
-                summary = UnitSummary.of(unit, uo)
-                cache.put(uid, key, (summary.id, summary.name, summary.unknown), found)
+            found = checked(layout.root, unit, pages.options.as_of, cache, uid, key)[1]
         errors = _errors_of(sort_problems(list(layout.problems) + found))
         never = _outside(layout.root, unit, errors)
         out = pages.unit(unit, errors, never)
