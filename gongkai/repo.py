@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from gongkai import basis as B
 from gongkai.cache import FileCache, enabled, gc_paused, stamp
-from gongkai.load.nodes import MAX_BYTES, decode, parse, quick_parse, scan_slips
+from gongkai.load.nodes import BYTES_IN_C, MAX_BYTES, decode, parse, quick_parse, scan_slips
 from gongkai.load.schema import INVALID, Ctx, convert
 from gongkai.model import Event, Feedback, Inspection, Plan, Project, Record, Rules, Settings, Unit
 from gongkai.problem import Msg, Problem, msg, problem
@@ -334,7 +334,7 @@ def load_file(path: Path | str, shown: str, cls: type) -> tuple[Any, list[Proble
             return None, [problem(bad.code, "error", shown, (bad.line, bad.col) if bad.line else None, bad.message,
                                   B.FORMAT)]
         assert text is not None
-        root, slips = parse(text)
+        root, slips = parse(text, c=not BYTES_IN_C)  # (the C builder has had its try on the bytes)
         if slips:
             return None, [problem(s.code, "error", shown, (s.line, s.col) if s.line else None, s.message, B.FORMAT)
                           for s in slips]

@@ -241,9 +241,10 @@ def _parser_error(e: yaml.YAMLError, text: str) -> Slip:
                                          f"YAML syntax error ({en_problem}): {en}"))
 
 
-def parse(text: str) -> tuple[Node | None, list[Slip]]:
-    """Text → root node, or None and the reasons. Never raises."""
-    if _cbuild is not None:
+def parse(text: str, c: bool = True) -> tuple[Node | None, list[Slip]]:
+    """Text → root node, or None and the reasons. Never raises. `c=False`: the C builder already gave up on
+    this text's bytes (quick_parse), so the Python builder reads it at once."""
+    if c and _cbuild is not None:
         root = _cbuild(text, MAX_DEPTH, MAX_NODES)
         if root is not _FALLBACK:
             return root, []
@@ -385,6 +386,7 @@ if _cbuild is not None:
         pass
     else:
         _cbytes = _cbuild
+BYTES_IN_C = _cbytes is not None  # quick_parse tries the C builder (None from it: the C builder gave up)
 
 
 def describe(node: Node) -> Msg:
