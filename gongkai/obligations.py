@@ -15,6 +15,7 @@ from gongkai import basis as B
 from gongkai import schedule as S
 from gongkai.items import ItemInfo, effective_schedule
 from gongkai.model import Event, Plan, PlanItem, Record
+from gongkai.placeholders import named
 from gongkai.problem import Msg, msg
 from gongkai.repo import Repository, UnitData, corrected, superseded
 
@@ -249,7 +250,7 @@ def broken_plans(unit: UnitData) -> dict[str, int | None]:
 def _plans(out: UnitObligations, unit: UnitData, pub: _Published, as_of: dt.date, first_year: int,
            since: dt.date | None, broken: set[int]) -> None:
     t = unit.timing
-    clerk = unit.unit.contacts.get("clerk") if unit.unit else None
+    clerk = named(unit.unit.contacts.get("clerk")) if unit.unit else None
     disclosure = "村务" if unit.kind == "village" else "居务"
     years = sorted({p.year for p in unit.plans if p.year and p.year >= first_year} | set(range(first_year, as_of.year + 1)))
     for year in years:
@@ -305,7 +306,7 @@ def _plan_items(out: UnitObligations, unit: UnitData, plan: Plan, pub: _Publishe
         if info is None:
             continue
         sched = effective_schedule(info, pi, unit.unit)
-        who = pi.responsible or clerk
+        who = named(pi.responsible) or clerk
         where = dict(path=plan.src.path, loc=pi.at(), responsible=who, item=info.id)
         if sched == "standing":
             if since and since > dt.date(year, 12, 31):
@@ -403,7 +404,7 @@ def _events(out: UnitObligations, unit: UnitData, pub: _Published, as_of: dt.dat
         ob = _new(unit, kind="record", rule="immediate", item=ev.item or "",
                   title=ev.title or (info.title if info else ""), period=eid,
                   due=ev.date + dt.timedelta(days=t.immediate_days), path=ev.src.path, loc=ev.at("date"),
-                  responsible=u.contacts.get("clerk"), basis=basis)
+                  responsible=named(u.contacts.get("clerk")), basis=basis)
         _meet(ob, pub.first_by("event", eid))
         out.obligations.append(ob)
 
@@ -442,7 +443,7 @@ def _projects(out: UnitObligations, unit: UnitData, pub: _Published, as_of: dt.d
         if pr.start is None:
             continue
         title = pr.title or pid
-        common = dict(item=pr.item or "", path=pr.src.path, responsible=u.contacts.get("clerk"), basis=B.PHASED)
+        common = dict(item=pr.item or "", path=pr.src.path, responsible=named(u.contacts.get("clerk")), basis=B.PHASED)
         if not since or pr.start >= since:
             ob = _new(unit, kind="record", rule="before", title=f"{title}（事前公开）", period=f"{pid}/before",
                       due=pr.start, loc=pr.at("start"), **common)
@@ -474,7 +475,7 @@ def _feedback(out: UnitObligations, unit: UnitData, as_of: dt.date, since: dt.da
         what = fb.summary or fb.from_ or fid
         ob = _new(unit, kind="feedback", rule="feedback", item="", title=f"答复{FEEDBACK_ZH.get(fb.type or '', '')}：{what}",
                   period=fid, due=fb.received + dt.timedelta(days=t.feedback_days), path=fb.src.path,
-                  loc=fb.at("received"), responsible=u.contacts.get("clerk"), basis=B.fmt(B.FEEDBACK, days=t.feedback_days))
+                  loc=fb.at("received"), responsible=named(u.contacts.get("clerk")), basis=B.fmt(B.FEEDBACK, days=t.feedback_days))
         if fb.answered is not None and fb.answered <= as_of:
             ob.met, ob.met_path, ob.met_loc = fb.answered, fb.src.path, fb.at("answered")
         out.obligations.append(ob)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+from gongkai.placeholders import named
 from gongkai.problem import Msg, msg
 from gongkai.repo import Repository
 
@@ -156,7 +157,7 @@ def build(repo: Repository, as_of: dt.date, within: int | None = None, units: li
         u = uo.unit
         if u.id not in keep:
             continue
-        clerk = u.unit.contacts.get("clerk") if u.unit else None
+        clerk = named(u.unit.contacts.get("clerk")) if u.unit else None
         rows = [Row(unit=x.unit, unit_name=x.unit_name, kind=x.kind, item="", title=x.reason.zh, period=x.period,
                     due=None, days=0, status=UNKNOWN, responsible=clerk, path=x.path, reason=x.reason)
                 for x in uo.unknown]

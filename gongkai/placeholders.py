@@ -27,6 +27,12 @@ def is_placeholder(value: str | None) -> bool:
     return PLACEHOLDER_CLERK in value or PLACEHOLDER_PHONE in value or bool(ZEROS.match(value.strip()))
 
 
+def named(value: str | None) -> str | None:
+    """A person named as responsible in reminders (`overdue`, its mail, `calendar`): None for a placeholder, so
+    that no reminder names 某某 as the one to act (check reports the placeholder itself)."""
+    return None if is_placeholder(value) else value
+
+
 def filled(value: str | None) -> str | None:
     """The value to print: the mark 【待填写】 where a placeholder stands, never the placeholder itself."""
     return TO_FILL if is_placeholder(value) else value

@@ -32,3 +32,30 @@ def test_placeholders_written_by_init_are_flagged_until_filled(unit) -> None:
                        phone="0371-62345678")
     assert problems(unit(unit_yaml=filled), "2024-02-01") == []
     assert problems(unit(unit_yaml=UNIT), "2024-02-01") == []
+
+
+def test_reminders_never_name_the_placeholder_clerk(unit) -> None:
+    """overdue (and so its mail and the calendar) names who is responsible: never init's 某某. With the placeholder
+    no one is named (check reports the placeholder at its line); with a real name, that name; a plan item's own
+    placeholder responsible falls back to the clerk."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from gongkai.cli.app import app
+
+    def responsible(root, day: str = "2024-12-31") -> set:  # type: ignore[no-untyped-def]
+        r = CliRunner().invoke(app, ["overdue", str(root), "--as-of", day, "--format", "json"])
+        assert r.exit_code in (0, 1), r.output
+        return {i["responsible"] for i in json.loads(r.stdout)["items"]}
+
+    placeholder = unit(unit_yaml=unit_yaml("东庄村", "village", 2024, "花园口镇", False, villagers=1860,
+                                           representatives=45, clerk="某某", phone="0371-62345678"),
+                       items=["village/affairs/15"])
+    got = responsible(placeholder)
+    assert got and "某某" not in got and None in got
+    real = unit(unit_yaml=unit_yaml("东庄村", "village", 2024, "花园口镇", False, villagers=1860,
+                                    representatives=45, clerk="王芳", phone="0371-62345678"),
+                items=["village/affairs/15"])
+    named = responsible(real)
+    assert "王芳" in named and got - {None} == named - {None, "王芳"}  # only the clerk's rows differ
