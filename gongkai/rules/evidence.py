@@ -297,7 +297,7 @@ def _real_folder(known: dict[str, str], unit_dir: Path, names: list[str]) -> str
     for n in names:
         acc = f"{acc}/{n}" if acc else n
         prefixes.append(acc)
-    i = len(names) - 1  # the deepest folder already resolved: names[:i]
+    i = max(len(names) - 1, 0)  # the deepest folder that may be resolved already: names[:i]
     while i > 0 and prefixes[i - 1] not in known:
         i -= 1
     real = known[prefixes[i - 1]] if i else known.get("")

@@ -1,0 +1,147 @@
+"""The evidence rule's shortcuts answer exactly what the long way answers.
+
+- _digests (photos grouped by size, large ones by their first HEAD bytes, before any is read whole) puts the
+  same photos together as _digests_plain (every photo read whole and hashed);
+- _real_folder (each folder of a unit looked up once, links resolved by realpath) gives os.path.realpath;
+- a plain evidence path whose folder is known already (one lstat) gives what the long way gives.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+from pathlib import Path
+
+import pytest
+from clirun import check
+from conftest import problems
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gongkai.rules import evidence
+
+REC = "item: village/system/{n}\npublished: {d}\nevidence:\n  - {e}\n"
+ITEMS = [f"village/system/{n}" for n in range(1, 5)]
+
+
+def _groups(digests: dict[str, str], photos: list[tuple[str, os.stat_result]]) -> set[frozenset[str]]:
+    """The photos of one content used at least twice, as check() compares them."""
+    uses: dict[str, list[str]] = {}
+    for real, _ in photos:
+        if real in digests:
+            uses.setdefault(digests[real], []).append(real)
+    return {frozenset(g) for g in uses.values() if len(g) > 1}
+
+
+# contents that share sizes, and first blocks (HEAD is set to 8 bytes below, so that small files take the long road)
+CONTENTS = [b"", b"a" * 5, b"b" * 5, b"head-one-tail-a", b"head-one-tail-b", b"head-two-tail-a", b"head-one-tail-a",
+            b"x" * 40, b"x" * 39 + b"y", b"y" + b"x" * 39, b"12345678"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.lists(st.sampled_from(range(len(CONTENTS))), min_size=1, max_size=12),
+       uses=st.lists(st.integers(0, 11), min_size=0, max_size=20),
+       gone=st.sets(st.integers(0, 11), max_size=3), head=st.sampled_from([4, 8, 1 << 16]))
+def test_digests_group_as_every_photo_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: list[int],
+                                                 uses: list[int], gone: set[int], head: int) -> None:
+    monkeypatch.setattr(evidence, "HEAD", head)
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    paths = []
+    for i, c in enumerate(files):
+        p = folder / f"{i}.jpg"
+        p.write_bytes(CONTENTS[c])
+        paths.append(str(p))
+    photos = [(paths[i % len(paths)], os.lstat(paths[i % len(paths)])) for i in [*range(len(paths)), *uses]]
+    for i in gone:  # removed after the rule stat'ed it: cannot be read, compared with nothing
+        if i < len(paths):
+            Path(paths[i]).unlink(missing_ok=True)
+    fast = evidence._digests(photos, {}, None)
+    plain = evidence._digests_plain(photos, {}, None)
+    assert _groups(fast, photos) == _groups(plain, photos)
+    assert all(fast[r] == plain[r] for r in fast)  # the same SHA-256 where both have one
+
+
+def _tree(base: Path) -> Path:
+    """A unit folder with every kind of folder link: inside (relative, absolute), outside, dangling, a loop, a link
+    to a link, a file where a folder is expected."""
+    unit = base / "repo" / "unit"
+    for d in ("evidence/2024/q1", "evidence/2023", "other/deep"):
+        (unit / d).mkdir(parents=True)
+    (base / "outside" / "x").mkdir(parents=True)
+    (unit / "evidence" / "file.jpg").write_bytes(b"photo")
+    os.symlink("2024", unit / "evidence" / "rel")
+    os.symlink(unit / "other", unit / "evidence" / "abs")
+    os.symlink(base / "outside", unit / "evidence" / "out")
+    os.symlink("nowhere", unit / "evidence" / "dangling")
+    os.symlink("loop-b", unit / "evidence" / "loop-a")
+    os.symlink("loop-a", unit / "evidence" / "loop-b")
+    os.symlink("rel", unit / "evidence" / "chain")
+    os.symlink("../..", unit / "evidence" / "2023" / "up")
+    return unit
+
+
+NAMES = ["evidence", "2024", "q1", "2023", "rel", "abs", "out", "dangling", "loop-a", "chain", "file.jpg", "up",
+         "deep", "x", "missing", "other"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(NAMES), max_size=6), min_size=1, max_size=8))
+def test_real_folder_is_realpath(tmp_path: Path, paths: list[list[str]]) -> None:
+    unit = tmp_path / "repo" / "unit"
+    if not unit.exists():
+        _tree(tmp_path)
+    known: dict[str, str] = {}  # shared by the paths, as by the photos of one unit
+    for names in paths:
+        assert evidence._real_folder(known, unit, names) == os.path.realpath(os.path.join(unit, *names)), names
+
+
+def test_deep_evidence_path_is_no_crash(unit) -> None:  # type: ignore[no-untyped-def]
+    """A path of thousands of folders (resolved folder by folder, without recursion) is just not found."""
+    deep = "/".join(["d"] * 3000) + "/x.jpg"
+    root = unit({"records/a.yaml": REC.format(n=1, d="2024-01-20", e=deep)}, items=ITEMS[:1])
+    got = [(p.path, p.line, p.column, p.code) for p in problems(root, "2024-03-01") if p.code.startswith(("ev", "int"))]
+    assert got == [("records/a.yaml", 4, 5, "evidence")]
+
+
+def test_large_photos_of_one_size(unit) -> None:  # type: ignore[no-untyped-def]
+    """Photos over HEAD bytes of one size: the same bytes are reuse, the same first block with another end
+    (or another first block) is not."""
+    size = evidence.HEAD + 1000
+    same = bytes(random.Random(1).getrandbits(8) for _ in range(size))
+    root = unit({
+        "evidence/a.jpg": same,
+        "evidence/b.jpg": same,  # a copy: reused
+        "evidence/c.jpg": same[:-1] + b"!",  # the same first block, another last byte
+        "evidence/d.jpg": b"!" + same[1:],  # another first byte
+        "records/a.yaml": REC.format(n=1, d="2024-01-20", e="evidence/a.jpg"),
+        "records/b.yaml": REC.format(n=2, d="2024-02-20", e="evidence/b.jpg"),
+        "records/c.yaml": REC.format(n=3, d="2024-02-21", e="evidence/c.jpg"),
+        "records/d.yaml": REC.format(n=4, d="2024-02-22", e="evidence/d.jpg"),
+    }, items=ITEMS)
+    got = [p for p in problems(root, "2024-03-01") if p.code.startswith("evidence")]
+    assert [(p.path, p.line, p.column, p.code) for p in got] == [("records/b.yaml", 4, 5, "evidence-reused")]
+    assert "evidence/a.jpg" in got[0].message.zh and "records/a" in got[0].message.zh
+    code, lines = check(root, "2024-03-01")
+    assert code == 0 and any(line.startswith("records/b.yaml:4:5: warning[evidence-reused]") for line in lines)
+
+
+def test_plain_and_written_otherwise_paths_agree(unit) -> None:  # type: ignore[no-untyped-def]
+    """The same photo written plainly (its folder then known: one lstat) and in the ways the long way reads
+    (`./`, `//`, `\\`): found, and reused, alike; odd spellings of a missing or absolute path still reported."""
+    root = unit({
+        "evidence/2024/q1/a.jpg": b"one photo",
+        "records/a.yaml": REC.format(n=1, d="2024-01-20", e="evidence/2024/q1/a.jpg"),
+        "records/b.yaml": REC.format(n=2, d="2024-02-20", e="./evidence//2024/q1/a.jpg"),
+        "records/c.yaml": REC.format(n=3, d="2024-02-21", e="'evidence\\2024\\q1\\a.jpg'"),
+        "records/d.yaml": REC.format(n=4, d="2024-02-22", e="evidence/2024/q1/.."),
+        "records/e.yaml": REC.format(n=4, d="2024-02-22", e="/evidence/2024/q1/a.jpg"),
+        "records/f.yaml": REC.format(n=4, d="2024-02-22", e="evidence/2024/q1/"),
+        "top.jpg": b"a photo at the top of the unit folder",
+        "records/0.yaml": REC.format(n=1, d="2024-01-20", e="top.jpg"),  # first: before any folder is resolved
+        "records/1.yaml": REC.format(n=2, d="2024-02-20", e="./top.jpg"),
+    }, items=ITEMS)
+    got = [(p.path, p.code) for p in problems(root, "2024-03-01") if p.code.startswith("evidence")]
+    assert got == [("records/1.yaml", "evidence-reused"), ("records/b.yaml", "evidence-reused"),
+                   ("records/c.yaml", "evidence-reused"), ("records/d.yaml", "evidence"), ("records/e.yaml", "evidence"),
+                   ("records/f.yaml", "evidence")]
