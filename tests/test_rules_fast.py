@@ -1,4 +1,4 @@
-"""The evidence rule's shortcuts answer exactly what the long way answers.
+"""The shortcuts of the rules and obligations answer exactly what the long way answers.
 
 - _digests (photos grouped by size, large ones by their first HEAD bytes, before any is read whole) puts the
   same photos together as _digests_plain (every photo read whole and hashed);
@@ -145,3 +145,13 @@ def test_plain_and_written_otherwise_paths_agree(unit) -> None:  # type: ignore[
     assert got == [("records/1.yaml", "evidence-reused"), ("records/b.yaml", "evidence-reused"),
                    ("records/c.yaml", "evidence-reused"), ("records/d.yaml", "evidence"), ("records/e.yaml", "evidence"),
                    ("records/f.yaml", "evidence")]
+
+
+def test_obligation_fields_in_the_order_the_hot_loops_pass_them() -> None:
+    """obligations._plan_items and _feedback build Obligation positionally (it runs for every period of every
+    item): its fields must stay in this order."""
+    from gongkai.obligations import Obligation
+
+    assert list(Obligation.__dataclass_fields__)[:13] == [
+        "unit", "unit_name", "kind", "rule", "item", "title", "period", "due", "path", "loc", "basis", "opens",
+        "responsible"]
