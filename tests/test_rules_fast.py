@@ -155,3 +155,51 @@ def test_obligation_fields_in_the_order_the_hot_loops_pass_them() -> None:
     assert list(Obligation.__dataclass_fields__)[:13] == [
         "unit", "unit_name", "kind", "rule", "item", "title", "period", "due", "path", "loc", "basis", "opens",
         "responsible"]
+
+
+_SEPS = st.sampled_from(["", "", " ", "-", "－", ".", "\u3000", "\u200b", "  "])
+_WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@st.composite
+def _mobile(draw: st.DrawFn) -> str:
+    digits = "1" + draw(st.sampled_from("3456789")) + "".join(draw(st.lists(st.sampled_from("0123456789"),
+                                                                            min_size=9, max_size=9)))
+    text = draw(st.sampled_from(["", "+86", "86 ", "＋86"])) + digits[:3] + draw(_SEPS) + digits[3:7] + draw(_SEPS) + \
+        digits[7:]
+    return text.translate(_WIDE) if draw(st.booleans()) else text
+
+
+@st.composite
+def _resident_id(draw: st.DrawFn) -> str:
+    from gongkai.personal import _CHECK, _WEIGHTS
+
+    body = "".join(draw(st.lists(st.sampled_from("0123456789"), min_size=17, max_size=17)))
+    body = body[:6] + draw(st.sampled_from(["19900101", "20240229", "18000101", body[6:14]])) + body[14:]
+    check = _CHECK[sum(int(c) * w for c, w in zip(body, _WEIGHTS)) % 11] if draw(st.booleans()) else \
+        draw(st.sampled_from("0123456789Xx"))
+    n = body + check
+    return n[:6] + draw(_SEPS) + n[6:10] + draw(_SEPS) + n[10:14] + draw(_SEPS) + n[14:]
+
+
+_NOISE = st.text(alphabet=st.sampled_from(list("0123456789０１２３４５６７８９Xx+ -－.．\u3000号码电话a\n")), max_size=8)
+_NUMBERISH = st.lists(st.one_of(_mobile(), _resident_id(), _NOISE), max_size=5).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_NUMBERISH)
+def test_privacy_first_look_misses_nothing(text: str) -> None:
+    """find() and mask() after the cheap first look (_CANDIDATE) answer what they answer without it."""
+    import re
+
+    from gongkai import personal
+
+    fast_find, fast_mask = personal.find(text), personal.mask(text)
+    saved = personal._CANDIDATE
+    personal._CANDIDATE = re.compile("")  # matches everything: no first look
+    try:
+        assert personal.find(text) == fast_find and personal.mask(text) == fast_mask
+    finally:
+        personal._CANDIDATE = saved
+    if fast_find:
+        assert personal.candidate(text)
