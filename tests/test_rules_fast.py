@@ -42,10 +42,14 @@ CONTENTS = [b"", b"a" * 5, b"b" * 5, b"head-one-tail-a", b"head-one-tail-b", b"h
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(files=st.lists(st.sampled_from(range(len(CONTENTS))), min_size=1, max_size=12),
        uses=st.lists(st.integers(0, 11), min_size=0, max_size=20),
-       gone=st.sets(st.integers(0, 11), max_size=3), head=st.sampled_from([4, 8, 1 << 16]))
+       gone=st.sets(st.integers(0, 11), max_size=3), head=st.sampled_from([4, 8, 1 << 16]),
+       keep=st.sampled_from([0, 20, 1 << 25]),
+       grown=st.dictionaries(st.integers(0, 11), st.sampled_from([b"+", b"++", b"+" * 70_000]), max_size=4))
 def test_digests_group_as_every_photo_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: list[int],
-                                                 uses: list[int], gone: set[int], head: int) -> None:
+                                                 uses: list[int], gone: set[int], head: int, keep: int,
+                                                 grown: dict[int, bytes]) -> None:
     monkeypatch.setattr(evidence, "HEAD", head)
+    monkeypatch.setattr(evidence, "KEEP", keep)
     folder = Path(tempfile.mkdtemp(dir=tmp_path))
     paths = []
     for i, c in enumerate(files):
@@ -53,6 +57,10 @@ def test_digests_group_as_every_photo_read_whole(tmp_path: Path, monkeypatch: py
         p.write_bytes(CONTENTS[c])
         paths.append(str(p))
     photos = [(paths[i % len(paths)], os.lstat(paths[i % len(paths)])) for i in [*range(len(paths)), *uses]]
+    for i, more in grown.items():  # grown after the rule stat'ed it: compared as it is now
+        if i < len(paths):
+            with open(paths[i], "ab") as f:
+                f.write(more)
     for i in gone:  # removed after the rule stat'ed it: cannot be read, compared with nothing
         if i < len(paths):
             Path(paths[i]).unlink(missing_ok=True)

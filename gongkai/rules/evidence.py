@@ -28,6 +28,7 @@ from gongkai.repo import Corrections
 from gongkai.rules.base import RuleContext
 
 HEAD = 1 << 16  # photos larger than this are told apart by their first HEAD bytes before they are read whole
+KEEP = 32 << 20  # smaller ones of one size are compared by their bytes while these, all together, take no more
 
 
 def _sha256(real: str, size: int, limit: int | None = None) -> str | None:
@@ -90,8 +91,9 @@ def _digests(photos: list[tuple[str, os.stat_result]], seen: dict[str, str],
              cache: FileCache | None) -> dict[str, str]:
     """The SHA-256 (by real path) of every photo whose bytes may equal another's of `photos`; a photo that cannot
     equal any other is left out, which is all the caller needs (it compares photos with each other). Photos of the
-    same content have the same size, so only those sharing a size are read; of large ones (over HEAD bytes, not in
-    the file cache) only the first HEAD bytes at first, and whole only when these match another's."""
+    same content have the same size, so only those sharing a size are read: small ones (up to HEAD bytes) compared by
+    their bytes, and hashed only when equal to another's; of large ones only the first HEAD bytes at first, and whole
+    only when these match another's (both ways only while no photo of the size has a digest in the file cache)."""
     by_size: dict[int, list[tuple[str, os.stat_result]]] = {}
     for real, st in photos:
         got = by_size.get(st.st_size)
@@ -110,7 +112,11 @@ def _digests(photos: list[tuple[str, os.stat_result]], seen: dict[str, str],
                 twice.add(real)
             else:
                 reals[real] = st
-        if size > HEAD and cache is None and not any(r in seen for r in reals):
+        fresh = cache is None and not any(r in seen for r in reals)  # none has a digest yet: any way may be taken
+        if fresh and size <= HEAD and size * len(reals) <= KEEP:
+            _by_bytes(reals, twice, size, seen, out)
+            continue
+        if fresh and size > HEAD:
             heads = {real: _sha256(real, size, HEAD) for real in reals}
             count: dict[str | None, int] = {}
             for head in heads.values():
@@ -121,6 +127,53 @@ def _digests(photos: list[tuple[str, os.stat_result]], seen: dict[str, str],
             if digest is not None:
                 out[real] = digest
     return out
+
+
+def _by_bytes(reals: dict[str, os.stat_result], twice: set[str], size: int, seen: dict[str, str],
+              out: dict[str, str]) -> None:
+    """Small photos of one size compared by their bytes (a dictionary of them: hashing a photo's bytes for it costs
+    less than SHA-256); only those equal to another (or used twice) get their SHA-256 in `out` (and `seen`)."""
+    same: dict[bytes | str, list[str]] = {}
+    for real in reals:
+        got = _content(real, size)
+        if got is not None:
+            group = same.get(got)
+            if group is None:
+                same[got] = [real]
+            else:
+                group.append(real)
+    for got, group in same.items():
+        if len(group) > 1 or group[0] in twice:
+            digest = got if isinstance(got, str) else hashlib.sha256(got).hexdigest()
+            for real in group:
+                out[real] = seen[real] = digest
+
+
+def _content(real: str, size: int) -> bytes | str | None:
+    """The file's bytes while it holds no more than its stat said (`size`), read in one call; when it has grown
+    since, the SHA-256 of all it holds (read in blocks, never whole: a grown file is no longer the same size as the
+    others, so only another grown one can equal it); None when it cannot be read."""
+    try:
+        fd = os.open(real, _OPEN)
+    except OSError:
+        return None
+    try:
+        data = os.read(fd, size + 1)
+        if len(data) <= size:
+            return data
+        h = hashlib.sha256(data)
+        while True:
+            block = os.read(fd, _BLOCK)
+            if not block:
+                break
+            h.update(block)
+            if len(block) < _BLOCK:
+                break
+        return h.hexdigest()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _digests_plain(photos: list[tuple[str, os.stat_result]], seen: dict[str, str],
