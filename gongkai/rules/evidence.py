@@ -225,6 +225,8 @@ def check(ctx: RuleContext) -> Iterator[Problem]:
         digest = digests.get(real)
         if digest is not None:
             shared[digest] = shared.get(digest, 0) + 1
+    if all(n < 2 for n in shared.values()):
+        return  # no photo behind two uses: nothing is reused
     uses: dict[str, list[_Use]] = {}
     for rid, rec, mine in found:
         with ctx.guard(rec.src.path, rec.at("evidence")):
