@@ -220,6 +220,8 @@ def check(ctx: RuleContext) -> Iterator[Problem]:
     if len(photos) < 2:
         return
     digests = _digests(photos, ctx.hashes, unit.cache)
+    if not digests:
+        return  # no photo may equal another
     shared: dict[str, int] = {}  # how many uses each content has: only those of two or more are compared
     for real, _st in photos:
         digest = digests.get(real)
