@@ -135,6 +135,8 @@ class _Published:
     def _earliest(self, heads: list[Record], undated: list[Record]) -> Record | None:
         if not heads:
             return min(undated, key=lambda r: r.id, default=None)
+        if len(heads) == 1:
+            return self.root(heads[0])
         return min((self.root(r) for r in heads), key=lambda r: (r.published, r.id))
 
 
@@ -298,6 +300,7 @@ def _plan_items(out: UnitObligations, unit: UnitData, plan: Plan, pub: _Publishe
     year = plan.year
     assert year is not None
     seen: set[str] = set()
+    uid, name, path = unit.id, unit.name, plan.src.path
     for pi in plan.items:
         if not pi.item or pi.item in seen:
             continue
@@ -307,29 +310,34 @@ def _plan_items(out: UnitObligations, unit: UnitData, plan: Plan, pub: _Publishe
             continue
         sched = effective_schedule(info, pi, unit.unit)
         who = named(pi.responsible) or clerk
-        where = dict(path=plan.src.path, loc=pi.at(), responsible=who, item=info.id)
+        loc = pi.at()
+        # Obligation(unit, unit_name, kind, rule, item, title, period, due, path, loc, basis, opens, responsible):
+        # positional, as this runs for every item and period of every plan
         if sched == "standing":
             if since and since > dt.date(year, 12, 31):
                 continue
-            due = S.first_standing_due(year, since if since and since.year == year else None, t.quarterly_days)
-            ob = _new(unit, kind="record", rule="standing", title=info.title, period=str(year), due=due,
-                      basis=B.STANDING, **where)
+            due = _first_standing_due(year, since if since and since.year == year else None, t.quarterly_days)
+            ob = Obligation(uid, name, "record", "standing", info.id, info.title, str(year), due, path, loc,
+                            B.STANDING, None, who)
             start = max(dt.date(year, 1, 1), since) if since else dt.date(year, 1, 1)
             _meet_standing(ob, pub, info.id, start, as_of, current=year >= as_of.year)
             out.obligations.append(ob)
         elif sched in ("quarterly", "monthly"):
             days = t.quarterly_days if sched == "quarterly" else t.monthly_days
             basis = _periodic_basis(sched, info, days)
-            for period, name, end, due, opens in _periods_of(year, sched, days):
+            for period, label, end, due, opens in _periods_of(year, sched, days):
                 if since and end < since:
                     continue
-                ob = _new(unit, kind="record", rule=sched, title=info.title, period=name, due=due, opens=opens,
-                          basis=basis, **where)
+                ob = Obligation(uid, name, "record", sched, info.id, info.title, label, due, path, loc, basis, opens,
+                                who)
                 found = pub.first_by("period", (info.id, period))
                 if found is None and sched == "quarterly":
                     found = _months_of(pub, info.id, period)
                 _meet(ob, found)
                 out.obligations.append(ob)
+
+
+_first_standing_due = functools.cache(S.first_standing_due)  # the same few dates for every item and unit
 
 
 @functools.cache
@@ -366,8 +374,7 @@ def _months_of(pub: _Published, item: str, quarter: S.Period) -> Record | None:
     """A quarterly item is met by monthly records when every month of the quarter has one: the latest of them
     (its date is the quarter's publication date); None while a month is missing."""
     found = []
-    for n in range(3 * quarter.n - 2, 3 * quarter.n + 1):
-        month = S.Period(quarter.year, "M", n)
+    for month in _months_in(quarter):
         r = pub.first_by("period", (item, month))
         if r is None:
             return None
@@ -376,6 +383,12 @@ def _months_of(pub: _Published, item: str, quarter: S.Period) -> Record | None:
     if undated:
         return undated[0]
     return max(found, key=lambda r: (r.published, r.id))
+
+
+@functools.cache
+def _months_in(quarter: S.Period) -> tuple[S.Period, ...]:
+    """The three months of a quarter, made once per run."""
+    return tuple(S.Period(quarter.year, "M", n) for n in range(3 * quarter.n - 2, 3 * quarter.n + 1))
 
 
 def _periodic_basis(sched: str, info: ItemInfo, days: int) -> Msg:
@@ -469,13 +482,16 @@ def _feedback(out: UnitObligations, unit: UnitData, as_of: dt.date, since: dt.da
     t = unit.timing
     u = unit.unit
     assert u is not None
+    basis = B.fmt(B.FEEDBACK, days=t.feedback_days)
+    clerk = named(u.contacts.get("clerk"))
+    within = dt.timedelta(days=t.feedback_days)
     for fid, fb in sorted(unit.feedback.items()):
         if fb.received is None or fb.received > as_of or (since and fb.received < since):
             continue
         what = fb.summary or fb.from_ or fid
-        ob = _new(unit, kind="feedback", rule="feedback", item="", title=f"答复{FEEDBACK_ZH.get(fb.type or '', '')}：{what}",
-                  period=fid, due=fb.received + dt.timedelta(days=t.feedback_days), path=fb.src.path,
-                  loc=fb.at("received"), responsible=named(u.contacts.get("clerk")), basis=B.fmt(B.FEEDBACK, days=t.feedback_days))
+        # Obligation(unit, unit_name, kind, rule, item, title, period, due, path, loc, basis, opens, responsible)
+        ob = Obligation(unit.id, unit.name, "feedback", "feedback", "", f"答复{FEEDBACK_ZH.get(fb.type or '', '')}：{what}",
+                        fid, fb.received + within, fb.src.path, fb.at("received"), basis, None, clerk)
         if fb.answered is not None and fb.answered <= as_of:
             ob.met, ob.met_path, ob.met_loc = fb.answered, fb.src.path, fb.at("answered")
         out.obligations.append(ob)
@@ -508,6 +524,7 @@ def _inspections(out: UnitObligations, unit: UnitData, as_of: dt.date, first_yea
             out.obligations.append(ob)
 
 
+_REFERS = frozenset(("item", "period", "event", "project"))  # a record with one of these unreadable is not judged
 UNMATCHED_BASIS = Msg("实施方案 二（二）2、二（三）：按年度公开方案确定的事项和时间公开；记录要对上方案中的事项和期间才算公开",
                       "seed 2.(2)2, 2.(3): items and times follow the annual plan; a record counts when it matches "
                       "an item and a period of the plan")
@@ -524,7 +541,7 @@ def _unmatched(out: UnitObligations, unit: UnitData, as_of: dt.date, since: dt.d
     planned: dict[int, dict[str | None, PlanItem]] = {}  # each plan's first entry of each item, by id(plan)
     for rid, rec in sorted(unit.records.items()):
         if (rid in gone or not rec.item or rec.event or rec.project
-                or {"item", "period", "event", "project"} & rec.src.invalid):
+                or not _REFERS.isdisjoint(rec.src.invalid)):
             continue
         info = unit.item(rec.item)
         if info is None:
@@ -538,23 +555,28 @@ def _unmatched(out: UnitObligations, unit: UnitData, as_of: dt.date, since: dt.d
         else:
             continue
         plan = unit.plan(year)
-        pi = None
-        if plan is not None:
-            index = planned.get(id(plan))
-            if index is None:
-                index = planned[id(plan)] = {}
-                for x in plan.items:
-                    index.setdefault(x.item, x)
-            pi = index.get(rec.item)
+        pi = _plan_index(planned, plan).get(rec.item) if plan is not None else None
         sched = effective_schedule(info, pi, u)
-        note = _why_unmatched(unit, rec, info, year, plan, pi, sched, as_of, since, broken)
+        note = _why_unmatched(unit, rec, info, year, plan, pi, sched, as_of, since, broken, planned)
         if note is not None:
             where, message, basis = note
             out.unmatched.append(Notice(unit.id, rec.src.path, rec.at(where), message, basis))
 
 
+def _plan_index(planned: dict[int, dict[str | None, PlanItem]], plan: Plan) -> dict[str | None, PlanItem]:
+    """The plan's first entry of each item (kept in `planned` by id(plan): built once per plan, not a scan of its
+    items for every record)."""
+    index = planned.get(id(plan))
+    if index is None:
+        index = planned[id(plan)] = {}
+        for x in plan.items:
+            index.setdefault(x.item, x)
+    return index
+
+
 def _why_unmatched(unit: UnitData, rec: Record, info: ItemInfo, year: int, plan: Plan | None, pi, sched: str | None,  # type: ignore[no-untyped-def]
-                   as_of: dt.date, since: dt.date | None, broken: set[int]) -> tuple[str, Msg, Msg] | None:
+                   as_of: dt.date, since: dt.date | None, broken: set[int],
+                   planned: dict[int, dict[str | None, PlanItem]]) -> tuple[str, Msg, Msg] | None:
     t = unit.timing
     i = rec.item
     before_since = bool(since and rec.period is None and rec.published and rec.published < since)
@@ -573,7 +595,7 @@ def _why_unmatched(unit: UnitData, rec: Record, info: ItemInfo, year: int, plan:
     if rec.period is None and sched in ("quarterly", "monthly") and (plan is None or pi is not None):
         return None  # rules.references: a periodic item needs a period
     if rec.period is None and sched == "standing":
-        return _standing_unmatched(unit, rec, as_of, since, broken)
+        return _standing_unmatched(unit, rec, as_of, since, broken, planned)
     if rec.period is None and plan is not None and pi is None:
         return _not_in_plan(rec, plan, year)
     if plan is None:
@@ -631,8 +653,8 @@ def _not_in_plan(rec: Record, plan: Plan, year: int) -> tuple[str, Msg, Msg]:
         "items, or check item and period", i=i, y=year, p=plan.src.path), UNMATCHED_BASIS
 
 
-def _standing_unmatched(unit: UnitData, rec: Record, as_of: dt.date, since: dt.date | None,
-                        broken: set[int]) -> tuple[str, Msg, Msg] | None:
+def _standing_unmatched(unit: UnitData, rec: Record, as_of: dt.date, since: dt.date | None, broken: set[int],
+                        planned: dict[int, dict[str | None, PlanItem]]) -> tuple[str, Msg, Msg] | None:
     """A standing record counts for every plan year up to the last year it is in force (a past year's item stays owed
     until something is posted): unmatched only when none of those plans lists its item."""
     assert rec.published is not None
@@ -640,7 +662,7 @@ def _standing_unmatched(unit: UnitData, rec: Record, as_of: dt.date, since: dt.d
     if since and end < since:
         return None  # taken down before since: history, not judged
     plans = [p for p in unit.plans if p.year and p.year <= end.year and (not since or p.year >= since.year)]
-    if any(x.item == rec.item for p in plans for x in p.items):
+    if any(rec.item in _plan_index(planned, p) for p in plans):
         return None
     year = end.year
     if any(y <= year for y in broken):

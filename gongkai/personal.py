@@ -35,7 +35,9 @@ _ID = re.compile(rf"{_BEFORE}({_D}{{6}})({_S}?)({_D}{{4}}{_S}?{_D}{{4}})({_S}?)(
 _MOBILE = re.compile(
     rf"{_BEFORE}((?:[+＋]?[8８][6６]{_S}?)?)([1１][3-9３-９]{_D})({_S}?)({_D}{{4}})({_S}?)({_D}{{4}}){_AFTER}")
 _SEP = re.compile(_S)
-_CANDIDATE = re.compile(rf"{_D}{{3}}{_S}?{_D}{{4}}")  # every ID and mobile starts like this: a cheap first look
+# a cheap first look: every mobile number is three digits and two groups of four (its head and tail), and so is
+# every resident ID from its fourth digit on (6-8-4 or 6-4-4-4 digits); so are only few other numbers
+_CANDIDATE = re.compile(rf"{_D}{{3}}{_S}?{_D}{{4}}{_S}?{_D}{{4}}")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 

@@ -46,22 +46,27 @@ WHERE_ZH = {"title": "标题", "content": "正文", "table": "表格", "finance"
 WHERE_EN = {"title": "title", "content": "content", "table": "table", "finance": "finance line name"}
 
 
-def _strings(rec) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def _strings(rec) -> list[str]:  # type: ignore[no-untyped-def]
     """The texts of `_texts`, without their places: for a first look at the whole record."""
+    out = []
     if rec.title:
-        yield rec.title
+        out.append(rec.title)
     if rec.content:
-        yield rec.content
+        out.append(rec.content)
     for table in rec.tables:
         if table.title:
-            yield table.title
-        yield from table.columns
+            out.append(table.title)
+        out += table.columns
         for row in table.rows:
-            yield from row
+            out += row
     if rec.finance:
-        for line in list(rec.finance.income) + list(rec.finance.expense):
+        for line in rec.finance.income:
             if line.name:
-                yield line.name
+                out.append(line.name)
+        for line in rec.finance.expense:
+            if line.name:
+                out.append(line.name)
+    return out
 
 
 def check(ctx: RuleContext) -> Iterator[Problem]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from gongkai import basis as B
 from gongkai import catalog
 from gongkai.items import LOCAL_PREFIX, effective_schedule
-from gongkai.model import Record
+from gongkai.model import PlanItem, Record
 from gongkai.problem import Problem, msg
 from gongkai.repo import Corrections
 from gongkai.rules.base import RuleContext
@@ -29,12 +29,15 @@ def check(ctx: RuleContext) -> Iterator[Problem]:
 def _periods(ctx: RuleContext) -> Iterator[Problem]:
     """A record of a quarterly or monthly item needs a period, and a monthly item a month: otherwise it meets no
     obligation and the clerk would only see `overdue` without knowing why."""
+    planned: dict[int, dict[str | None, PlanItem]] = {}  # each plan's first entry of each item, by year
     for _rid, rec in sorted(ctx.unit.records.items()):
+        if not rec.item or rec.event or rec.project or rec.published is None:
+            continue  # nothing _period looks at
         with ctx.guard(rec.src.path, rec.at()):
-            yield from _period(ctx, rec)
+            yield from _period(ctx, rec, planned)
 
 
-def _period(ctx: RuleContext, rec: Record) -> Iterator[Problem]:
+def _period(ctx: RuleContext, rec: Record, planned: dict[int, dict[str | None, PlanItem]]) -> Iterator[Problem]:
     unit = ctx.unit
     if not rec.item or rec.event or rec.project or "period" in rec.src.invalid or rec.published is None:
         return
@@ -43,7 +46,14 @@ def _period(ctx: RuleContext, rec: Record) -> Iterator[Problem]:
         return
     year = rec.period.year if rec.period else rec.published.year
     plan = unit.plan(year)
-    plan_item = next((pi for pi in plan.items if pi.item == rec.item), None) if plan else None
+    plan_item = None
+    if plan is not None:
+        index = planned.get(year)
+        if index is None:
+            index = planned[year] = {}
+            for x in plan.items:
+                index.setdefault(x.item, x)
+        plan_item = index.get(rec.item)
     if plan is not None and plan_item is None:
         return  # not planned that year: nothing is owed, any period is fine
     sched = effective_schedule(info, plan_item, unit.unit)
@@ -97,16 +107,21 @@ def _unknown(ctx: RuleContext, item: str, path: str, loc: tuple[int, int]) -> It
 
 def _items(ctx: RuleContext) -> Iterator[Problem]:
     unit = ctx.unit
+    if unit.kind is None:
+        return  # _unknown says nothing without a kind
+    known = unit.item
     for plan in unit.plans:
         for entry in list(plan.items) + list(plan.not_applicable):
             if entry.item:
                 with ctx.guard(plan.src.path, entry.at("item")):
-                    yield from _unknown(ctx, entry.item, plan.src.path, entry.at("item"))
+                    if known(entry.item) is None:
+                        yield from _unknown(ctx, entry.item, plan.src.path, entry.at("item"))
     for group in (unit.records, unit.events, unit.projects):
         for obj in group.values():  # type: ignore[attr-defined]
             if obj.item:
                 with ctx.guard(obj.src.path, obj.at("item")):
-                    yield from _unknown(ctx, obj.item, obj.src.path, obj.at("item"))
+                    if known(obj.item) is None:
+                        yield from _unknown(ctx, obj.item, obj.src.path, obj.at("item"))
 
 
 def _ref(ctx: RuleContext, obj, key: str, target: str, what_zh: str, what_en: str, known) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
@@ -121,12 +136,20 @@ def _ref(ctx: RuleContext, obj, key: str, target: str, what_zh: str, what_en: st
 def _references(ctx: RuleContext) -> Iterator[Problem]:
     unit = ctx.unit
     boards = {b.id for b in unit.unit.boards if b.id} if unit.unit else None  # None: unit.yaml is broken
-    targets = set(unit.records) | set(unit.feedback)
+    targets: set[str] | None = None  # what `about:` may name, gathered when one is written
     for rid, rec in sorted(unit.records.items()):
+        try:
+            plain = not (rec.event or rec.project or rec.supersedes) and (boards is None or boards.issuperset(rec.boards))
+        except TypeError:  # a board that is no string: looked at under the guard, as ever
+            plain = False
+        if plain:
+            continue  # names nothing that could be missing (most records): no guard, no generator
         with ctx.guard(rec.src.path, rec.at()):
             yield from _record_refs(ctx, rid, rec, boards)
     for fb in unit.feedback.values():
         if fb.about:
+            if targets is None:
+                targets = set(unit.records) | set(unit.feedback)
             with ctx.guard(fb.src.path, fb.at("about")):
                 yield from _ref(ctx, fb, "about", fb.about, "记录（records/ 或 feedback/）", "record or feedback", targets)
     for plan in unit.plans:
@@ -187,10 +210,9 @@ def _duplicates(ctx: RuleContext) -> Iterator[Problem]:
     for rec in unit.records.values():
         if rec.item and rec.period is not None:
             groups[(rec.item, rec.period, rec.project or "", rec.phase or "")].append(rec)
-    for (item, period, _project, _phase), recs in sorted(groups.items(), key=lambda kv: str(kv[0])):
+    shared = [(key, recs) for key, recs in groups.items() if len(recs) > 1]  # one record alone duplicates nothing
+    for (item, period, _project, _phase), recs in sorted(shared, key=lambda kv: str(kv[0])):
         recs.sort(key=lambda r: r.id)
-        if len(recs) < 2:
-            continue
         # records of different correction trees never correct each other; inside one tree, a line of corrections
         # (the usual case, however long) relates every pair: only a branching tree needs pairs compared
         trees: dict[str, list[Record]] = defaultdict(list)
