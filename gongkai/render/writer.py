@@ -9,15 +9,18 @@ complete (link, which never replaces anything): the same guarantee with fewer sy
 behind if the run is killed. A file whose bytes did not change is left alone, so re-rendering keeps timestamps
 and rsync/git diffs quiet.
 Files are not synced one by one (a county renders tens of thousands of pages and a sync each cost more
-than the rendering); `finish()` syncs everything written once, before render reports success.
+than the rendering); `finish()` syncs everything written once, before render reports success, and while a county
+renders `flushing()` hands what was written so far to the disk every half second, so that sync has little to wait for.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -183,6 +186,30 @@ class Writer:
                 return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644), tmp
             except FileExistsError:
                 continue
+
+    @contextlib.contextmanager
+    def flushing(self, every: float = 0.5) -> Iterator[None]:
+        """While the block runs, what has been written so far is handed to the disk every `every` seconds by a
+        thread of this process (os.sync waits for the disk, not the processor), so that the one sync of finish()
+        finds little left to wait for. Start it after worker processes are forked, never before."""
+        if not hasattr(os, "sync"):
+            yield
+            return
+        import threading
+
+        stop = threading.Event()
+
+        def flush() -> None:
+            while not stop.wait(every):
+                os.sync()
+
+        thread = threading.Thread(target=flush, name="gongkai-flush", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     def finish(self, others: bool = False) -> None:
         """Make what was written durable: one sync for the whole output instead of one per file. `others`: other
