@@ -189,3 +189,69 @@ def test_flushing_thread_stops_and_county_output_is_unchanged(tmp_path: Path) ->
         assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr[-2000:]
         outs.append(tree(out))
     assert outs[0] == outs[1] and len(outs[0]) > 100
+
+
+# ---------------------------------------------------------------- compiled templates in the user cache
+
+
+def _site(tmp_path: Path, name: str, env: dict[str, str]) -> dict[str, bytes]:
+    out = tmp_path / name
+    r = gk("render", str(TOWN / "dongzhuang"), "--as-of", AS_OF, "--out", str(out), "--format", "all", env=env)
+    assert r.returncode in (0, 1) and "Traceback" not in r.stderr, r.stderr[-2000:]
+    return tree(out)
+
+
+def test_compiled_templates_are_kept_sealed_and_anything_else_is_ignored(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from jinja2 import Environment
+
+    from gongkai.render.env import environment
+
+    cache = tmp_path / "cache"
+    env = {"GONGKAI_CACHE_DIR": str(cache)}
+    first = _site(tmp_path, "a", env)
+    kept = sorted((cache / "templates").iterdir())
+    assert len(kept) >= 10 and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in kept)
+    # a second run compiles nothing: every template comes from the cache
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(cache))
+    compiled: list[str] = []
+    real = Environment.compile
+
+    def spy(self, source, name=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        compiled.append(name)
+        return real(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(Environment, "compile", spy)
+    for kind, names in (("html", ("record.html", "sheet.html", "_record.html", "base.html", "style.css")),
+                        ("md", ("record.md", "sheet.md", "_record.md"))):
+        e = environment(kind)
+        for n in names:
+            e.get_template(n)
+    assert compiled == []
+    # tampered (one byte of the code changed), or written by someone else without the key: ignored, compiled
+    # afresh, and the pages are the same
+    for p in kept:
+        data = bytearray(p.read_bytes())
+        data[-5] ^= 0xFF
+        p.write_bytes(bytes(data))
+    e = environment("html")
+    e.get_template("record.html")
+    assert "record.html" in compiled
+    monkeypatch.undo()
+    assert _site(tmp_path, "b", env) == first
+    # group-writable cache files are not read either
+    for p in sorted((cache / "templates").iterdir()):
+        p.chmod(0o664)
+    assert _site(tmp_path, "c", env) == first
+    # without the cache (GONGKAI_NO_CACHE) nothing is kept
+    other = tmp_path / "other"
+    assert _site(tmp_path, "d", {"GONGKAI_CACHE_DIR": str(other), "GONGKAI_NO_CACHE": "1"}) == first
+    assert not (other / "templates").exists()
+
+
+def test_town_templates_are_never_taken_from_the_cache(tmp_path: Path) -> None:
+    from gongkai.render.env import BoundedEnvironment, environment
+
+    (tmp_path / "t").mkdir()
+    e = environment("html", tmp_path / "t")
+    assert isinstance(e, BoundedEnvironment) and e.bytecode_cache is None
