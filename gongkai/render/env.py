@@ -444,12 +444,13 @@ class TrustedEnvironment(Environment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.fragments: dict[int, tuple[Any, Any, str]] = {}  # id(r) → (r, unit, its text)
-        self.printed: dict[str, str] = {}  # a plain string → what printing it gives (masked, escaped)
+        self.printed: dict[str | int, str] = {}  # a plain string or int → what printing it gives (masked, escaped)
+        self.templates: dict[tuple[str, str | None], Any] = {}  # (name, parent) → the template, loaded once
 
     def gk_print(self, value: Any) -> Any:
         """What `{{ value }}` prints: escape(finalize(value)) in HTML, str(finalize(value)) in Markdown; a plain
-        string's (not Markup, MdSafe, Public or Url) is kept."""
-        if type(value) is str:
+        string's (not Markup, MdSafe, Public or Url) or int's is kept."""
+        if type(value) is str or type(value) is int:  # (an int: a loop's index, a count)
             printed = self.printed.get(value)
             if printed is None:
                 if len(self.printed) >= MAX_PRINTED:
@@ -470,10 +471,20 @@ class TrustedEnvironment(Environment):
         self.fragments.clear()
 
     def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> Any:  # noqa: A002 - Jinja's name
+        """Jinja's get_template, each bundled template looked up once (every `{% include %}` asks again, and Jinja's
+        own cache takes a lock and a weak reference each time): the bundled templates do not change while rendering
+        (auto_reload is off)."""
+        plain = globals is None and type(name) is str and (parent is None or type(parent) is str)
+        if plain:
+            hit = self.templates.get((name, parent))
+            if hit is not None:
+                return hit
         template = super().get_template(name, parent, globals)
         if name in FRAGMENTS and not getattr(template, "_gk_once", False):
             template.root_render_func = self._once(template.root_render_func)
             setattr(template, "_gk_once", True)  # noqa: B010 - a mark of our own on a Jinja object
+        if plain:
+            self.templates[(name, parent)] = template
         return template
 
     def _once(self, render: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[str]]:
