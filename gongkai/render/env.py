@@ -46,7 +46,7 @@ from jinja2 import (
     pass_context,
     pass_eval_context,
 )
-from jinja2.compiler import CodeGenerator
+from jinja2.compiler import CodeGenerator, optimizeconst
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
@@ -429,6 +429,18 @@ class _TrustedCodeGenerator(CodeGenerator):
             super()._output_child_post(node, frame, finalize)
         else:
             self.write(")")
+
+    @optimizeconst
+    def visit_Getattr(self, node: nodes.Getattr, frame: Any) -> None:
+        """`obj.attr`: Python's getattr inline, Jinja's environment.getattr (an item of that name, else undefined)
+        only when the object has no such attribute — the same value, without a call per lookup (a county's pages
+        look up hundreds of thousands of attributes). `obj` is evaluated once."""
+        if self.environment.is_async:
+            super().visit_Getattr(node, frame)
+            return
+        self.write("(t_gk_v if (t_gk_v := getattr((t_gk_o := ")
+        self.visit(node.node, frame)
+        self.write(f"), {node.attr!r}, missing)) is not missing else environment.getattr(t_gk_o, {node.attr!r}))")
 
 
 class TrustedEnvironment(Environment):
