@@ -56,7 +56,8 @@ class Writer:
         self.fresh: set[str] = set()  # folders (resolved) made by this process: what is in them, it wrote
         self.count = 0  # temporary files made, for their names
         self.mode_set = _umask_allows(0o644)  # a new file is made 0644 as it is: no fchmod
-        self.unnamed = hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")  # new files via O_TMPFILE + link
+        # new files via O_TMPFILE + linkat (Linux)
+        self.unnamed = hasattr(os, "O_TMPFILE") and os.link in os.supports_dir_fd and os.path.isdir("/proc/self/fd")
         self._link_from = -1  # a folder descriptor, only to make os.link call linkat (which follows /proc's links)
 
     def target(self, rel: str) -> str:
