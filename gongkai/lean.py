@@ -214,6 +214,17 @@ def main() -> None:
         if code is not None:
             sys.stdout.flush()
             raise SystemExit(code)
+    if args[:1] == ["render"]:  # the same for render's usual command lines (gongkai.lean_render)
+        from gongkai.lean_render import lean_render
+
+        try:
+            code = lean_render(args[1:])
+        except KeyboardInterrupt:
+            sys.stderr.write("gongkai：已中断 / interrupted\n")
+            raise SystemExit(130) from None
+        if code is not None:
+            sys.stdout.flush()
+            raise SystemExit(code)
     from gongkai.cli import main as typer_main
 
     typer_main()

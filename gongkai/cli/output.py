@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from gongkai.cli.common import CannotRun, say
-from gongkai.problem import Msg, msg
+from gongkai.cli.common import CannotRun
+from gongkai.lean_render import broken_note, note_broken  # noqa: F401 - shared with the lean path of render
+from gongkai.problem import msg
 
 
 def write(text: str, output: Path | None) -> None:
@@ -25,18 +26,6 @@ def write(text: str, output: Path | None) -> None:
     else:
         buffer.write(data)
         buffer.flush()
-
-
-def note_broken(repo, lang: str) -> None:  # type: ignore[no-untyped-def]
-    """Files that failed to load hold obligations and records that are missing from the figures: say so."""
-    broken = repo.files_with_errors()
-    if broken:
-        say(broken_note(broken), lang)
-
-
-def broken_note(n: int) -> Msg:
-    return msg("注意：有 {n} 个文件有错误，其中的内容可能没有算进来；运行 gongkai check 查看",
-               "note: {n} files have errors and what they hold may be missing here; run gongkai check", n=n)
 
 
 def choice(value: str, allowed: tuple[str, ...], option: str) -> str:

@@ -321,12 +321,18 @@ def _parallel(dirs: list[Path], jobs: int | None) -> list[_UnitOut]:
             gc.freeze()  # what the workers inherit stays shared: no collector pass writes to (and copies) its pages
             try:
                 with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                    return list(pool.map(_render_dir, dirs, chunksize=chunk))
+                    results = pool.map(_render_dir, dirs, chunksize=chunk)  # the workers are forked here
+                    with _JOB[1].writer.flushing():  # (a thread: only once the workers are forked)
+                        return list(results)
             finally:
                 gc.unfreeze()
         except (OSError, ImportError, ValueError, NotImplementedError):  # no worker processes here: in this one
             pass
-    return [_render_dir(d) for d in dirs]
+    if len(dirs) < PARALLEL_FROM:
+        return [_render_dir(d) for d in dirs]
+    assert _JOB is not None
+    with _JOB[1].writer.flushing():
+        return [_render_dir(d) for d in dirs]
 
 
 @dataclass

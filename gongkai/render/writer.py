@@ -3,17 +3,24 @@
 Every path is checked against the resolved output folder before anything is written, so a record
 id, a unit folder or a symbolic link inside --out can never lead a file outside it. A file is
 written to a temporary name beside its target and renamed over it, so a reader (a web server, a
-browser printing the sheet) sees the old file or the new one, never half of one. A file whose
-bytes did not change is left alone, so re-rendering keeps timestamps and rsync/git diffs quiet.
+browser printing the sheet) sees the old file or the new one, never half of one. A new file (nothing at its
+name) is written, where the system allows it, as a file without a name (O_TMPFILE) that is given its name once
+complete (link, which never replaces anything): the same guarantee with fewer system calls, and nothing left
+behind if the run is killed. A file whose bytes did not change is left alone, so re-rendering keeps timestamps
+and rsync/git diffs quiet.
 Files are not synced one by one (a county renders tens of thousands of pages and a sync each cost more
-than the rendering); `finish()` syncs everything written once, before render reports success.
+than the rendering); `finish()` syncs everything written once, before render reports success, and while a county
+renders `flushing()` hands what was written so far to the disk every half second, so that sync has little to wait for.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -22,6 +29,18 @@ class UnsafePath(ValueError):
 
 
 _CONTROL = re.compile(r"[\x00-\x1f]")
+
+
+def _umask_allows(mode: int) -> bool:
+    """Whether files created with `mode` get exactly that mode under this process's umask."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:  # read without changing it (Linux 4.7 on)
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return mode & ~int(line.split()[1], 8) == mode
+    except (OSError, ValueError):
+        pass
+    return False  # not known: every new file gets an explicit fchmod
 
 
 class Writer:
@@ -34,7 +53,12 @@ class Writer:
         self.written: list[str] = []  # relative paths, in the order written (changed or not)
         self.changed: list[str] = []
         self.folders: dict[str, str] = {"": self._root}  # a folder inside --out ('/'-separated) → where it resolves
+        self.fresh: set[str] = set()  # folders (resolved) made by this process: what is in them, it wrote
         self.count = 0  # temporary files made, for their names
+        self.mode_set = _umask_allows(0o644)  # a new file is made 0644 as it is: no fchmod
+        # new files via O_TMPFILE + linkat (Linux)
+        self.unnamed = hasattr(os, "O_TMPFILE") and os.link in os.supports_dir_fd and os.path.isdir("/proc/self/fd")
+        self._link_from = -1  # a folder descriptor, only to make os.link call linkat (which follows /proc's links)
 
     def target(self, rel: str) -> str:
         """The absolute path for `rel` (a '/'-separated path relative to --out), or UnsafePath."""
@@ -62,6 +86,7 @@ class Writer:
         try:
             os.mkdir(path, 0o777)
             real = path
+            self.fresh.add(real)
         except FileExistsError:
             if stat.S_ISDIR(os.lstat(path).st_mode):
                 real = path
@@ -77,11 +102,24 @@ class Writer:
         data = text.encode("utf-8")
         target = self.target(rel)
         self.written.append(rel)
-        try:
-            st = os.lstat(target)  # one look: nothing there (a new file), a link, or a file to compare
-            mode, size = st.st_mode, st.st_size
-        except FileNotFoundError:
+        folder = os.path.dirname(target)
+        if folder in self.fresh:  # a folder this run made holds only what it wrote: nothing is at `target`
             mode, size = 0, 0
+        else:
+            try:
+                st = os.lstat(target)  # one look: nothing there (a new file), a link, or a file to compare
+                mode, size = st.st_mode, st.st_size
+            except FileNotFoundError:
+                mode, size = 0, 0
+        if mode == 0 and self.unnamed and self._new(folder, target, data):
+            self.changed.append(rel)
+            return
+        if mode == 0 and folder in self.fresh:  # written the usual way below, after one look
+            try:
+                st = os.lstat(target)
+                mode, size = st.st_mode, st.st_size
+            except FileNotFoundError:
+                pass
         if stat.S_ISLNK(mode):
             os.unlink(target)  # never write through a link; the rename below replaces it anyway
         elif stat.S_ISREG(mode) and size == len(data):
@@ -91,13 +129,10 @@ class Writer:
                         return
             except OSError:
                 pass
-        fd, tmp = self._temporary(os.path.dirname(target))
+        fd, tmp = self._temporary(folder)
         try:
             try:
-                os.fchmod(fd, 0o644)  # whatever the umask, as a web server expects
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
+                self._fill(fd, data)
             finally:
                 os.close(fd)
             os.replace(tmp, target)
@@ -109,6 +144,40 @@ class Writer:
             raise
         self.changed.append(rel)
 
+    def _fill(self, fd: int, data: bytes) -> None:
+        if not self.mode_set:
+            os.fchmod(fd, 0o644)  # whatever the umask, as a web server expects
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+
+    def _new(self, folder: str, target: str, data: bytes) -> bool:
+        """Write `data` as a new file at `target` (where nothing was a moment ago): a file without a name in `folder`,
+        filled, then linked to `target` whole. False (nothing written, nothing left) when the system cannot do it
+        or something appeared at `target` meanwhile: the caller then writes the usual way."""
+        try:
+            fd = os.open(folder, os.O_WRONLY | os.O_TMPFILE | os.O_CLOEXEC, 0o644)
+        except OSError:  # no O_TMPFILE on this system or file system: temporary names from now on
+            self.unnamed = False
+            return False
+        try:
+            self._fill(fd, data)
+            if self._link_from < 0:
+                self._link_from = os.open(self._root, os.O_RDONLY | os.O_CLOEXEC)
+            # an absolute source ignores src_dir_fd; giving one makes Python call linkat(AT_SYMLINK_FOLLOW), which
+            # links the file /proc/self/fd/N stands for (link() would link the symbolic link itself)
+            os.link(f"/proc/self/fd/{fd}", target, src_dir_fd=self._link_from, follow_symlinks=True)
+            return True
+        except FileExistsError:  # something is at `target` now: compared or replaced the usual way
+            return False
+        except OSError as e:
+            if e.errno in (errno.ENOENT, errno.EXDEV, errno.EPERM, errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                self.unnamed = False  # no /proc links here: temporary names from now on
+                return False
+            raise
+        finally:
+            os.close(fd)
+
     def _temporary(self, folder: str) -> tuple[int, str]:
         """A new file beside the target, created exclusively (never an existing file or link), mode 0644."""
         while True:
@@ -119,8 +188,35 @@ class Writer:
             except FileExistsError:
                 continue
 
+    @contextlib.contextmanager
+    def flushing(self, every: float = 0.5) -> Iterator[None]:
+        """While the block runs, what has been written so far is handed to the disk every `every` seconds by a
+        thread of this process (os.sync waits for the disk, not the processor), so that the one sync of finish()
+        finds little left to wait for. Start it after worker processes are forked, never before."""
+        if not hasattr(os, "sync"):
+            yield
+            return
+        import threading
+
+        stop = threading.Event()
+
+        def flush() -> None:
+            while not stop.wait(every):
+                os.sync()
+
+        thread = threading.Thread(target=flush, name="gongkai-flush", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+
     def finish(self, others: bool = False) -> None:
         """Make what was written durable: one sync for the whole output instead of one per file. `others`: other
         writers (worker processes) changed files too."""
         if (self.changed or others) and hasattr(os, "sync"):
             os.sync()
+        if self._link_from >= 0:
+            os.close(self._link_from)
+            self._link_from = -1
