@@ -680,16 +680,41 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
 
 
 UNIT_VARIANT = re.compile(r"unit\.(ya?ml)(\.txt)?", re.IGNORECASE)
+_SKIP_LIST = sorted(SKIP_DIRS)
+_cwalk: Any = None  # the C walk of the unit search and the results cache; GONGKAI_PURE_PYTHON=1 turns it off
+if os.environ.get("GONGKAI_PURE_PYTHON", "") != "1":
+    try:
+        from gongkai import _cwalk  # type: ignore[attr-defined,no-redef]
+    except ImportError:
+        pass
+
+
+def _threads() -> int:
+    """Threads of the C walk: one per CPU (at most four: the walk is system calls, and they share the kernel)."""
+    return max(1, min(os.cpu_count() or 1, 4))
 _BY_NAME = operator.attrgetter("name")
 
 
 def find_units(root: Path, problems: list[Problem] | None = None,
-               listing: dict[str, list[os.DirEntry[str]]] | None = None) -> list[Path]:
+               listing: dict[str, list[os.DirEntry[str]]] | None = None,
+               walked: dict[str, bytes | None] | None = None) -> list[Path]:
     """Every folder under root holding unit.yaml, walked without recursion and without following links; folders
     whose unit file is misnamed (`unit.yml`) and folder links that lead outside are reported into `problems`.
     `listing` (if given) receives the entries of every folder walked, so that the results cache's walk of a unit
-    (gongkai.results.manifest) need not list them again."""
+    (gongkai.results.manifest) need not list them again.
+
+    With the C walk (gongkai/_cwalk.c) the folders are searched in C, and `walked` (if given) receives each unit
+    folder's walk for the results cache (str(unit folder) → what gongkai.results.walked_digest hashes), taken in
+    the same pass, in threads; `listing` then stays empty. Whenever the search has anything to report or decide
+    (a misnamed unit file, a link or an unreadable folder outside units, folders nested too deeply) the C walk
+    leaves it to the Python search below, which reports as it always has."""
     out: list[Problem] = [] if problems is None else problems
+    if _cwalk is not None:
+        found = _cwalk.scan(str(root), MAX_FOLDER_DEPTH, _SKIP_LIST, _threads(), walked is not None)
+        if found is not None:
+            if walked is not None:
+                walked.update((str(Path(p)), stream) for p, stream in found)
+            return sorted((Path(p) for p, _ in found), key=lambda p: rel(p, root))
     confine = Confine(root)
     units = []
 
@@ -824,6 +849,7 @@ class Layout:
     unit_dirs: list[Path]
     settings_file: Path | None = None
     listing: dict[str, list[os.DirEntry[str]]] | None = None  # what find_units listed (discover(listing=True))
+    walked: dict[str, bytes | None] | None = None  # each unit's walk by the C search (discover(listing=True))
 
     @property
     def templates(self) -> str | None:
@@ -843,7 +869,8 @@ class Layout:
 
 
 def discover(root: Path, listing: bool = False) -> Layout:
-    """The layout of root; with `listing`, it keeps the entries of every folder walked (Layout.listing)."""
+    """The layout of root; with `listing`, it keeps the entries of every folder walked (Layout.listing) or, with
+    the C walk, each unit's walk (Layout.walked), for the results cache's keys."""
     root = Path(root)
     problems: list[Problem] = []
     settings = None
@@ -860,8 +887,9 @@ def discover(root: Path, listing: bool = False) -> Layout:
             problems.extend(found)
     base = Timing().override(settings.rules if settings else None)
     listed: dict[str, list[os.DirEntry[str]]] | None = {} if listing else None
-    unit_dirs = find_units(root, problems, listed)
-    return Layout(root, settings, settings_path, problems, base, unit_dirs, settings_file, listed)
+    walked: dict[str, bytes | None] | None = {} if listing else None
+    unit_dirs = find_units(root, problems, listed, walked)
+    return Layout(root, settings, settings_path, problems, base, unit_dirs, settings_file, listed, walked)
 
 
 def load_repository(root: Path, use_cache: bool = False) -> Repository:

@@ -69,8 +69,34 @@ def _code_fingerprint() -> str:
 
 FOLDER, FILE, LINK, DANGLING, UNREADABLE = range(5)  # what each name of a manifest is
 
+# The C walk (gongkai/_cwalk.c) covers the same as manifest() below (every folder and file of the unit with the same
+# numbers, links and what they lead to, unreadable folders, None for a link to a folder) in a byte stream of its
+# own. Its digests are tagged (C_TAG, and one byte longer than the Python ones): a cache filled by one walk is a
+# miss for the other, never a wrong hit. GONGKAI_PURE_PYTHON=1 turns it off.
+_cwalk: Any = None
+if os.environ.get("GONGKAI_PURE_PYTHON", "") != "1":
+    try:
+        from gongkai import _cwalk  # type: ignore[attr-defined,no-redef]
+    except ImportError:
+        pass
+C_TAG = b"C"
+
+
+def walked_digest(stream: bytes | None) -> bytes | None:
+    """The digest of a unit from the C walk's stream (gongkai.repo.find_units' `walked`, or _cwalk.manifest)."""
+    if stream is None:
+        return None
+    return C_TAG + hashlib.sha256(b"gongkai-cwalk-%d\0" % _cwalk.VERSION + stream).digest()
+
 
 def manifest(unit_dir: Path, listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> bytes | None:
+    """The digest of the unit folder's files (see py_manifest), from the C walk when there is one."""
+    if _cwalk is not None:
+        return walked_digest(_cwalk.manifest(str(unit_dir)))
+    return py_manifest(unit_dir, listing)
+
+
+def py_manifest(unit_dir: Path, listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> bytes | None:
     """A digest of every file under the unit folder with its lstat (size, mtime_ns, ctime_ns, inode, mode; for a
     link also the real path and stat of what it leads to) and of every folder; None when the folder holds a link
     to a folder (what lies behind it is not walked: such a unit is always checked afresh). Folders are told by the
@@ -143,7 +169,7 @@ def manifests(dirs: list[Path], listing: Mapping[str, list[os.DirEntry[str]]] | 
     failed, its answer is short) and its units are walked here."""
     n = len(dirs)
     theirs = list(range(1, n, 2))
-    if n < SPLIT_FROM or not _can_fork():
+    if _cwalk is not None or n < SPLIT_FROM or not _can_fork():  # (the C walk releases the lock: no fork needed)
         return [manifest(d, listing) for d in dirs]
     try:
         r, w = os.pipe()
@@ -238,15 +264,22 @@ class ResultCache:
         self._folder = str(self.dir)
         self._key: list[bytes | None] = []  # this user's sealing key, taken at the first read
 
-    def key(self, unit_id: str, unit_dir: Path,
-            listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> str | None:
-        """The unit's key now, or None when it cannot be cached; `listing`: see manifest()."""
-        tree = manifest(unit_dir, listing)
+    def key(self, unit_id: str, unit_dir: Path, listing: Mapping[str, list[os.DirEntry[str]]] | None = None,
+            walked: Mapping[str, bytes | None] | None = None) -> str | None:
+        """The unit's key now, or None when it cannot be cached; `listing`: see manifest(); `walked`: the C walk of
+        the unit search (Layout.walked), used when it holds the unit."""
+        if walked is not None and (here := str(unit_dir)) in walked:
+            tree = walked_digest(walked[here])
+        else:
+            tree = manifest(unit_dir, listing)
         return None if tree is None else self._of(unit_id, tree)
 
-    def keys(self, units: list[tuple[str, Path]],
-             listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> list[str | None]:
-        """key() of each (unit id, unit folder), the walks shared with another process (see manifests)."""
+    def keys(self, units: list[tuple[str, Path]], listing: Mapping[str, list[os.DirEntry[str]]] | None = None,
+             walked: Mapping[str, bytes | None] | None = None) -> list[str | None]:
+        """key() of each (unit id, unit folder), the walks shared with another process (see manifests) unless
+        the C walk of the unit search (`walked`) holds them."""
+        if walked is not None and all(str(d) in walked for _, d in units):
+            return [self.key(uid, d, None, walked) for uid, d in units]
         return [None if tree is None else self._of(uid, tree)
                 for (uid, _), tree in zip(units, manifests([d for _, d in units], listing))]
 
