@@ -26,26 +26,55 @@ from typing import TYPE_CHECKING, Any
 
 from gongkai import basis as B
 from gongkai.cache import FileCache, enabled, gc_paused, stamp
-from gongkai.load.nodes import BYTES_IN_C, MAX_BYTES, decode, parse, quick_parse, scan_slips
-from gongkai.load.schema import INVALID, Ctx, convert
-from gongkai.model import Event, Feedback, Inspection, Plan, Project, Record, Rules, Settings, Unit
 from gongkai.problem import Msg, Problem, msg, problem
 
 if TYPE_CHECKING:
     from gongkai.items import ItemInfo
+    from gongkai.model import Record, Rules, Settings, Unit
 
 SETTINGS_FILE = "gongkai.yaml"
 UNIT_FILE = "unit.yaml"
 SKIP_DIRS = frozenset(("evidence", "node_modules", "__pycache__", "templates", "_site", "site", "out"))
-# folder → (model, may hold sub-folders)
-SECTIONS: dict[str, tuple[type, bool]] = {
-    "plans": (Plan, False),
-    "records": (Record, True),
-    "events": (Event, True),
-    "projects": (Project, True),
-    "feedback": (Feedback, True),
-    "inspections": (Inspection, True),
-}
+# folder → may hold sub-folders; SECTIONS (folder → (model, may hold sub-folders)) is made when first asked for
+SECTION_NESTS: dict[str, bool] = {"plans": False, "records": True, "events": True, "projects": True,
+                                  "feedback": True, "inspections": True}
+
+# The YAML loader, the schema and the models are imported when the first file is read, not with this module: a warm
+# `gongkai check` finds the units and reads their results from the cache without them (see _need_loader).
+MAX_BYTES = 4 * 1024 * 1024  # gongkai.load.nodes.MAX_BYTES (tests/test_results_walk.py checks they agree)
+BYTES_IN_C: Any = None
+decode: Any = None
+parse: Any = None
+quick_parse: Any = None
+scan_slips: Any = None
+INVALID: Any = None
+Ctx: Any = None
+convert: Any = None
+_SECTIONS: dict[str, tuple[type, bool]] = {}
+
+
+def _need_loader() -> None:
+    """Import the YAML loader, the schema and the models (once)."""
+    global BYTES_IN_C, decode, parse, quick_parse, scan_slips, INVALID, Ctx, convert
+    if convert is not None:
+        return
+    from gongkai import model
+    from gongkai.load import nodes, schema
+
+    if not _SECTIONS:
+        _SECTIONS.update({name: (getattr(model, cls), SECTION_NESTS[name]) for name, cls in (
+            ("plans", "Plan"), ("records", "Record"), ("events", "Event"), ("projects", "Project"),
+            ("feedback", "Feedback"), ("inspections", "Inspection"))})
+    BYTES_IN_C, decode, parse = nodes.BYTES_IN_C, nodes.decode, nodes.parse
+    quick_parse, scan_slips = nodes.quick_parse, nodes.scan_slips
+    INVALID, Ctx, convert = schema.INVALID, schema.Ctx, schema.convert
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SECTIONS":
+        _need_loader()
+        return _SECTIONS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -319,6 +348,8 @@ def _too_large(n: int) -> Msg:
 
 def load_file(path: Path | str, shown: str, cls: type) -> tuple[Any, list[Problem]]:
     """One file → (object or None, its problems). Never raises for any content."""
+    if convert is None:
+        _need_loader()
     data = read_regular(path)
     if isinstance(data, Msg):
         code = "ignored" if data is NOT_REGULAR else "syntax"
@@ -401,7 +432,7 @@ def nearest_folder(name: str) -> str | None:
     """The known folder an unknown one was most likely meant to be (`record` → `records`)."""
     if name in FOLDER_ALIASES:
         return FOLDER_ALIASES[name]
-    known = [*SECTIONS, "evidence"]
+    known = [*SECTION_NESTS, "evidence"]
     close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -478,7 +509,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
 
     Paths are plain strings from os.scandir (each DirEntry's type comes with the listing: no stat per file), shown
     by cutting the unit folder's own path off: a unit's files are all below it."""
-    found = Walk({s: [] for s in SECTIONS})
+    found = Walk({s: [] for s in SECTION_NESTS})
     out = found.problems
     top = str(unit_dir)
     top_shown = rel(unit_dir, root)
@@ -643,9 +674,9 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
             if nested(entry.path, real) or name == "evidence" or name in SKIP_DIRS or \
                     (templates is not None and os.path.realpath(entry.path) == templates):
                 continue
-            if name in SECTIONS:
+            if name in SECTION_NESTS:
                 if first_visit(entry, real):
-                    walk_section(entry.path, name, SECTIONS[name][1])
+                    walk_section(entry.path, name, SECTION_NESTS[name])
                 continue
             near = nearest_folder(name)
             if near:
@@ -868,12 +899,15 @@ class Layout:
                          use_cache, self.settings_file, self.templates, skip)
 
 
-def discover(root: Path, listing: bool = False) -> Layout:
+def discover(root: Path, listing: bool = False, lean: bool = False) -> Layout:
     """The layout of root; with `listing`, it keeps the entries of every folder walked (Layout.listing) or, with
-    the C walk, each unit's walk (Layout.walked), for the results cache's keys."""
+    the C walk, each unit's walk (Layout.walked), for the results cache's keys. `lean` (a `check` that may use its
+    caches): what is needed of gongkai.yaml comes from the settings cache when its bytes are unchanged
+    (Layout.settings is then a CachedSettings)."""
     root = Path(root)
     problems: list[Problem] = []
-    settings = None
+    settings: Any = None
+    base: Timing | None = None
     settings_file = find_settings(root)
     settings_path = rel(settings_file, root.resolve()) if settings_file else None
     if settings_file is not None:
@@ -883,13 +917,71 @@ def discover(root: Path, listing: bool = False) -> Layout:
             problems.append(_ignored("error", shown, why))
             settings_file = None
         else:
-            settings, found = load_file(settings_file, shown, Settings)
+            settings, found, base = _settings(settings_file, shown, lean)
             problems.extend(found)
-    base = Timing().override(settings.rules if settings else None)
+    if base is None:
+        base = Timing().override(settings.rules if settings else None)
     listed: dict[str, list[os.DirEntry[str]]] | None = {} if listing else None
     walked: dict[str, bytes | None] | None = {} if listing else None
     unit_dirs = find_units(root, problems, listed, walked)
     return Layout(root, settings, settings_path, problems, base, unit_dirs, settings_file, listed, walked)
+
+
+class CachedSettings:
+    """gongkai.yaml as the settings cache knows it (gongkai.results.SettingsCache): what `check` asks of it
+    (timezone, templates) at once; anything else asked of it loads the file then (a warm check never does)."""
+
+    def __init__(self, path: Path, shown: str, timezone: str | None, templates: str | None) -> None:
+        self._path, self._shown = path, shown
+        self.timezone, self.templates = timezone, templates
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_real":
+            raise AttributeError(name)
+        real = self.__dict__.get("_real")
+        if real is None:
+            from gongkai.model import Settings
+
+            real = load_file(self._path, self._shown, Settings)[0]
+            if real is None:  # it changed since and no longer loads
+                raise AttributeError(name)
+            self.__dict__["_real"] = real
+        return getattr(real, name)
+
+
+def _load_settings(settings_file: Path, shown: str) -> tuple[Any, list[Problem]]:
+    from gongkai.model import Settings
+
+    return load_file(settings_file, shown, Settings)
+
+
+def _settings(settings_file: Path, shown: str, lean: bool) -> tuple[Any, list[Problem], Timing | None]:
+    """gongkai.yaml loaded: (settings or None, its problems, the default timing or None to make it from the
+    settings); `lean`: from the settings cache when it holds these bytes (and stored there when not)."""
+    if not lean or not enabled(True):
+        return (*_load_settings(settings_file, shown), None)
+    data = read_regular(settings_file)
+    if isinstance(data, Msg) or len(data) > MAX_BYTES:
+        return (*_load_settings(settings_file, shown), None)
+    from gongkai.results import SettingsCache
+
+    cache = SettingsCache(settings_file, shown, data)
+    hit = cache.get()
+    if hit is not None:
+        facts, fields, found = hit
+        try:
+            base = Timing(*fields)
+        except TypeError:  # (another number of fields: not ours)
+            pass
+        else:
+            if facts is None:
+                return None, found, base
+            return CachedSettings(settings_file, shown, facts["timezone"], facts["templates"]), found, base
+    settings, found = _load_settings(settings_file, shown)
+    base = Timing().override(settings.rules if settings else None)
+    cache.put(None if settings is None else {"timezone": settings.timezone, "templates": settings.templates},
+              [getattr(base, k) for k in base.__dataclass_fields__], found)
+    return settings, found, base
 
 
 def load_repository(root: Path, use_cache: bool = False) -> Repository:
@@ -910,6 +1002,9 @@ def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, us
     """One unit, every file on its own; with use_cache, unchanged files come from the unit's cache shard.
     `skip(section, path)`: a file of the walk left unread (render, which knows the unit's check results and
     prints no feedback or inspections, leaves out those without problems)."""
+    _need_loader()
+    from gongkai.model import Unit
+
     uid = rel(unit_dir, root)
     cache = FileCache(root, uid) if enabled(use_cache) else None
     confine = Confine(root)
@@ -929,7 +1024,7 @@ def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, us
     data.problems.extend(walk.problems)
     top = str(unit_dir)
     cut = len(top) if top.endswith(os.sep) else len(top) + 1
-    for section, (cls, _) in SECTIONS.items():
+    for section, (cls, _) in _SECTIONS.items():
         for path in walk.files[section]:
             inner = path[cut:] if os.sep == "/" else path[cut:].replace(os.sep, "/")  # the path in the unit folder
             at = inner if uid == "." else f"{uid}/{inner}"

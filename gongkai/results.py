@@ -43,8 +43,18 @@ def cache_dir() -> Path:
     return base() / "results"
 
 
+_FINGERPRINT: list[str] = []
+
+
 def _code_fingerprint() -> str:
-    """gongkai itself: its version and the size and mtime of each of its files (rules edited in place count)."""
+    """gongkai itself: its version and the size and mtime of each of its files (rules edited in place count);
+    taken once per run."""
+    if not _FINGERPRINT:
+        _FINGERPRINT.append(_fingerprint_now())
+    return _FINGERPRINT[0]
+
+
+def _fingerprint_now() -> str:
     h = hashlib.sha256(f"{__version__}|{FORMAT}".encode())
     stack = [str(_PACKAGE)]
     while stack:
@@ -58,7 +68,7 @@ def _code_fingerprint() -> str:
                 continue
             if e.is_dir(follow_symlinks=False):
                 stack.append(e.path)
-            elif e.name.endswith((".py", ".yaml", ".json", ".html", ".md", ".css", ".txt")):
+            elif e.name.endswith((".py", ".yaml", ".json", ".html", ".md", ".css", ".txt", ".c", ".so")):
                 try:
                     st = e.stat()
                 except OSError:
@@ -317,10 +327,7 @@ class ResultCache:
                 return None
             uid, name, unknown = data["unit"]
             summary = (_str(uid), _str(name), tuple(_str(u) for u in unknown))
-            problems = [Problem(_str(u), _str(p), _loc(line), _loc(col), _str(code), _severity(sev),
-                                Msg(_str(m[0]), _str(m[1])), Msg(_str(b[0]), _str(b[1])))
-                        for u, p, line, col, code, sev, m, b in data["problems"]]
-            return summary, problems
+            return summary, problems_from(data["problems"])
         except Exception:  # noqa: BLE001 - a damaged or foreign cache: check afresh
             return None
 
@@ -330,10 +337,74 @@ class ResultCache:
             return
         from gongkai.cache import write_sealed
 
-        data = {"key": key, "unit": list(summary),
-                "problems": [[p.unit, p.path, p.line, p.column, p.code, p.severity, list(p.message), list(p.basis)]
-                             for p in problems]}
+        data = {"key": key, "unit": list(summary), "problems": problems_to(problems)}
         write_sealed(Path(self._path(unit_id)), HEADER, json.dumps(data, separators=(",", ":")).encode("ascii"))
+
+
+def problems_to(problems: list[Problem]) -> list[list[Any]]:
+    return [[p.unit, p.path, p.line, p.column, p.code, p.severity, list(p.message), list(p.basis)] for p in problems]
+
+
+def problems_from(rows: list[Any]) -> list[Problem]:
+    """The problems problems_to() wrote; ValueError (or another error) for anything else."""
+    return [Problem(_str(u), _str(p), _loc(line), _loc(col), _str(code), _severity(sev),
+                    Msg(_str(m[0]), _str(m[1])), Msg(_str(b[0]), _str(b[1])))
+            for u, p, line, col, code, sev, m, b in rows]
+
+
+# ---------------------------------------------------------------- the settings, for a warm run
+
+SETTINGS_HEADER = b"gongkai-settings\n" + FORMAT.to_bytes(2, "big")
+
+
+class SettingsCache:
+    """What gongkai.repo.discover takes from gongkai.yaml (its problems, whether it loaded, its timezone and
+    templates, the default timing it makes), kept under its bytes, its shown path and gongkai itself: a warm run
+    then imports neither the YAML loader nor the models. Sealed and checked as the results are."""
+
+    def __init__(self, settings_file: Path, shown: str, data: bytes) -> None:
+        self.key = hashlib.sha256("\n".join((str(FORMAT), __version__, _code_fingerprint(), shown)).encode(
+            "utf-8", "surrogateescape") + b"\n" + data).hexdigest()
+        real = os.path.realpath(settings_file)
+        name = hashlib.sha256(f"settings|{real}|{shown}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        self.path = cache_dir() / ("settings-" + name + ".json")
+
+    def get(self) -> tuple[dict[str, str | None] | None, list[Any], list[Problem]] | None:
+        """(timezone and templates, or None when the settings did not load; the default timing's fields; the
+        problems), or None when nothing usable is stored."""
+        from gongkai.cache import sealing_key, unseal
+
+        body = unseal(self.path, SETTINGS_HEADER, sealing_key())
+        if body is None:
+            return None
+        try:
+            data = json.loads(body)
+            if data["key"] != self.key:
+                return None
+            facts = data["settings"]
+            if facts is not None:
+                facts = {"timezone": _opt_str(facts["timezone"]), "templates": _opt_str(facts["templates"])}
+            timing = [tuple(_int(x) for x in v) if type(v) is list else _int(v) for v in data["timing"]]
+            return facts, timing, problems_from(data["problems"])
+        except Exception:  # noqa: BLE001 - a damaged or foreign cache: load the file
+            return None
+
+    def put(self, facts: dict[str, str | None] | None, timing: list[Any], problems: list[Problem]) -> None:
+        from gongkai.cache import write_sealed
+
+        data = {"key": self.key, "settings": facts, "timing": [list(v) if isinstance(v, tuple) else v for v in timing],
+                "problems": problems_to(problems)}
+        write_sealed(self.path, SETTINGS_HEADER, json.dumps(data, separators=(",", ":")).encode("ascii"))
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _int(value: object) -> int:
+    if type(value) is not int:
+        raise ValueError("not a number")
+    return value
 
 
 def _str(value: object) -> str:
