@@ -367,7 +367,9 @@ class SettingsCache:
             "utf-8", "surrogateescape") + b"\n" + data).hexdigest()
         real = os.path.realpath(settings_file)
         name = hashlib.sha256(f"settings|{real}|{shown}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        self.path = cache_dir() / ("settings-" + name + ".json")
+        from gongkai.cache import cache_dir as base
+
+        self.path = base() / "settings" / (name + ".json")
 
     def get(self) -> tuple[dict[str, str | None] | None, list[Any], list[Problem]] | None:
         """(timezone and templates, or None when the settings did not load; the default timing's fields; the
