@@ -30,7 +30,7 @@ from gongkai.problem import Msg, Problem, msg, problem
 
 if TYPE_CHECKING:
     from gongkai.items import ItemInfo
-    from gongkai.model import Record, Rules, Settings, Unit
+    from gongkai.model import Event, Feedback, Inspection, Plan, Project, Record, Rules, Settings, Unit
 
 SETTINGS_FILE = "gongkai.yaml"
 UNIT_FILE = "unit.yaml"
