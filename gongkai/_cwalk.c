@@ -359,8 +359,9 @@ static void walk_unit(const conf_t *c, unit_t *u) {
             int have;
             unsigned char t = type_of(dfd, e, &s, &have);
             if (t == DT_DIR) {
-                if (push(&st, job.rel, e->name, job.depth + 1, visible && !skipped(c, e->name)) != 0) u->oom = 1;
-                continue;
+                int seen = visible && !skipped(c, e->name);
+                if ((seen || c->stat_files) && push(&st, job.rel, e->name, job.depth + 1, seen) != 0) u->oom = 1;
+                continue; /* (without stat_files, only the folders the search walks) */
             }
             if (!c->stat_files) continue;
             if (!have && fstatat(dfd, e->name, &s, AT_SYMLINK_NOFOLLOW) != 0) continue; /* gone meanwhile */
