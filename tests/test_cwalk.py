@@ -444,3 +444,16 @@ def test_the_size_limit_is_the_loaders() -> None:
     from gongkai.load import nodes
 
     assert repo.MAX_BYTES == nodes.MAX_BYTES
+
+
+def test_an_undecodable_file_name_comes_back_from_the_cache_as_it_went_in(tmp_path: Path) -> None:
+    """A name that is no UTF-8 (kept as surrogate escapes) in a problem's path: the cached results (UTF-8 JSON)
+    give back the same output."""
+    root = tmp_path / "town"
+    shutil.copytree(TOWN, root)
+    odd = root / "dongzhuang" / "records" / os.fsdecode(b"bad-\xff-name.yaml")
+    odd.write_bytes(b"id: [\n")
+    fresh = run(root, tmp_path / "cache", "--no-cache")
+    assert "bad-" in fresh[1]
+    assert run(root, tmp_path / "cache") == fresh
+    assert run(root, tmp_path / "cache") == fresh
