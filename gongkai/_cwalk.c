@@ -18,7 +18,9 @@
  * Python search, which reports, and walks the units on its own. Otherwise a list of (unit folder path, stream or
  * None), the path built as find_units builds it (root + "/" + the names), in no particular order.
  *
- * manifest(path) is the stream of one unit folder alone (the same bytes as scan gives for it).
+ * start(...) begins the same search in a thread of its own and answers at once; its result() waits for the answer
+ * (the caller imports and reads its settings meanwhile). manifest(path) is the stream of one unit folder alone (the
+ * same bytes as scan gives for it).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -583,8 +585,124 @@ static PyObject *stream_of(const unit_t *u) {
     return PyBytes_FromStringAndSize(u->stream.data ? u->stream.data : "", (Py_ssize_t)u->stream.len);
 }
 
-static PyObject *cwalk_scan(PyObject *self, PyObject *args) {
-    PyObject *root_obj, *skip_obj, *rootb = NULL, *out = NULL;
+/* A search under way: started in a thread of its own by start() (so that the caller imports and reads the settings
+ * meanwhile), its answer taken by result(); scan() runs one at once. */
+typedef struct {
+    PyObject_HEAD
+    conf_t c; /* root and skip: copies owned here */
+    int threads;
+    units_t us;
+    int rc, oom;
+    int ran;     /* the search has run (its answer is in us, rc, oom) */
+    int running; /* its thread is started and not joined yet */
+    pthread_t tid;
+    PyObject *answer;
+} scan_t;
+
+static void run_scan(scan_t *s) {
+    const conf_t *c = &s->c;
+    units_t *us = &s->us;
+    int rc = search(c, us), oom = rc < 0;
+    if (rc == 0) {
+        size_t primary = us->n;
+        walk_all(c, us->v, us->n, s->threads);
+        for (size_t i = 0; i < primary && !oom; i++) {
+            if (us->v[i].oom) oom = 1;
+            if (us->v[i].bail) rc = 1;
+        }
+        if (rc == 0 && !oom) { /* units inside units: their own streams */
+            for (size_t i = 0; i < primary && !oom; i++)
+                for (size_t k = 0; k < us->v[i].nnested && !oom; k++) {
+                    /* the depth of a nested unit: that of its outer unit and the names between */
+                    int depth = us->v[i].depth + 1;
+                    const char *r = us->v[i].nested[k] + strlen(us->v[i].rel) + (us->v[i].rel[0] ? 1 : 0);
+                    for (; *r; r++)
+                        if (*r == '/') depth++;
+                    if (add_unit(us, c->root, us->v[i].nested[k], depth, 0) != 0) oom = 1;
+                }
+            if (!oom && us->n > primary) walk_all(c, us->v + primary, us->n - primary, s->threads);
+            for (size_t i = primary; i < us->n; i++)
+                if (us->v[i].oom) oom = 1;
+        }
+    }
+    s->rc = rc;
+    s->oom = oom;
+    s->ran = 1;
+}
+
+static void *scan_thread(void *arg) {
+    run_scan(arg);
+    return NULL;
+}
+
+static void scan_join(scan_t *s) {
+    if (s->running) {
+        pthread_join(s->tid, NULL);
+        s->running = 0;
+    }
+}
+
+static void scan_dealloc(scan_t *s) {
+    scan_join(s); /* (the thread touches no Python object: joined with the lock held) */
+    for (size_t i = 0; i < s->us.n; i++) unit_free(&s->us.v[i]);
+    free(s->us.v);
+    for (Py_ssize_t i = 0; i < s->c.nskip; i++) free(s->c.skip[i]);
+    free(s->c.skip);
+    free((char *)s->c.root);
+    Py_XDECREF(s->answer);
+    Py_TYPE(s)->tp_free((PyObject *)s);
+}
+
+static PyObject *scan_result(scan_t *s, PyObject *unused) {
+    if (s->answer != NULL) return Py_NewRef(s->answer);
+    if (s->running || !s->ran) {
+        Py_BEGIN_ALLOW_THREADS
+        scan_join(s);
+        if (!s->ran) run_scan(s);
+        Py_END_ALLOW_THREADS
+    }
+    if (s->oom || s->rc < 0) return PyErr_NoMemory();
+    if (s->rc != 0) {
+        s->answer = Py_NewRef(Py_None);
+        return Py_NewRef(Py_None);
+    }
+    PyObject *out = PyList_New((Py_ssize_t)s->us.n);
+    if (out == NULL) return NULL;
+    for (size_t i = 0; i < s->us.n; i++) {
+        PyObject *path = PyUnicode_DecodeFSDefault(s->us.v[i].path);
+        PyObject *stream = s->c.stat_files ? stream_of(&s->us.v[i]) : Py_NewRef(Py_None);
+        PyObject *pair = (path && stream) ? PyTuple_Pack(2, path, stream) : NULL;
+        Py_XDECREF(path);
+        Py_XDECREF(stream);
+        if (pair == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, (Py_ssize_t)i, pair);
+    }
+    for (size_t i = 0; i < s->us.n; i++) unit_free(&s->us.v[i]); /* (what the answer holds now) */
+    s->us.n = 0;
+    s->answer = Py_NewRef(out);
+    return out;
+}
+
+static PyMethodDef scan_methods[] = {
+    {"result", (PyCFunction)scan_result, METH_NOARGS,
+     "result() -> [(unit folder, stream or None)] or None: the answer, waited for"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ScanType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "gongkai._cwalk.Scan",
+    .tp_basicsize = sizeof(scan_t),
+    .tp_dealloc = (destructor)scan_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "a search of the units under way (see start)",
+    .tp_methods = scan_methods,
+};
+
+static scan_t *scan_new(PyObject *args) {
+    PyObject *root_obj, *skip_obj, *rootb = NULL;
     int max_depth, threads, stat_files;
     if (!PyArg_ParseTuple(args, "OiOip", &root_obj, &max_depth, &skip_obj, &threads, &stat_files)) return NULL;
     if (!PyUnicode_FSConverter(root_obj, &rootb)) return NULL;
@@ -593,76 +711,61 @@ static PyObject *cwalk_scan(PyObject *self, PyObject *args) {
         Py_DECREF(rootb);
         return NULL;
     }
+    scan_t *s = PyObject_New(scan_t, &ScanType);
+    if (s == NULL) {
+        Py_DECREF(skip);
+        Py_DECREF(rootb);
+        return NULL;
+    }
+    memset((char *)s + sizeof(PyObject), 0, sizeof *s - sizeof(PyObject));
+    s->c.max_depth = max_depth;
+    s->c.stat_files = stat_files;
+    s->threads = threads;
+    s->c.root = strdup(PyBytes_AS_STRING(rootb));
+    Py_DECREF(rootb);
     Py_ssize_t nskip = PySequence_Fast_GET_SIZE(skip);
-    char **names = PyMem_Calloc(nskip ? (size_t)nskip : 1, sizeof *names);
-    PyObject **held = PyMem_Calloc(nskip ? (size_t)nskip : 1, sizeof *held);
-    units_t us = {0};
-    if (names == NULL || held == NULL) {
-        PyErr_NoMemory();
-        goto done;
+    s->c.skip = calloc(nskip ? (size_t)nskip : 1, sizeof(char *));
+    if (s->c.root == NULL || s->c.skip == NULL) {
+        Py_DECREF(skip);
+        Py_DECREF(s);
+        return (scan_t *)PyErr_NoMemory();
     }
     for (Py_ssize_t i = 0; i < nskip; i++) {
-        if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(skip, i), &held[i])) goto done;
-        names[i] = PyBytes_AS_STRING(held[i]);
-    }
-    conf_t c = {PyBytes_AS_STRING(rootb), max_depth, names, nskip, stat_files};
-    int rc, oom = 0;
-    Py_BEGIN_ALLOW_THREADS
-    rc = search(&c, &us);
-    if (rc == 0) {
-        size_t primary = us.n;
-        walk_all(&c, us.v, us.n, threads);
-        for (size_t i = 0; i < primary && !oom; i++) {
-            if (us.v[i].oom) oom = 1;
-            if (us.v[i].bail) rc = 1;
+        PyObject *b = NULL;
+        if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(skip, i), &b)) {
+            Py_DECREF(skip);
+            Py_DECREF(s);
+            return NULL;
         }
-        if (rc == 0 && !oom) { /* units inside units: their own streams */
-            for (size_t i = 0; i < primary && !oom; i++)
-                for (size_t k = 0; k < us.v[i].nnested && !oom; k++) {
-                    /* the depth of a nested unit: that of its outer unit and the names between */
-                    int depth = us.v[i].depth + 1;
-                    const char *r = us.v[i].nested[k] + strlen(us.v[i].rel) + (us.v[i].rel[0] ? 1 : 0);
-                    for (; *r; r++)
-                        if (*r == '/') depth++;
-                    if (add_unit(&us, c.root, us.v[i].nested[k], depth, 0) != 0) oom = 1;
-                }
-            if (!oom && us.n > primary) walk_all(&c, us.v + primary, us.n - primary, threads);
-            for (size_t i = primary; i < us.n; i++)
-                if (us.v[i].oom) oom = 1;
+        s->c.skip[i] = strdup(PyBytes_AS_STRING(b));
+        Py_DECREF(b);
+        s->c.nskip = i + 1;
+        if (s->c.skip[i] == NULL) {
+            Py_DECREF(skip);
+            Py_DECREF(s);
+            return (scan_t *)PyErr_NoMemory();
         }
     }
-    Py_END_ALLOW_THREADS
-    if (oom || rc < 0) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    if (rc != 0) {
-        out = Py_NewRef(Py_None);
-        goto done;
-    }
-    out = PyList_New((Py_ssize_t)us.n);
-    if (out == NULL) goto done;
-    for (size_t i = 0; i < us.n; i++) {
-        PyObject *path = PyUnicode_DecodeFSDefault(us.v[i].path);
-        PyObject *stream = stat_files ? stream_of(&us.v[i]) : Py_NewRef(Py_None);
-        PyObject *pair = (path && stream) ? PyTuple_Pack(2, path, stream) : NULL;
-        Py_XDECREF(path);
-        Py_XDECREF(stream);
-        if (pair == NULL) {
-            Py_CLEAR(out);
-            goto done;
-        }
-        PyList_SET_ITEM(out, (Py_ssize_t)i, pair);
-    }
-done:
-    for (size_t i = 0; i < us.n; i++) unit_free(&us.v[i]);
-    free(us.v);
-    if (held != NULL)
-        for (Py_ssize_t i = 0; i < nskip; i++) Py_XDECREF(held[i]);
-    PyMem_Free(held);
-    PyMem_Free(names);
     Py_DECREF(skip);
-    Py_DECREF(rootb);
+    return s;
+}
+
+static PyObject *cwalk_start(PyObject *self, PyObject *args) {
+    scan_t *s = scan_new(args);
+    if (s == NULL) return NULL;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    if (pthread_create(&s->tid, &attr, scan_thread, s) == 0) s->running = 1; /* else: run by result() */
+    pthread_attr_destroy(&attr);
+    return (PyObject *)s;
+}
+
+static PyObject *cwalk_scan(PyObject *self, PyObject *args) {
+    scan_t *s = scan_new(args);
+    if (s == NULL) return NULL;
+    PyObject *out = scan_result(s, NULL);
+    Py_DECREF(s);
     return out;
 }
 
@@ -690,6 +793,8 @@ static PyObject *cwalk_manifest(PyObject *self, PyObject *arg) {
 static PyMethodDef methods[] = {
     {"scan", cwalk_scan, METH_VARARGS,
      "scan(root, max_depth, skip, threads, stat_files) -> [(unit folder, stream or None)] or None"},
+    {"start", cwalk_start, METH_VARARGS, "start(root, max_depth, skip, threads, stat_files) -> Scan: scan() in a "
+     "thread of its own, its answer taken by Scan.result()"},
     {"manifest", cwalk_manifest, METH_O, "manifest(unit folder) -> stream or None (a link to a folder inside)"},
     {NULL, NULL, 0, NULL},
 };
@@ -697,6 +802,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_cwalk", "gongkai's folder walk in C", -1, methods, NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__cwalk(void) {
+    if (PyType_Ready(&ScanType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
     if (PyModule_AddIntConstant(m, "VERSION", 1) < 0) {

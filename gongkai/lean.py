@@ -123,6 +123,9 @@ def internal_error(e: Exception) -> Msg:
 def run_check(path: Path, as_of: str | None, fmt: str, strict: bool, no_cache: bool, jobs: int | None,
               lang: str | None) -> int:
     """`gongkai check`: print the findings (text or json) and return the exit code."""
+    from gongkai import walk
+
+    walk.start(str(path), not no_cache)  # the C search of PATH goes on while the modules are imported
     from gongkai import progress
     from gongkai.check import check_layout
     from gongkai.report import check as report

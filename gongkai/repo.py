@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gongkai import basis as B
+from gongkai import walk as walk_mod
 from gongkai.cache import FileCache, enabled, gc_paused, stamp
 from gongkai.problem import Msg, Problem, msg, problem
+from gongkai.walk import MAX_FOLDER_DEPTH, SKIP_DIRS, SKIP_LIST
 
 if TYPE_CHECKING:
     from gongkai.items import ItemInfo
@@ -34,7 +36,6 @@ if TYPE_CHECKING:
 
 SETTINGS_FILE = "gongkai.yaml"
 UNIT_FILE = "unit.yaml"
-SKIP_DIRS = frozenset(("evidence", "node_modules", "__pycache__", "templates", "_site", "site", "out"))
 # folder → may hold sub-folders; SECTIONS (folder → (model, may hold sub-folders)) is made when first asked for
 SECTION_NESTS: dict[str, bool] = {"plans": False, "records": True, "events": True, "projects": True,
                                   "feedback": True, "inspections": True}
@@ -398,7 +399,6 @@ KNOWN_HINT = Msg("公开记录放 records/，年度方案放 plans/，事件放 
                  "公开栏检查放 inspections/，照片扫描件放 evidence/",
                  "records go in records/, plans in plans/, events in events/, projects in projects/, feedback in "
                  "feedback/, inspections in inspections/, photos and scans in evidence/")
-MAX_FOLDER_DEPTH = 32  # folders below a unit (or below PATH when looking for units)
 # names people use for the known folders: a misnamed folder gets the right one
 FOLDER_ALIASES = {"记录": "records", "公开记录": "records", "方案": "plans", "计划": "plans", "年度方案": "plans",
                   "事件": "events", "项目": "projects", "工程": "projects", "反馈": "feedback", "意见": "feedback",
@@ -711,18 +711,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
 
 
 UNIT_VARIANT = re.compile(r"unit\.(ya?ml)(\.txt)?", re.IGNORECASE)
-_SKIP_LIST = sorted(SKIP_DIRS)
-_cwalk: Any = None  # the C walk of the unit search and the results cache; GONGKAI_PURE_PYTHON=1 turns it off
-if os.environ.get("GONGKAI_PURE_PYTHON", "") != "1":
-    try:
-        from gongkai import _cwalk  # type: ignore[attr-defined,no-redef]
-    except ImportError:
-        pass
-
-
-def _threads() -> int:
-    """Threads of the C walk: one per CPU (at most four: the walk is system calls, and they share the kernel)."""
-    return max(1, min(os.cpu_count() or 1, 4))
+_cwalk: Any = walk_mod.cwalk  # the C walk of the unit search and the results cache; GONGKAI_PURE_PYTHON=1 turns it off
 _BY_NAME = operator.attrgetter("name")
 
 
@@ -741,7 +730,9 @@ def find_units(root: Path, problems: list[Problem] | None = None,
     leaves it to the Python search below, which reports as it always has."""
     out: list[Problem] = [] if problems is None else problems
     if _cwalk is not None:
-        found = _cwalk.scan(str(root), MAX_FOLDER_DEPTH, _SKIP_LIST, _threads(), walked is not None)
+        started = walk_mod.taken(str(root), walked is not None)  # (begun by `gongkai check` before its imports)
+        found = started.result() if started is not None else \
+            _cwalk.scan(str(root), MAX_FOLDER_DEPTH, SKIP_LIST, walk_mod.threads(), walked is not None)
         if found is not None:
             if walked is not None:
                 walked.update((str(Path(p)), stream) for p, stream in found)

@@ -457,3 +457,33 @@ def test_an_undecodable_file_name_comes_back_from_the_cache_as_it_went_in(tmp_pa
     assert "bad-" in fresh[1]
     assert run(root, tmp_path / "cache") == fresh
     assert run(root, tmp_path / "cache") == fresh
+
+
+@needs_c
+def test_a_search_started_early_answers_as_one_run_at_once(tmp_path: Path) -> None:
+    """`gongkai check` starts the C search before its imports (gongkai.walk.start): its answer is the one of a search
+    run at once; it is taken once, only for the same folder and kind; one never taken costs nothing."""
+    from gongkai import walk
+
+    root = tmp_path / "root"
+    for i in range(6):
+        unit(root / f"v{i}")
+    now = search(root, c=True)
+    walk.start(str(root), True)
+    started = walk.taken(str(root), True)
+    assert started is not None and walk.taken(str(root), True) is None
+    assert sorted(started.result()) == sorted(repo._cwalk.scan(str(root), MAX_FOLDER_DEPTH, walk.SKIP_LIST, 2, True))
+    assert started.result() is started.result()
+    walk.start(str(root), True)
+    assert search(root, c=True) == now  # find_units takes it
+    assert walk.taken(str(root), True) is None
+    walk.start(str(root), False)  # another kind: not taken by a search with the walks
+    assert search(root, c=True) == now
+    walk.start(str(tmp_path / "missing"), True)
+    walk.start(str(root), True)  # a second start replaces the first, which is dropped (its thread joined)
+    assert walk.taken(str(tmp_path / "missing"), True) is None
+    assert walk.taken(str(root), True) is not None
+    for _ in range(20):  # started and dropped at once, many times: no thread left behind
+        walk.start(str(root), True)
+    walk._STARTED.clear()
+    assert repo._cwalk.start(str(tmp_path / "missing"), MAX_FOLDER_DEPTH, [], 2, True).result() is None

@@ -170,7 +170,9 @@ def test_a_cold_run_walks_each_unit_once_and_a_warm_one_too(tmp_path: Path, monk
     if walk == "c":
         real_scan = repo_mod._cwalk.scan
 
-        class Counting:  # the C module, its scan counted
+        real_start = repo_mod._cwalk.start
+
+        class Counting:  # the C module, its searches counted (begun early by start, or at once by scan)
             VERSION = repo_mod._cwalk.VERSION
             manifest = repo_mod._cwalk.manifest
 
@@ -179,7 +181,15 @@ def test_a_cold_run_walks_each_unit_once_and_a_warm_one_too(tmp_path: Path, monk
                 scans.append(args[-1])
                 return real_scan(*args)
 
+            @staticmethod
+            def start(*args):  # type: ignore[no-untyped-def]
+                scans.append(args[-1])
+                return real_start(*args)
+
+        import gongkai.walk as walk_mod
+
         monkeypatch.setattr(repo_mod, "_cwalk", Counting)
+        monkeypatch.setattr(walk_mod, "cwalk", Counting)
     units = sorted(d.name for d in root.iterdir() if (d / "unit.yaml").is_file())
     assert len(units) == 5
     monkeypatch.setattr(results_mod, "manifest", spy)
