@@ -25,6 +25,10 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#ifndef __linux__
+#error "the C walk lists folders with getdents64 (Linux): elsewhere gongkai walks in Python"
+#endif
+
 #include <dirent.h> /* DT_* */
 #include <errno.h>
 #include <fcntl.h>
