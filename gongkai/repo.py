@@ -13,7 +13,6 @@ inside the repository.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import errno
 import operator
 import os
@@ -75,6 +74,8 @@ def __getattr__(name: str) -> Any:
     if name == "SECTIONS":
         _need_loader()
         return _SECTIONS
+    if name == "UNIT_VARIANT":
+        return _unit_variant()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -433,6 +434,8 @@ def nearest_folder(name: str) -> str | None:
     if name in FOLDER_ALIASES:
         return FOLDER_ALIASES[name]
     known = [*SECTION_NESTS, "evidence"]
+    import difflib  # (here: a warm run needs no near names)
+
     close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -710,7 +713,13 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
     return found
 
 
-UNIT_VARIANT = re.compile(r"unit\.(ya?ml)(\.txt)?", re.IGNORECASE)
+_UNIT_VARIANT: list[re.Pattern[str]] = []  # UNIT_VARIANT, compiled when the Python search first needs it
+
+
+def _unit_variant() -> re.Pattern[str]:
+    if not _UNIT_VARIANT:
+        _UNIT_VARIANT.append(re.compile(r"unit\.(ya?ml)(\.txt)?", re.IGNORECASE))
+    return _UNIT_VARIANT[0]
 _cwalk: Any = walk_mod.cwalk  # the C walk of the unit search and the results cache; GONGKAI_PURE_PYTHON=1 turns it off
 _BY_NAME = operator.attrgetter("name")
 
@@ -768,7 +777,7 @@ def find_units(root: Path, problems: list[Problem] | None = None,
             in_unit = True
         elif not in_unit:
             for e in names:
-                if UNIT_VARIANT.fullmatch(e.name):
+                if _unit_variant().fullmatch(e.name):
                     out.append(_ignored("error", rel(Path(e.path), root), msg(
                         "文件名应为 unit.yaml（“{n}”不会被读取），所以这个文件夹现在不算一个单位：请改名",
                         "the unit file must be named unit.yaml ('{n}' is not read), so this folder is no unit yet: "
