@@ -351,10 +351,18 @@ def problems_to(problems: list[Problem]) -> list[list[Any]]:
 
 
 def problems_from(rows: list[Any]) -> list[Problem]:
-    """The problems problems_to() wrote; ValueError (or another error) for anything else."""
-    return [Problem(_str(u), _str(p), _loc(line), _loc(col), _str(code), _severity(sev),
-                    Msg(_str(m[0]), _str(m[1])), Msg(_str(b[0]), _str(b[1])))
-            for u, p, line, col, code, sev, m, b in rows]
+    """The problems problems_to() wrote; ValueError (or another error) for anything else. (Checked inline, not by a
+    call per value: a warm run of a county rebuilds thousands.)"""
+    out = []
+    make = Msg._make
+    for u, p, line, col, code, sev, m, b in rows:
+        if not (type(u) is str and type(p) is str and type(code) is str and sev in SEVERITIES
+                and (line is None or type(line) is int) and (col is None or type(col) is int)
+                and type(m) is list and len(m) == 2 and type(m[0]) is str and type(m[1]) is str
+                and type(b) is list and len(b) == 2 and type(b[0]) is str and type(b[1]) is str):
+            raise ValueError("not a problem")
+        out.append(Problem(u, p, line, col, code, sev, make(m), make(b)))
+    return out
 
 
 # ---------------------------------------------------------------- the settings, for a warm run
@@ -418,15 +426,3 @@ def _str(value: object) -> str:
     if type(value) is not str:
         raise ValueError("not a string")
     return value
-
-
-def _loc(value: object) -> int | None:
-    if value is not None and type(value) is not int:
-        raise ValueError("not a line or column")
-    return value
-
-
-def _severity(value: object) -> str:
-    if value not in SEVERITIES:
-        raise ValueError("not a severity")
-    return _str(value)

@@ -488,3 +488,24 @@ def test_a_search_started_early_answers_as_one_run_at_once(tmp_path: Path) -> No
         walk.start(str(root), True)
     walk._STARTED.clear()
     assert repo._cwalk.start(str(tmp_path / "missing"), MAX_FOLDER_DEPTH, [], 2, True).result() is None
+
+
+def test_cached_problems_come_back_only_in_their_shape() -> None:
+    """A results file's problems are rebuilt only from exactly the values problems_to wrote; anything else is an
+    error (the cache is then ignored and the unit checked afresh)."""
+    from gongkai.problem import Msg, Problem
+
+    good = [Problem("v", "v/unit.yaml", 3, None, "schema", "error", Msg("中", "en"), Msg("依据", "basis")),
+            Problem("v", "v/x", None, None, "ignored", "warning", Msg("a", "b"), Msg("", ""))]
+    rows = json.loads(json.dumps(results.problems_to(good)))
+    assert results.problems_from(rows) == good
+    bad_rows = []
+    for at, value in ((0, 1), (1, None), (2, "3"), (2, True), (3, 1.5), (4, ["x"]), (5, "fatal"), (6, ["a"]),
+                      (6, ["a", 1]), (7, "ab"), (7, ["a", "b", "c"])):
+        row = list(rows[0])
+        row[at] = value
+        bad_rows.append(row)
+    bad_rows.append(rows[0][:7])
+    for row in bad_rows:
+        with pytest.raises((ValueError, TypeError)):
+            results.problems_from([row])
