@@ -1,5 +1,5 @@
 """Build hook: compile gongkai's optional C extensions (EXTENSIONS: the node builder gongkai/load/_cnodes.c
-against libyaml, ...).
+against libyaml, the folder walk gongkai/_cwalk.c of the unit search and the results cache, ...).
 
 It is optional in every way: without a C compiler, without libyaml's header (yaml.h, e.g. apt-get install
 libyaml-dev) or without setuptools, the wheel is built without it, pure Python, and gongkai runs the same
@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent
 # module name → (C source, libraries to link, what it is, for the messages)
 EXTENSIONS: dict[str, tuple[str, list[str], str]] = {
     "gongkai.load._cnodes": ("gongkai/load/_cnodes.c", ["yaml"], "C node builder"),
+    "gongkai._cwalk": ("gongkai/_cwalk.c", ["pthread"], "C folder walk"),
 }
 EXTENSION = "gongkai.load._cnodes"
 SOURCE = EXTENSIONS[EXTENSION][0]

@@ -25,7 +25,6 @@ import hashlib
 import hmac
 import io
 import os
-import pickle
 import secrets
 import stat as statmod
 import sys
@@ -83,19 +82,31 @@ def _is_data_class(obj: object, module: str) -> bool:
     return issubclass(obj, (list, dict, str, int, decimal.Decimal, dt.date))
 
 
-class _DataUnpickler(pickle.Unpickler):
-    """Rebuilds only gongkai's data classes, dates, decimals and containers: a shard that names anything else
-    (os.system, builtins.eval, a gongkai function) fails to load and is rebuilt."""
+_UNPICKLER: list[type] = []
 
-    def find_class(self, module: str, name: str) -> Any:
-        found = SAFE_GLOBALS.get((module, name))
-        if found is not None:
-            return found
-        if module in DATA_MODULES and "." not in name and module in sys.modules:
-            obj = getattr(sys.modules[module], name, None)
-            if _is_data_class(obj, module):
-                return obj
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache")
+
+def _data_unpickler() -> type:
+    """The unpickler of shards (made at the first shard read: pickle is not imported by a run that reads none, such
+    as a warm `gongkai check`)."""
+    if not _UNPICKLER:
+        import pickle
+
+        class _DataUnpickler(pickle.Unpickler):
+            """Rebuilds only gongkai's data classes, dates, decimals and containers: a shard that names anything
+            else (os.system, builtins.eval, a gongkai function) fails to load and is rebuilt."""
+
+            def find_class(self, module: str, name: str) -> Any:
+                found = SAFE_GLOBALS.get((module, name))
+                if found is not None:
+                    return found
+                if module in DATA_MODULES and "." not in name and module in sys.modules:
+                    obj = getattr(sys.modules[module], name, None)
+                    if _is_data_class(obj, module):
+                        return obj
+                raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache")
+
+        _UNPICKLER.append(_DataUnpickler)
+    return _UNPICKLER[0]
 
 
 def _ours(st: os.stat_result) -> bool:
@@ -195,7 +206,7 @@ def read_shard(path: Path, key: bytes | None) -> dict[str, tuple[tuple, Any]]:
         return {}
     try:
         with gc_paused():
-            data = _DataUnpickler(io.BytesIO(payload)).load()
+            data = _data_unpickler()(io.BytesIO(payload)).load()
     except Exception:  # noqa: BLE001 - any failure to rebuild means: not a usable cache, start afresh
         return {}
     return data if _valid(data) else {}
@@ -232,6 +243,8 @@ class FileCache:
             self.dirty = True
         if not self.dirty or self.key is None:
             return
+        import pickle
+
         try:
             payload = pickle.dumps(self.entries, protocol=pickle.HIGHEST_PROTOCOL)
             mac = hmac.new(self.key, payload, hashlib.sha256).digest()

@@ -109,11 +109,15 @@ def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: i
         ids = [rel(d, layout.root) for d in layout.unit_dirs]
         stored = {d: body for d, uid in zip(layout.unit_dirs, ids) if (body := cache.stored(uid)) is not None}
         asked = [(uid, d) for d, uid in zip(layout.unit_dirs, ids) if d in stored]
-        for (uid, d), key in zip(asked, cache.keys(asked, layout.listing)):
+        for (uid, d), key in zip(asked, cache.keys(asked, layout.listing, layout.walked)):
             keys[d] = key
             hit = cache.get(uid, key, stored[d])
             if hit is not None:
                 done[d] = (UnitSummary(*hit[0]), hit[1])
+        if layout.walked:  # the C search walked every unit already (before any is read): each one's key is at hand
+            for d, uid in zip(layout.unit_dirs, ids):
+                if d not in keys and str(d) in layout.walked:
+                    keys[d] = cache.key(uid, d, None, layout.walked)
     todo = [d for d in layout.unit_dirs if d not in done]
     if todo:
         done.update(zip(todo, _check_dirs(layout, todo, as_of, use_cache, cache, keys, jobs, progress)))
@@ -163,7 +167,7 @@ def _one(layout: Layout, unit_dir: Path, unit_set: set[Path], as_of: dt.date, us
     re-reading one unit's files ever saves."""
     uid = rel(unit_dir, layout.root)
     if cache is not None and key is False:
-        key = cache.key(uid, unit_dir, layout.listing)
+        key = cache.key(uid, unit_dir, layout.listing, layout.walked)
     unit = layout.load_unit(unit_dir, use_cache and cache is None, unit_set)
     return checked(layout.root, unit, as_of, cache, uid, key)
 

@@ -36,11 +36,18 @@ def lang_of(value: str | None) -> str:
 
 
 def as_of_date(value: str | None, timezone: str | None) -> dt.date:
-    from gongkai.load.scalars import parse_date
-    from gongkai.repo import today_in
-
     if value is None:
+        from gongkai.repo import today_in
+
         return today_in(timezone)
+    if len(value) == 10 and value.isascii() and value[4] == value[7] == "-" and \
+            (value[:4] + value[5:7] + value[8:]).isdigit() and 1980 <= int(value[:4]) <= 2099:  # (YEAR_MIN, YEAR_MAX)
+        try:  # the usual YYYY-MM-DD, as parse_date reads it, without importing the scalar parsers
+            return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+        except ValueError:
+            pass  # parse_date says what is wrong
+    from gongkai.load.scalars import parse_date
+
     day, reason = parse_date(value)
     if day is None:
         assert reason is not None
@@ -58,7 +65,7 @@ def note(message: Msg) -> None:
     say(message, str(_RUN["lang"]))
 
 
-def discover_units(path: Path, listing: bool = False):  # type: ignore[no-untyped-def]
+def discover_units(path: Path, listing: bool = False, lean: bool = False):  # type: ignore[no-untyped-def]
     """The layout of PATH (settings and unit folders), or why it holds no unit (exit 2); with `listing`, the
     entries of the folders walked are kept (Layout.listing, for the results cache of check).
 
@@ -71,14 +78,14 @@ def discover_units(path: Path, listing: bool = False):  # type: ignore[no-untype
         raise CannotRun(msg("找不到文件夹“{p}”", "folder '{p}' does not exist", p=path))
     if not path.is_dir():
         raise CannotRun(msg("“{p}”不是文件夹：请给出仓库或单位所在的文件夹", "'{p}' is not a folder: give the repository or unit folder", p=path))
-    layout = discover(path, listing)
+    layout = discover(path, listing, lean)
     if not layout.unit_dirs:
         above = find_root(path)
         if above is not None:
             note(msg("“{p}”里没有单位，使用上级文件夹 {r}（{a}）；输出中的路径相对于它",
                      "no unit in '{p}': using the folder above, {r} ({a}); paths in the output are relative to it",
                      p=path, r=os.path.relpath(above), a=above))
-            layout = discover(above, listing)
+            layout = discover(above, listing, lean)
     if not layout.unit_dirs:
         raise CannotRun(msg(
             "“{p}”下没有找到任何单位。一个单位（村或社区）是含有 unit.yaml 的文件夹；"
@@ -116,12 +123,15 @@ def internal_error(e: Exception) -> Msg:
 def run_check(path: Path, as_of: str | None, fmt: str, strict: bool, no_cache: bool, jobs: int | None,
               lang: str | None) -> int:
     """`gongkai check`: print the findings (text or json) and return the exit code."""
+    from gongkai import walk
+
+    walk.start(str(path), not no_cache)  # the C search of PATH goes on while the modules are imported
     from gongkai import progress
     from gongkai.check import check_layout
     from gongkai.report import check as report
 
     language = lang_of(lang)
-    layout = discover_units(path, listing=not no_cache)
+    layout = discover_units(path, listing=not no_cache, lean=not no_cache)
     day = as_of_date(as_of, layout.settings.timezone if layout.settings else None)
     if progress.wanted(fmt == "json"):
         label = "检查" if language == "zh" else "checking"

@@ -13,7 +13,6 @@ inside the repository.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import errno
 import operator
 import os
@@ -25,27 +24,59 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gongkai import basis as B
+from gongkai import walk as walk_mod
 from gongkai.cache import FileCache, enabled, gc_paused, stamp
-from gongkai.load.nodes import BYTES_IN_C, MAX_BYTES, decode, parse, quick_parse, scan_slips
-from gongkai.load.schema import INVALID, Ctx, convert
-from gongkai.model import Event, Feedback, Inspection, Plan, Project, Record, Rules, Settings, Unit
 from gongkai.problem import Msg, Problem, msg, problem
+from gongkai.walk import MAX_FOLDER_DEPTH, SKIP_DIRS, SKIP_LIST
 
 if TYPE_CHECKING:
     from gongkai.items import ItemInfo
+    from gongkai.model import Event, Feedback, Inspection, Plan, Project, Record, Rules, Settings, Unit
 
 SETTINGS_FILE = "gongkai.yaml"
 UNIT_FILE = "unit.yaml"
-SKIP_DIRS = frozenset(("evidence", "node_modules", "__pycache__", "templates", "_site", "site", "out"))
-# folder → (model, may hold sub-folders)
-SECTIONS: dict[str, tuple[type, bool]] = {
-    "plans": (Plan, False),
-    "records": (Record, True),
-    "events": (Event, True),
-    "projects": (Project, True),
-    "feedback": (Feedback, True),
-    "inspections": (Inspection, True),
-}
+# folder → may hold sub-folders; SECTIONS (folder → (model, may hold sub-folders)) is made when first asked for
+SECTION_NESTS: dict[str, bool] = {"plans": False, "records": True, "events": True, "projects": True,
+                                  "feedback": True, "inspections": True}
+
+# The YAML loader, the schema and the models are imported when the first file is read, not with this module: a warm
+# `gongkai check` finds the units and reads their results from the cache without them (see _need_loader).
+MAX_BYTES = 4 * 1024 * 1024  # gongkai.load.nodes.MAX_BYTES (tests/test_results_walk.py checks they agree)
+BYTES_IN_C: Any = None
+decode: Any = None
+parse: Any = None
+quick_parse: Any = None
+scan_slips: Any = None
+INVALID: Any = None
+Ctx: Any = None
+convert: Any = None
+_SECTIONS: dict[str, tuple[type, bool]] = {}
+
+
+def _need_loader() -> None:
+    """Import the YAML loader, the schema and the models (once)."""
+    global BYTES_IN_C, decode, parse, quick_parse, scan_slips, INVALID, Ctx, convert
+    if convert is not None:
+        return
+    from gongkai import model
+    from gongkai.load import nodes, schema
+
+    if not _SECTIONS:
+        _SECTIONS.update({name: (getattr(model, cls), SECTION_NESTS[name]) for name, cls in (
+            ("plans", "Plan"), ("records", "Record"), ("events", "Event"), ("projects", "Project"),
+            ("feedback", "Feedback"), ("inspections", "Inspection"))})
+    BYTES_IN_C, decode, parse = nodes.BYTES_IN_C, nodes.decode, nodes.parse
+    quick_parse, scan_slips = nodes.quick_parse, nodes.scan_slips
+    INVALID, Ctx, convert = schema.INVALID, schema.Ctx, schema.convert
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SECTIONS":
+        _need_loader()
+        return _SECTIONS
+    if name == "UNIT_VARIANT":
+        return _unit_variant()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -319,6 +350,8 @@ def _too_large(n: int) -> Msg:
 
 def load_file(path: Path | str, shown: str, cls: type) -> tuple[Any, list[Problem]]:
     """One file → (object or None, its problems). Never raises for any content."""
+    if convert is None:
+        _need_loader()
     data = read_regular(path)
     if isinstance(data, Msg):
         code = "ignored" if data is NOT_REGULAR else "syntax"
@@ -367,7 +400,6 @@ KNOWN_HINT = Msg("公开记录放 records/，年度方案放 plans/，事件放 
                  "公开栏检查放 inspections/，照片扫描件放 evidence/",
                  "records go in records/, plans in plans/, events in events/, projects in projects/, feedback in "
                  "feedback/, inspections in inspections/, photos and scans in evidence/")
-MAX_FOLDER_DEPTH = 32  # folders below a unit (or below PATH when looking for units)
 # names people use for the known folders: a misnamed folder gets the right one
 FOLDER_ALIASES = {"记录": "records", "公开记录": "records", "方案": "plans", "计划": "plans", "年度方案": "plans",
                   "事件": "events", "项目": "projects", "工程": "projects", "反馈": "feedback", "意见": "feedback",
@@ -401,7 +433,9 @@ def nearest_folder(name: str) -> str | None:
     """The known folder an unknown one was most likely meant to be (`record` → `records`)."""
     if name in FOLDER_ALIASES:
         return FOLDER_ALIASES[name]
-    known = [*SECTIONS, "evidence"]
+    known = [*SECTION_NESTS, "evidence"]
+    import difflib  # (here: a warm run needs no near names)
+
     close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -478,7 +512,7 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
 
     Paths are plain strings from os.scandir (each DirEntry's type comes with the listing: no stat per file), shown
     by cutting the unit folder's own path off: a unit's files are all below it."""
-    found = Walk({s: [] for s in SECTIONS})
+    found = Walk({s: [] for s in SECTION_NESTS})
     out = found.problems
     top = str(unit_dir)
     top_shown = rel(unit_dir, root)
@@ -643,9 +677,9 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
             if nested(entry.path, real) or name == "evidence" or name in SKIP_DIRS or \
                     (templates is not None and os.path.realpath(entry.path) == templates):
                 continue
-            if name in SECTIONS:
+            if name in SECTION_NESTS:
                 if first_visit(entry, real):
-                    walk_section(entry.path, name, SECTIONS[name][1])
+                    walk_section(entry.path, name, SECTION_NESTS[name])
                 continue
             near = nearest_folder(name)
             if near:
@@ -679,17 +713,39 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
     return found
 
 
-UNIT_VARIANT = re.compile(r"unit\.(ya?ml)(\.txt)?", re.IGNORECASE)
+_UNIT_VARIANT: list[re.Pattern[str]] = []  # UNIT_VARIANT, compiled when the Python search first needs it
+
+
+def _unit_variant() -> re.Pattern[str]:
+    if not _UNIT_VARIANT:
+        _UNIT_VARIANT.append(re.compile(r"unit\.(ya?ml)(\.txt)?", re.IGNORECASE))
+    return _UNIT_VARIANT[0]
+_cwalk: Any = walk_mod.cwalk  # the C walk of the unit search and the results cache; GONGKAI_PURE_PYTHON=1 turns it off
 _BY_NAME = operator.attrgetter("name")
 
 
 def find_units(root: Path, problems: list[Problem] | None = None,
-               listing: dict[str, list[os.DirEntry[str]]] | None = None) -> list[Path]:
+               listing: dict[str, list[os.DirEntry[str]]] | None = None,
+               walked: dict[str, bytes | None] | None = None) -> list[Path]:
     """Every folder under root holding unit.yaml, walked without recursion and without following links; folders
     whose unit file is misnamed (`unit.yml`) and folder links that lead outside are reported into `problems`.
     `listing` (if given) receives the entries of every folder walked, so that the results cache's walk of a unit
-    (gongkai.results.manifest) need not list them again."""
+    (gongkai.results.manifest) need not list them again.
+
+    With the C walk (gongkai/_cwalk.c) the folders are searched in C, and `walked` (if given) receives each unit
+    folder's walk for the results cache (str(unit folder) → what gongkai.results.walked_digest hashes), taken in
+    the same pass, in threads; `listing` then stays empty. Whenever the search has anything to report or decide
+    (a misnamed unit file, a link or an unreadable folder outside units, folders nested too deeply) the C walk
+    leaves it to the Python search below, which reports as it always has."""
     out: list[Problem] = [] if problems is None else problems
+    if _cwalk is not None:
+        started = walk_mod.taken(str(root), walked is not None)  # (begun by `gongkai check` before its imports)
+        found = started.result() if started is not None else \
+            _cwalk.scan(str(root), MAX_FOLDER_DEPTH, SKIP_LIST, walk_mod.threads(), walked is not None)
+        if found is not None:
+            if walked is not None:
+                walked.update((str(Path(p)), stream) for p, stream in found)
+            return sorted((Path(p) for p, _ in found), key=lambda p: rel(p, root))
     confine = Confine(root)
     units = []
 
@@ -721,7 +777,7 @@ def find_units(root: Path, problems: list[Problem] | None = None,
             in_unit = True
         elif not in_unit:
             for e in names:
-                if UNIT_VARIANT.fullmatch(e.name):
+                if _unit_variant().fullmatch(e.name):
                     out.append(_ignored("error", rel(Path(e.path), root), msg(
                         "文件名应为 unit.yaml（“{n}”不会被读取），所以这个文件夹现在不算一个单位：请改名",
                         "the unit file must be named unit.yaml ('{n}' is not read), so this folder is no unit yet: "
@@ -824,6 +880,7 @@ class Layout:
     unit_dirs: list[Path]
     settings_file: Path | None = None
     listing: dict[str, list[os.DirEntry[str]]] | None = None  # what find_units listed (discover(listing=True))
+    walked: dict[str, bytes | None] | None = None  # each unit's walk by the C search (discover(listing=True))
 
     @property
     def templates(self) -> str | None:
@@ -842,11 +899,15 @@ class Layout:
                          use_cache, self.settings_file, self.templates, skip)
 
 
-def discover(root: Path, listing: bool = False) -> Layout:
-    """The layout of root; with `listing`, it keeps the entries of every folder walked (Layout.listing)."""
+def discover(root: Path, listing: bool = False, lean: bool = False) -> Layout:
+    """The layout of root; with `listing`, it keeps the entries of every folder walked (Layout.listing) or, with
+    the C walk, each unit's walk (Layout.walked), for the results cache's keys. `lean` (a `check` that may use its
+    caches): what is needed of gongkai.yaml comes from the settings cache when its bytes are unchanged
+    (Layout.settings is then a CachedSettings)."""
     root = Path(root)
     problems: list[Problem] = []
-    settings = None
+    settings: Any = None
+    base: Timing | None = None
     settings_file = find_settings(root)
     settings_path = rel(settings_file, root.resolve()) if settings_file else None
     if settings_file is not None:
@@ -856,12 +917,71 @@ def discover(root: Path, listing: bool = False) -> Layout:
             problems.append(_ignored("error", shown, why))
             settings_file = None
         else:
-            settings, found = load_file(settings_file, shown, Settings)
+            settings, found, base = _settings(settings_file, shown, lean)
             problems.extend(found)
-    base = Timing().override(settings.rules if settings else None)
+    if base is None:
+        base = Timing().override(settings.rules if settings else None)
     listed: dict[str, list[os.DirEntry[str]]] | None = {} if listing else None
-    unit_dirs = find_units(root, problems, listed)
-    return Layout(root, settings, settings_path, problems, base, unit_dirs, settings_file, listed)
+    walked: dict[str, bytes | None] | None = {} if listing else None
+    unit_dirs = find_units(root, problems, listed, walked)
+    return Layout(root, settings, settings_path, problems, base, unit_dirs, settings_file, listed, walked)
+
+
+class CachedSettings:
+    """gongkai.yaml as the settings cache knows it (gongkai.results.SettingsCache): what `check` asks of it
+    (timezone, templates) at once; anything else asked of it loads the file then (a warm check never does)."""
+
+    def __init__(self, path: Path, shown: str, timezone: str | None, templates: str | None) -> None:
+        self._path, self._shown = path, shown
+        self.timezone, self.templates = timezone, templates
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_real":
+            raise AttributeError(name)
+        real = self.__dict__.get("_real")
+        if real is None:
+            from gongkai.model import Settings
+
+            real = load_file(self._path, self._shown, Settings)[0]
+            if real is None:  # it changed since and no longer loads
+                raise AttributeError(name)
+            self.__dict__["_real"] = real
+        return getattr(real, name)
+
+
+def _load_settings(settings_file: Path, shown: str) -> tuple[Any, list[Problem]]:
+    from gongkai.model import Settings
+
+    return load_file(settings_file, shown, Settings)
+
+
+def _settings(settings_file: Path, shown: str, lean: bool) -> tuple[Any, list[Problem], Timing | None]:
+    """gongkai.yaml loaded: (settings or None, its problems, the default timing or None to make it from the
+    settings); `lean`: from the settings cache when it holds these bytes (and stored there when not)."""
+    if not lean or not enabled(True):
+        return (*_load_settings(settings_file, shown), None)
+    data = read_regular(settings_file)
+    if isinstance(data, Msg) or len(data) > MAX_BYTES:
+        return (*_load_settings(settings_file, shown), None)
+    from gongkai.results import SettingsCache
+
+    cache = SettingsCache(settings_file, shown, data)
+    hit = cache.get()
+    if hit is not None:
+        facts, fields, found = hit
+        try:
+            base = Timing(*fields)
+        except TypeError:  # (another number of fields: not ours)
+            pass
+        else:
+            if facts is None:
+                return None, found, base
+            return CachedSettings(settings_file, shown, facts["timezone"], facts["templates"]), found, base
+    settings, found = _load_settings(settings_file, shown)
+    base = Timing().override(settings.rules if settings else None)
+    cache.put(None if settings is None else {"timezone": settings.timezone, "templates": settings.templates},
+              [getattr(base, k) for k in base.__dataclass_fields__], found)
+    return settings, found, base
 
 
 def load_repository(root: Path, use_cache: bool = False) -> Repository:
@@ -882,6 +1002,9 @@ def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, us
     """One unit, every file on its own; with use_cache, unchanged files come from the unit's cache shard.
     `skip(section, path)`: a file of the walk left unread (render, which knows the unit's check results and
     prints no feedback or inspections, leaves out those without problems)."""
+    _need_loader()
+    from gongkai.model import Unit
+
     uid = rel(unit_dir, root)
     cache = FileCache(root, uid) if enabled(use_cache) else None
     confine = Confine(root)
@@ -901,7 +1024,7 @@ def load_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], base: Timing, us
     data.problems.extend(walk.problems)
     top = str(unit_dir)
     cut = len(top) if top.endswith(os.sep) else len(top) + 1
-    for section, (cls, _) in SECTIONS.items():
+    for section, (cls, _) in _SECTIONS.items():
         for path in walk.files[section]:
             inner = path[cut:] if os.sep == "/" else path[cut:].replace(os.sep, "/")  # the path in the unit folder
             at = inner if uid == "." else f"{uid}/{inner}"

@@ -32,7 +32,7 @@ from typing import Any
 from gongkai import __version__
 from gongkai.problem import SEVERITIES, Msg, Problem
 
-FORMAT = 2
+FORMAT = 3  # 3: UTF-8 JSON (Chinese text as itself, not \u escapes: a third smaller, read twice as fast)
 HEADER = b"gongkai-results\n" + FORMAT.to_bytes(2, "big")
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -43,8 +43,18 @@ def cache_dir() -> Path:
     return base() / "results"
 
 
+_FINGERPRINT: list[str] = []
+
+
 def _code_fingerprint() -> str:
-    """gongkai itself: its version and the size and mtime of each of its files (rules edited in place count)."""
+    """gongkai itself: its version and the size and mtime of each of its files (rules edited in place count);
+    taken once per run."""
+    if not _FINGERPRINT:
+        _FINGERPRINT.append(_fingerprint_now())
+    return _FINGERPRINT[0]
+
+
+def _fingerprint_now() -> str:
     h = hashlib.sha256(f"{__version__}|{FORMAT}".encode())
     stack = [str(_PACKAGE)]
     while stack:
@@ -58,7 +68,7 @@ def _code_fingerprint() -> str:
                 continue
             if e.is_dir(follow_symlinks=False):
                 stack.append(e.path)
-            elif e.name.endswith((".py", ".yaml", ".json", ".html", ".md", ".css", ".txt")):
+            elif e.name.endswith((".py", ".yaml", ".json", ".html", ".md", ".css", ".txt", ".c", ".so")):
                 try:
                     st = e.stat()
                 except OSError:
@@ -69,8 +79,34 @@ def _code_fingerprint() -> str:
 
 FOLDER, FILE, LINK, DANGLING, UNREADABLE = range(5)  # what each name of a manifest is
 
+# The C walk (gongkai/_cwalk.c) covers the same as manifest() below (every folder and file of the unit with the same
+# numbers, links and what they lead to, unreadable folders, None for a link to a folder) in a byte stream of its
+# own. Its digests are tagged (C_TAG, and one byte longer than the Python ones): a cache filled by one walk is a
+# miss for the other, never a wrong hit. GONGKAI_PURE_PYTHON=1 turns it off.
+_cwalk: Any = None
+if os.environ.get("GONGKAI_PURE_PYTHON", "") != "1":
+    try:
+        from gongkai import _cwalk  # type: ignore[attr-defined,no-redef]
+    except ImportError:
+        pass
+C_TAG = b"C"
+
+
+def walked_digest(stream: bytes | None) -> bytes | None:
+    """The digest of a unit from the C walk's stream (gongkai.repo.find_units' `walked`, or _cwalk.manifest)."""
+    if stream is None:
+        return None
+    return C_TAG + hashlib.sha256(b"gongkai-cwalk-%d\0" % _cwalk.VERSION + stream).digest()
+
 
 def manifest(unit_dir: Path, listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> bytes | None:
+    """The digest of the unit folder's files (see py_manifest), from the C walk when there is one."""
+    if _cwalk is not None:
+        return walked_digest(_cwalk.manifest(str(unit_dir)))
+    return py_manifest(unit_dir, listing)
+
+
+def py_manifest(unit_dir: Path, listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> bytes | None:
     """A digest of every file under the unit folder with its lstat (size, mtime_ns, ctime_ns, inode, mode; for a
     link also the real path and stat of what it leads to) and of every folder; None when the folder holds a link
     to a folder (what lies behind it is not walked: such a unit is always checked afresh). Folders are told by the
@@ -143,7 +179,7 @@ def manifests(dirs: list[Path], listing: Mapping[str, list[os.DirEntry[str]]] | 
     failed, its answer is short) and its units are walked here."""
     n = len(dirs)
     theirs = list(range(1, n, 2))
-    if n < SPLIT_FROM or not _can_fork():
+    if _cwalk is not None or n < SPLIT_FROM or not _can_fork():  # (the C walk releases the lock: no fork needed)
         return [manifest(d, listing) for d in dirs]
     try:
         r, w = os.pipe()
@@ -238,15 +274,22 @@ class ResultCache:
         self._folder = str(self.dir)
         self._key: list[bytes | None] = []  # this user's sealing key, taken at the first read
 
-    def key(self, unit_id: str, unit_dir: Path,
-            listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> str | None:
-        """The unit's key now, or None when it cannot be cached; `listing`: see manifest()."""
-        tree = manifest(unit_dir, listing)
+    def key(self, unit_id: str, unit_dir: Path, listing: Mapping[str, list[os.DirEntry[str]]] | None = None,
+            walked: Mapping[str, bytes | None] | None = None) -> str | None:
+        """The unit's key now, or None when it cannot be cached; `listing`: see manifest(); `walked`: the C walk of
+        the unit search (Layout.walked), used when it holds the unit."""
+        if walked is not None and (here := str(unit_dir)) in walked:
+            tree = walked_digest(walked[here])
+        else:
+            tree = manifest(unit_dir, listing)
         return None if tree is None else self._of(unit_id, tree)
 
-    def keys(self, units: list[tuple[str, Path]],
-             listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> list[str | None]:
-        """key() of each (unit id, unit folder), the walks shared with another process (see manifests)."""
+    def keys(self, units: list[tuple[str, Path]], listing: Mapping[str, list[os.DirEntry[str]]] | None = None,
+             walked: Mapping[str, bytes | None] | None = None) -> list[str | None]:
+        """key() of each (unit id, unit folder), the walks shared with another process (see manifests) unless
+        the C walk of the unit search (`walked`) holds them."""
+        if walked is not None and all(str(d) in walked for _, d in units):
+            return [self.key(uid, d, None, walked) for uid, d in units]
         return [None if tree is None else self._of(uid, tree)
                 for (uid, _), tree in zip(units, manifests([d for _, d in units], listing))]
 
@@ -279,15 +322,12 @@ class ResultCache:
         if body is None:
             return None
         try:
-            data = json.loads(body)
+            data = json.loads(body.decode("utf-8", "surrogatepass"))
             if data["key"] != key:
                 return None
             uid, name, unknown = data["unit"]
             summary = (_str(uid), _str(name), tuple(_str(u) for u in unknown))
-            problems = [Problem(_str(u), _str(p), _loc(line), _loc(col), _str(code), _severity(sev),
-                                Msg(_str(m[0]), _str(m[1])), Msg(_str(b[0]), _str(b[1])))
-                        for u, p, line, col, code, sev, m, b in data["problems"]]
-            return summary, problems
+            return summary, problems_from(data["problems"])
         except Exception:  # noqa: BLE001 - a damaged or foreign cache: check afresh
             return None
 
@@ -297,25 +337,92 @@ class ResultCache:
             return
         from gongkai.cache import write_sealed
 
-        data = {"key": key, "unit": list(summary),
-                "problems": [[p.unit, p.path, p.line, p.column, p.code, p.severity, list(p.message), list(p.basis)]
-                             for p in problems]}
-        write_sealed(Path(self._path(unit_id)), HEADER, json.dumps(data, separators=(",", ":")).encode("ascii"))
+        data = {"key": key, "unit": list(summary), "problems": problems_to(problems)}
+        write_sealed(Path(self._path(unit_id)), HEADER, _dumps(data))
+
+
+def _dumps(data: Any) -> bytes:
+    """JSON in UTF-8; a path's undecodable bytes (surrogate escapes) kept as they are, as they came."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def problems_to(problems: list[Problem]) -> list[list[Any]]:
+    return [[p.unit, p.path, p.line, p.column, p.code, p.severity, list(p.message), list(p.basis)] for p in problems]
+
+
+def problems_from(rows: list[Any]) -> list[Problem]:
+    """The problems problems_to() wrote; ValueError (or another error) for anything else. (Checked inline, not by a
+    call per value: a warm run of a county rebuilds thousands.)"""
+    out = []
+    make = Msg._make
+    for u, p, line, col, code, sev, m, b in rows:
+        if not (type(u) is str and type(p) is str and type(code) is str and sev in SEVERITIES
+                and (line is None or type(line) is int) and (col is None or type(col) is int)
+                and type(m) is list and len(m) == 2 and type(m[0]) is str and type(m[1]) is str
+                and type(b) is list and len(b) == 2 and type(b[0]) is str and type(b[1]) is str):
+            raise ValueError("not a problem")
+        out.append(Problem(u, p, line, col, code, sev, make(m), make(b)))
+    return out
+
+
+# ---------------------------------------------------------------- the settings, for a warm run
+
+SETTINGS_HEADER = b"gongkai-settings\n" + FORMAT.to_bytes(2, "big")
+
+
+class SettingsCache:
+    """What gongkai.repo.discover takes from gongkai.yaml (its problems, whether it loaded, its timezone and
+    templates, the default timing it makes), kept under its bytes, its shown path and gongkai itself: a warm run
+    then imports neither the YAML loader nor the models. Sealed and checked as the results are."""
+
+    def __init__(self, settings_file: Path, shown: str, data: bytes) -> None:
+        self.key = hashlib.sha256("\n".join((str(FORMAT), __version__, _code_fingerprint(), shown)).encode(
+            "utf-8", "surrogateescape") + b"\n" + data).hexdigest()
+        real = os.path.realpath(settings_file)
+        name = hashlib.sha256(f"settings|{real}|{shown}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        from gongkai.cache import cache_dir as base
+
+        self.path = base() / "settings" / (name + ".json")
+
+    def get(self) -> tuple[dict[str, str | None] | None, list[Any], list[Problem]] | None:
+        """(timezone and templates, or None when the settings did not load; the default timing's fields; the
+        problems), or None when nothing usable is stored."""
+        from gongkai.cache import sealing_key, unseal
+
+        body = unseal(self.path, SETTINGS_HEADER, sealing_key())
+        if body is None:
+            return None
+        try:
+            data = json.loads(body.decode("utf-8", "surrogatepass"))
+            if data["key"] != self.key:
+                return None
+            facts = data["settings"]
+            if facts is not None:
+                facts = {"timezone": _opt_str(facts["timezone"]), "templates": _opt_str(facts["templates"])}
+            timing = [tuple(_int(x) for x in v) if type(v) is list else _int(v) for v in data["timing"]]
+            return facts, timing, problems_from(data["problems"])
+        except Exception:  # noqa: BLE001 - a damaged or foreign cache: load the file
+            return None
+
+    def put(self, facts: dict[str, str | None] | None, timing: list[Any], problems: list[Problem]) -> None:
+        from gongkai.cache import write_sealed
+
+        data = {"key": self.key, "settings": facts, "timing": [list(v) if isinstance(v, tuple) else v for v in timing],
+                "problems": problems_to(problems)}
+        write_sealed(self.path, SETTINGS_HEADER, _dumps(data))
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _int(value: object) -> int:
+    if type(value) is not int:
+        raise ValueError("not a number")
+    return value
 
 
 def _str(value: object) -> str:
     if type(value) is not str:
         raise ValueError("not a string")
     return value
-
-
-def _loc(value: object) -> int | None:
-    if value is not None and type(value) is not int:
-        raise ValueError("not a line or column")
-    return value
-
-
-def _severity(value: object) -> str:
-    if value not in SEVERITIES:
-        raise ValueError("not a severity")
-    return _str(value)

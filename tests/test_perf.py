@@ -144,11 +144,19 @@ def test_one_changed_file_rechecks_only_its_unit(tmp_path: Path, monkeypatch: py
                for p in json.loads(out)["problems"])
 
 
-def test_a_cold_run_walks_each_unit_once_and_a_warm_one_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The results key costs one walk of the unit: a cold run takes it where the unit is checked (nothing stored to
-    compare with, so not in the parent beforehand) and does not walk the unit again after the check."""
+@pytest.mark.parametrize("walk", ["python", "c"])
+def test_a_cold_run_walks_each_unit_once_and_a_warm_one_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             walk: str) -> None:
+    """The results key costs one walk of the unit: with the Python walk a cold run takes it where the unit is
+    checked (nothing stored to compare with, so not in the parent beforehand) and does not walk the unit again after
+    the check; with the C walk the unit search walks every unit once, in the same pass, and nothing walks again."""
     import gongkai.results as results_mod
 
+    if walk == "python":
+        monkeypatch.setattr(results_mod, "_cwalk", None)
+        monkeypatch.setattr(repo_mod, "_cwalk", None)
+    elif repo_mod._cwalk is None:
+        pytest.skip("the C walk is not compiled (python hatch_build.py)")
     monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
     root = copy_town(tmp_path)
     walked: list[str] = []
@@ -158,15 +166,45 @@ def test_a_cold_run_walks_each_unit_once_and_a_warm_one_too(tmp_path: Path, monk
         walked.append(unit_dir.name)
         return real(unit_dir, listing)
 
+    scans: list[bool] = []
+    if walk == "c":
+        real_scan = repo_mod._cwalk.scan
+
+        real_start = repo_mod._cwalk.start
+
+        class Counting:  # the C module, its searches counted (begun early by start, or at once by scan)
+            VERSION = repo_mod._cwalk.VERSION
+            manifest = repo_mod._cwalk.manifest
+
+            @staticmethod
+            def scan(*args):  # type: ignore[no-untyped-def]
+                scans.append(args[-1])
+                return real_scan(*args)
+
+            @staticmethod
+            def start(*args):  # type: ignore[no-untyped-def]
+                scans.append(args[-1])
+                return real_start(*args)
+
+        import gongkai.walk as walk_mod
+
+        monkeypatch.setattr(repo_mod, "_cwalk", Counting)
+        monkeypatch.setattr(walk_mod, "cwalk", Counting)
+    units = sorted(d.name for d in root.iterdir() if (d / "unit.yaml").is_file())
+    assert len(units) == 5
     monkeypatch.setattr(results_mod, "manifest", spy)
     fresh = check_json(root, "--no-cache")
     assert walked == []  # --no-cache: no key at all
+    assert scans in ([], [False])  # (the C search, without a walk of the units' files)
+    scans.clear()
     assert check_json(root) == fresh  # cold
-    assert sorted(walked) == sorted(d.name for d in root.iterdir() if (d / "unit.yaml").is_file())
-    assert len(walked) == 5
+    assert sorted(walked) == (units if walk == "python" else [])
+    assert scans == ([] if walk == "python" else [True])
     walked.clear()
+    scans.clear()
     assert check_json(root) == fresh  # warm: one walk each, nothing read
-    assert len(walked) == 5
+    assert len(walked) == (5 if walk == "python" else 0)
+    assert scans == ([] if walk == "python" else [True])
 
 
 def test_a_changed_photo_is_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -430,22 +468,36 @@ def test_check_json_of_an_odd_value_goes_through_json_dumps() -> None:
 # ---------------------------------------------------------------- the results key
 
 
-def test_results_key_is_the_same_from_the_search_listing_and_sees_every_change(tmp_path: Path) -> None:
-    """The key of a unit taken from the folders the unit search listed equals the one taken by listing them
-    afresh (a cold run takes it in a worker, a warm one from the listing); a changed byte, a new empty folder, a
-    renamed file and a replaced photo each change it."""
+@pytest.mark.parametrize("walk", ["python", "c"])
+def test_results_key_is_the_same_from_the_search_listing_and_sees_every_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, walk: str) -> None:
+    """The key of a unit taken from the folders the unit search listed (or, with the C walk, from the search's own
+    walk) equals the one taken by listing them afresh (a cold run may take it in a worker, a warm one from the
+    search); a changed byte, a new empty folder, a renamed file and a replaced photo each change it."""
     import gongkai.results as results_mod
 
+    if walk == "python":
+        monkeypatch.setattr(results_mod, "_cwalk", None)
+        monkeypatch.setattr(repo_mod, "_cwalk", None)
+    elif repo_mod._cwalk is None:
+        pytest.skip("the C walk is not compiled (python hatch_build.py)")
     root = copy_town(tmp_path)
     unit = root / "dongzhuang"
-    layout = repo_mod.discover(root, listing=True)
-    assert layout.listing and str(unit / "records") in layout.listing
-    first = results_mod.manifest(unit, layout.listing)
+
+    def searched() -> bytes | None:
+        layout = repo_mod.discover(root, listing=True)
+        if walk == "python":
+            assert layout.listing and str(unit / "records") in layout.listing and not layout.walked
+            return results_mod.manifest(unit, layout.listing)
+        assert layout.walked and str(unit) in layout.walked and not layout.listing
+        return results_mod.walked_digest(layout.walked[str(unit)])
+
+    first = searched()
     assert first is not None and first == results_mod.manifest(unit)
     seen = {first}
 
     def now() -> bytes:
-        fresh = results_mod.manifest(unit, repo_mod.discover(root, listing=True).listing)
+        fresh = searched()
         assert fresh == results_mod.manifest(unit)
         assert fresh is not None and fresh not in seen
         seen.add(fresh)

@@ -9,14 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from gongkai import results
+from gongkai import repo, results
 from gongkai.repo import discover
 
 
 @pytest.fixture(autouse=True)
 def idle(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A machine with a CPU free (the helper process is started only then), whatever the load of this one."""
+    """A machine with a CPU free (the helper process is started only then), whatever the load of this one, and the
+    Python walk (the C walk, gongkai/_cwalk.c, walks in threads instead: tests/test_cwalk.py)."""
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setattr(results, "_cwalk", None)
+    monkeypatch.setattr(repo, "_cwalk", None)
 
 
 def county(tmp_path: Path, n: int = 20) -> list[Path]:

@@ -76,6 +76,19 @@ def test_wheel_holds_the_c_node_builder_when_it_can_be_compiled(wheel: Path) -> 
     assert "gongkai/load/_cnodes.c" in names and "-py3-none-any" not in wheel.name
 
 
+def test_wheel_holds_the_c_walk_when_it_can_be_compiled(wheel: Path) -> None:
+    """The build hook compiles gongkai/_cwalk.c (the folder walk of the unit search and the results cache; it needs
+    a C compiler only)."""
+    import zipfile
+
+    names = zipfile.ZipFile(wheel).namelist()
+    compiled = [n for n in names if n.startswith("gongkai/_cwalk.") and n.endswith((".so", ".pyd"))]
+    if shutil.which("gcc") is None and os.environ.get("GONGKAI_REQUIRE_C") != "1":
+        pytest.skip("no gcc here")
+    assert len(compiled) == 1, names
+    assert "gongkai/_cwalk.c" in names and "-py3-none-any" not in wheel.name
+
+
 def test_wheel_without_a_compiler_is_pure_python(tmp_path: Path) -> None:
     """No C compiler: the build still succeeds, pure Python, and says why."""
     src = tmp_path / "src"
@@ -89,6 +102,7 @@ def test_wheel_without_a_compiler_is_pure_python(tmp_path: Path) -> None:
         pytest.skip(f"cannot build a wheel here: {r.stderr.strip().splitlines()[-1]}")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "C node builder not compiled" in r.stdout + r.stderr
+    assert "C folder walk not compiled" in r.stdout + r.stderr
     (built,) = (tmp_path / "out").glob("gongkai-*.whl")
     assert built.name.endswith("-py3-none-any.whl")
     import zipfile
@@ -101,16 +115,21 @@ def test_installed_wheel_checks_the_example_the_same_without_c(wheel: Path, tmp_
     bindir = _install_in_venv(wheel, env_dir)
     py = bindir / "python"
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GONGKAI_PURE_PYTHON")}
-    probe = subprocess.run([str(py), "-c", "import gongkai.load.nodes as n; print(n._cbuild is not None)"],
+    probe = subprocess.run([str(py), "-c", "import gongkai.load.nodes as n, gongkai.repo as r; "
+                            "print(n._cbuild is not None, r._cwalk is not None)"],
                            capture_output=True, text=True, cwd=tmp_path, env=env)
     assert probe.returncode == 0, probe.stderr
-    assert probe.stdout.strip() == str(_can_compile())
+    assert probe.stdout.split() == [str(_can_compile()), str(shutil.which("gcc") is not None)]
     args = [str(bindir / "gongkai"), "check", str(ROOT / "examples" / "huayuankou"), "--as-of", "2024-12-31",
             "--no-cache", "-f", "json"]
     fast = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, env=env)
     pure = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, env={**env, "GONGKAI_PURE_PYTHON": "1"})
     assert fast.returncode == pure.returncode and fast.returncode in (0, 1), fast.stderr + pure.stderr
     assert json.loads(fast.stdout) and fast.stdout == pure.stdout
+    cached = {**env, "GONGKAI_CACHE_DIR": str(tmp_path / "cache")}  # cold, then warm, with the C walk
+    for _ in range(2):
+        warm = subprocess.run(args[:-3] + args[-2:], capture_output=True, text=True, cwd=tmp_path, env=cached)
+        assert warm.stdout == fast.stdout, warm.stderr
 
 
 def _install_in_venv(wheel: Path, env_dir: Path) -> Path:
