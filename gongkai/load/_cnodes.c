@@ -38,6 +38,7 @@ typedef struct {
 static NodeClass classes[K_COUNT];
 static PyObject *FALLBACK;                          /* the "run the Python builder" answer */
 static PyObject *STYLE_DQ, *STYLE_SQ, *STYLE_LIT, *STYLE_FOLD;
+static PyObject *EMPTY_TUPLE;
 
 /* The offset of a field kept in __slots__ as an object member of instances of type, or -1. */
 static Py_ssize_t
@@ -403,11 +404,583 @@ done:
     return FALLBACK;
 }
 
+
+/* ------------------------------------------------------------------ conversion (gongkai.load.schema.convert)
+ *
+ * convert(plan, node, ctx) builds the model a mapping node describes, exactly as schema._convert does, for the
+ * common case only: every key a plain known text written once, no required value missing or null, and every value
+ * read by its type's quick path, by a nested model or list handled here, or by the type's own convert (called
+ * here as Python would call it) without being refused. On anything else (an unknown or repeated key, a null
+ * where a value is required, a value refused, a list entry that may be a run-together list...) it answers
+ * FALLBACK, and schema.convert drops the problems reported meanwhile and converts the mapping in Python, which
+ * words every problem. The plans are tuples compiled by schema._cplan (see there for their shape).
+ */
+
+#include <datetime.h>
+
+enum { Q_NONE, Q_PRINTABLE, Q_TEXT, Q_ENUM, Q_INT, Q_DATE, Q_CALL };
+enum { S_GENERIC, S_OBJ, S_LIST };
+/* a model plan: (cls, keys {key: index}, fields, required indexes, validates) */
+enum { P_CLS, P_KEYS, P_FIELDS, P_REQUIRED, P_VALIDATES, P_SIZE };
+/* a field: (name, qkind, type, quick, qarg, skind, sarg, required) */
+enum { F_NAME, F_QKIND, F_TYPE, F_QUICK, F_QARG, F_SKIND, F_SARG, F_REQUIRED, F_SIZE };
+/* a list: (item type, qkind, quick, qarg, slips, model plan or None, row list or None) */
+enum { L_TYPE, L_QKIND, L_QUICK, L_QARG, L_SLIPS, L_MODEL, L_ROW, L_SIZE };
+
+static PyObject *CV_SRC, *CV_POSLIST, *CV_INVALID;  /* strong references, set by configure_convert() */
+static PyObject *S_SRC, *S_LOCS, *S_IDX, *S_COMPLETE, *S_VALIDATE, *S_CONVERT, *S_PATH;
+static int converting_ready;
+
+#define BAIL NULL  /* returned without an exception set: not a case for the C path */
+#define NF(node, k, f) (*(PyObject **)((char *)(node) + classes[k].offset[f]))
+
+static PyObject *
+configure_convert(PyObject *module, PyObject *args)
+{
+    PyObject *src, *poslist, *invalid;
+    if (!PyArg_ParseTuple(args, "O!O!O:configure_convert", &PyType_Type, &src, &PyType_Type, &poslist, &invalid)) {
+        return NULL;
+    }
+    if (!PyType_IsSubtype((PyTypeObject *)poslist, &PyList_Type)) {
+        PyErr_SetString(PyExc_TypeError, "PosList must be a list type");
+        return NULL;
+    }
+    Py_INCREF(src);
+    Py_XSETREF(CV_SRC, src);
+    Py_INCREF(poslist);
+    Py_XSETREF(CV_POSLIST, poslist);
+    Py_INCREF(invalid);
+    Py_XSETREF(CV_INVALID, invalid);
+    converting_ready = classes[0].type != NULL && classes[0].direct && classes[1].direct && classes[2].direct;
+    return PyBool_FromLong(converting_ready);
+}
+
+/* the style of a scalar node: 0 plain (None or ''), 1 quoted, 2 block (| or >), -1 something else */
+static int
+style_of(PyObject *style)
+{
+    if (style == Py_None) {
+        return 0;
+    }
+    if (!PyUnicode_CheckExact(style) || PyUnicode_READY(style) < 0) {
+        return -1;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(style);
+    if (n == 0) {
+        return 0;
+    }
+    if (n == 1) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(style, 0);
+        if (c == '|' || c == '>') {
+            return 2;
+        }
+    }
+    return 1;
+}
+
+/* text in nodes.NULLS */
+static int
+is_null_text(PyObject *text)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n == 0) {
+        return 1;
+    }
+    if (!PyUnicode_IS_ASCII(text) || (n != 1 && n != 4)) {
+        return 0;
+    }
+    const char *p = (const char *)PyUnicode_1BYTE_DATA(text);
+    if (n == 1) {
+        return p[0] == '~';
+    }
+    return memcmp(p, "null", 4) == 0 || memcmp(p, "Null", 4) == 0 || memcmp(p, "NULL", 4) == 0;
+}
+
+/* str.isprintable() */
+static int
+is_printable(PyObject *text)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (PyUnicode_IS_ASCII(text)) {
+        const unsigned char *p = PyUnicode_1BYTE_DATA(text);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (p[i] < 0x20 || p[i] == 0x7f) {
+                return 0;
+            }
+        }
+        return 1;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!Py_UNICODE_ISPRINTABLE(PyUnicode_READ(kind, data, i))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* a character of schema._ANY_SEPARATOR in text */
+static int
+has_separator(PyObject *text)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == ',' || c == ';' || c == 0xFF0C || c == 0x3001 || c == 0xFF1B) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* the ASCII digits p[0..n) as a number, or -1 when one is not a digit */
+static long long
+digits(const char *p, Py_ssize_t n)
+{
+    long long v = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9') {
+            return -1;
+        }
+        v = v * 10 + (p[i] - '0');
+    }
+    return v;
+}
+
+/* scalars.quick_date: YYYY-MM-DD, a real day with a year within qarg = (lo, hi) */
+static PyObject *
+quick_date(PyObject *text, PyObject *qarg)
+{
+    if (PyUnicode_GET_LENGTH(text) != 10 || !PyUnicode_IS_ASCII(text)) {
+        return BAIL;
+    }
+    const char *p = (const char *)PyUnicode_1BYTE_DATA(text);
+    if (p[4] != '-' || p[7] != '-') {
+        return BAIL;
+    }
+    long long y = digits(p, 4), m = digits(p + 5, 2), d = digits(p + 8, 2);
+    if (y < 0 || m < 0 || d < 0) {
+        return BAIL;
+    }
+    long long lo = PyLong_AsLongLong(PyTuple_GET_ITEM(qarg, 0)), hi = PyLong_AsLongLong(PyTuple_GET_ITEM(qarg, 1));
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    if (y < lo || y > hi || m < 1 || m > 12 || d < 1) {
+        return BAIL;
+    }
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > days[m - 1] + (m == 2 && leap)) {
+        return BAIL;
+    }
+    return PyDate_FromDate((int)y, (int)m, (int)d);
+}
+
+/* Int._quick: up to 18 ASCII digits, within qarg = (lo, hi) */
+static PyObject *
+quick_int(PyObject *text, PyObject *qarg)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n == 0 || n > 18 || !PyUnicode_IS_ASCII(text)) {
+        return BAIL;
+    }
+    long long v = digits((const char *)PyUnicode_1BYTE_DATA(text), n);
+    if (v < 0) {
+        return BAIL;
+    }
+    PyObject *lo = PyTuple_GET_ITEM(qarg, 0), *hi = PyTuple_GET_ITEM(qarg, 1);
+    int overflow;
+    long long l = PyLong_AsLongLongAndOverflow(lo, &overflow);
+    if (l == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (overflow > 0 || (overflow == 0 && v < l)) {
+        return BAIL;
+    }
+    long long h = PyLong_AsLongLongAndOverflow(hi, &overflow);
+    if (h == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (overflow < 0 || (overflow == 0 && v > h)) {
+        return BAIL;
+    }
+    return PyLong_FromLongLong(v);
+}
+
+/* the value of the quick path qkind for text (a new reference), BAIL when it cannot tell, NULL on error */
+static PyObject *
+quick_value(int qkind, PyObject *quick, PyObject *qarg, PyObject *text)
+{
+    PyObject *value;
+    switch (qkind) {
+    case Q_PRINTABLE:
+        if (is_printable(text)) {
+            Py_INCREF(text);
+            return text;
+        }
+        return BAIL;
+    case Q_TEXT:
+        if (is_printable(text)) {
+            Py_INCREF(text);
+            return text;
+        }
+        break;  /* the control characters are looked for in Python */
+    case Q_ENUM:
+        value = PyDict_GetItemWithError(qarg, text);
+        if (value == NULL || value == Py_None) {
+            return BAIL;
+        }
+        Py_INCREF(value);
+        return value;
+    case Q_INT:
+        return quick_int(text, qarg);
+    case Q_DATE:
+        return quick_date(text, qarg);
+    case Q_CALL:
+        break;
+    default:
+        return BAIL;
+    }
+    value = PyObject_CallOneArg(quick, text);
+    if (value == Py_None) {
+        Py_DECREF(value);
+        return BAIL;
+    }
+    return value;
+}
+
+/* type.convert(node, ctx), as Python calls it; BAIL when it answers INVALID */
+static PyObject *
+generic(PyObject *type, PyObject *node, PyObject *ctx)
+{
+    PyObject *args[3] = {type, node, ctx};
+    PyObject *value = PyObject_VectorcallMethod(S_CONVERT, args, 3 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    if (value == CV_INVALID) {
+        Py_DECREF(value);
+        return BAIL;
+    }
+    return value;
+}
+
+/* a (line, col) tuple of the node's own ints */
+static PyObject *
+position_of(PyObject *line, PyObject *col)
+{
+    if (line == NULL || col == NULL) {
+        return BAIL;
+    }
+    return PyTuple_Pack(2, line, col);
+}
+
+/* (node.line, node.col) of any node, or BAIL */
+static PyObject *
+node_position(PyObject *node)
+{
+    int k = Py_IS_TYPE(node, classes[K_SCALAR].type) ? K_SCALAR
+            : Py_IS_TYPE(node, classes[K_MAPPING].type) ? K_MAPPING
+            : Py_IS_TYPE(node, classes[K_SEQUENCE].type) ? K_SEQUENCE : -1;
+    if (k < 0) {
+        return BAIL;
+    }
+    return k == K_SCALAR ? position_of(NF(node, k, 2), NF(node, k, 3)) : position_of(NF(node, k, 0), NF(node, k, 1));
+}
+
+static PyObject *convert_model(PyObject *plan, PyObject *node, PyObject *ctx, PyObject *path, int depth);
+
+/* List.convert of a Sequence node (list = the list's plan); BAIL on anything but the common case */
+static PyObject *
+convert_list(PyObject *list, PyObject *node, PyObject *ctx, PyObject *path, int depth)
+{
+    PyObject *items = NF(node, K_SEQUENCE, 2);
+    if (depth > 200 || !PyTuple_CheckExact(list) || PyTuple_GET_SIZE(list) != L_SIZE || items == NULL ||
+        !PyList_CheckExact(items)) {
+        return BAIL;
+    }
+    PyObject *type = PyTuple_GET_ITEM(list, L_TYPE), *quick = PyTuple_GET_ITEM(list, L_QUICK);
+    PyObject *qarg = PyTuple_GET_ITEM(list, L_QARG), *model = PyTuple_GET_ITEM(list, L_MODEL);
+    PyObject *row = PyTuple_GET_ITEM(list, L_ROW);
+    int qkind = (int)PyLong_AsLong(PyTuple_GET_ITEM(list, L_QKIND));
+    int slips = PyObject_IsTrue(PyTuple_GET_ITEM(list, L_SLIPS));
+    if (qkind < 0 || slips < 0) {
+        return NULL;
+    }
+    PyObject *out = PyObject_CallNoArgs(CV_POSLIST);
+    PyObject *locs = PyList_New(0), *idx = PyList_New(0);
+    if (out == NULL || locs == NULL || idx == NULL || PyObject_SetAttr(out, S_LOCS, locs) < 0 ||
+        PyObject_SetAttr(out, S_IDX, idx) < 0 || PyObject_SetAttr(out, S_COMPLETE, Py_True) < 0) {
+        goto fail;
+    }
+    for (Py_ssize_t n = 0; n < PyList_GET_SIZE(items); n++) {
+        PyObject *child = PyList_GET_ITEM(items, n), *value = NULL;
+        Py_INCREF(child);
+        if (Py_IS_TYPE(child, classes[K_SCALAR].type)) {
+            PyObject *text = NF(child, K_SCALAR, 0), *style = NF(child, K_SCALAR, 1);
+            int st = style == NULL ? -1 : style_of(style);
+            if (st < 0 || text == NULL || !PyUnicode_CheckExact(text) || PyUnicode_READY(text) < 0 ||
+                (st == 0 && is_null_text(text))) {
+                Py_DECREF(child);
+                goto fail;  /* an empty entry is reported */
+            }
+            if (qkind != Q_NONE && (!slips || st != 0 || !has_separator(text))) {
+                value = quick_value(qkind, quick, qarg, text);
+            }
+            if (value == NULL && !PyErr_Occurred()) {
+                value = slips ? BAIL : generic(type, child, ctx);  /* a run-together list is told in Python */
+            }
+        }
+        else if (model != Py_None && Py_IS_TYPE(child, classes[K_MAPPING].type)) {
+            value = convert_model(model, child, ctx, path, depth + 1);
+        }
+        else if (row != Py_None && Py_IS_TYPE(child, classes[K_SEQUENCE].type)) {
+            value = convert_list(row, child, ctx, path, depth + 1);
+        }
+        else {
+            value = generic(type, child, ctx);
+        }
+        if (value == NULL) {
+            Py_DECREF(child);
+            goto fail;
+        }
+        PyObject *loc = node_position(child);
+        Py_DECREF(child);
+        PyObject *number = PyLong_FromSsize_t(n);
+        int failed = loc == NULL || number == NULL || PyList_Append(out, value) < 0 || PyList_Append(locs, loc) < 0 ||
+                     PyList_Append(idx, number) < 0;
+        Py_DECREF(value);
+        Py_XDECREF(loc);
+        Py_XDECREF(number);
+        if (failed) {
+            goto fail;
+        }
+    }
+    Py_DECREF(locs);
+    Py_DECREF(idx);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_XDECREF(locs);
+    Py_XDECREF(idx);
+    return NULL;
+}
+
+/* one field's value from its value node (a new reference), BAIL or NULL */
+static PyObject *
+field_value(PyObject *field, PyObject *vnode, PyObject *ctx, PyObject *path, int depth)
+{
+    PyObject *type = PyTuple_GET_ITEM(field, F_TYPE);
+    if (Py_IS_TYPE(vnode, classes[K_SCALAR].type)) {
+        int qkind = (int)PyLong_AsLong(PyTuple_GET_ITEM(field, F_QKIND));
+        if (qkind < 0) {
+            return NULL;
+        }
+        if (qkind != Q_NONE) {
+            PyObject *value = quick_value(qkind, PyTuple_GET_ITEM(field, F_QUICK), PyTuple_GET_ITEM(field, F_QARG),
+                                          NF(vnode, K_SCALAR, 0));
+            if (value != NULL || PyErr_Occurred()) {
+                return value;
+            }
+        }
+        return generic(type, vnode, ctx);
+    }
+    int skind = (int)PyLong_AsLong(PyTuple_GET_ITEM(field, F_SKIND));
+    if (skind < 0) {
+        return NULL;
+    }
+    if (skind == S_OBJ && Py_IS_TYPE(vnode, classes[K_MAPPING].type)) {
+        return convert_model(PyTuple_GET_ITEM(field, F_SARG), vnode, ctx, path, depth + 1);
+    }
+    if (skind == S_LIST && Py_IS_TYPE(vnode, classes[K_SEQUENCE].type)) {
+        return convert_list(PyTuple_GET_ITEM(field, F_SARG), vnode, ctx, path, depth + 1);
+    }
+    return generic(type, vnode, ctx);
+}
+
+static PyObject *
+convert_model(PyObject *plan, PyObject *node, PyObject *ctx, PyObject *path, int depth)
+{
+    if (depth > 200 || !PyTuple_CheckExact(plan) || PyTuple_GET_SIZE(plan) != P_SIZE ||
+        !Py_IS_TYPE(node, classes[K_MAPPING].type)) {
+        return BAIL;
+    }
+    PyObject *cls = PyTuple_GET_ITEM(plan, P_CLS), *keys = PyTuple_GET_ITEM(plan, P_KEYS);
+    PyObject *fields = PyTuple_GET_ITEM(plan, P_FIELDS), *required = PyTuple_GET_ITEM(plan, P_REQUIRED);
+    PyObject *items = NF(node, K_MAPPING, 2), *nline = NF(node, K_MAPPING, 0), *ncol = NF(node, K_MAPPING, 1);
+    if (!PyDict_CheckExact(keys) || !PyTuple_CheckExact(fields) || PyTuple_GET_SIZE(fields) > 64 ||
+        !PyTuple_CheckExact(required) || items == NULL || !PyList_CheckExact(items) || nline == NULL || ncol == NULL) {
+        return BAIL;
+    }
+    PyObject *values = PyDict_New(), *pos = PyDict_New(), *obj = NULL, *src = NULL, *invalid = NULL;
+    unsigned long long seen = 0, have = 0;
+    if (values == NULL || pos == NULL) {
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
+        PyObject *pair = PyList_GET_ITEM(items, i);
+        if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            goto fail;
+        }
+        PyObject *knode = PyTuple_GET_ITEM(pair, 0), *vnode = PyTuple_GET_ITEM(pair, 1);
+        if (!Py_IS_TYPE(knode, classes[K_SCALAR].type)) {
+            goto fail;  /* a key that is not text is reported */
+        }
+        PyObject *key = NF(knode, K_SCALAR, 0);
+        if (key == NULL || !PyUnicode_CheckExact(key)) {
+            goto fail;
+        }
+        PyObject *index = PyDict_GetItemWithError(keys, key);
+        if (index == NULL) {
+            goto fail;  /* an unknown key is reported (or an error) */
+        }
+        Py_ssize_t f = PyLong_AsSsize_t(index);
+        if (f < 0 || f >= PyTuple_GET_SIZE(fields)) {
+            goto fail;
+        }
+        if (seen & (1ULL << f)) {
+            goto fail;  /* a repeated key is reported */
+        }
+        seen |= 1ULL << f;
+        PyObject *field = PyTuple_GET_ITEM(fields, f);
+        PyObject *name = PyTuple_GET_ITEM(field, F_NAME), *loc;
+        Py_INCREF(vnode);
+        if (Py_IS_TYPE(vnode, classes[K_SCALAR].type)) {
+            PyObject *text = NF(vnode, K_SCALAR, 0), *style = NF(vnode, K_SCALAR, 1);
+            int st = style == NULL ? -1 : style_of(style);
+            if (st < 0 || text == NULL || !PyUnicode_CheckExact(text) || PyUnicode_READY(text) < 0) {
+                Py_DECREF(vnode);
+                goto fail;
+            }
+            if (st == 2) {  /* a block scalar's text starts on the line after its | or > */
+                PyObject *vline = NF(vnode, K_SCALAR, 2), *kcol = NF(knode, K_SCALAR, 3);
+                long l = vline == NULL ? -1 : PyLong_AsLong(vline), c = kcol == NULL ? -1 : PyLong_AsLong(kcol);
+                if (l < 0 || c < 0) {
+                    Py_DECREF(vnode);
+                    goto fail;
+                }
+                loc = Py_BuildValue("(ll)", l + 1, c + 2);
+            }
+            else {
+                loc = position_of(NF(vnode, K_SCALAR, 2), NF(vnode, K_SCALAR, 3));
+            }
+            if (loc == NULL || PyDict_SetItem(pos, name, loc) < 0) {
+                Py_XDECREF(loc);
+                Py_DECREF(vnode);
+                goto fail;
+            }
+            Py_DECREF(loc);
+            if (st == 0 && is_null_text(text)) {  /* `key:`, `key: ~` mean absent: reported when required */
+                Py_DECREF(vnode);
+                if (PyObject_IsTrue(PyTuple_GET_ITEM(field, F_REQUIRED))) {
+                    goto fail;
+                }
+                continue;
+            }
+        }
+        else if (Py_IS_TYPE(vnode, classes[K_MAPPING].type) || Py_IS_TYPE(vnode, classes[K_SEQUENCE].type)) {
+            int k = Py_IS_TYPE(vnode, classes[K_MAPPING].type) ? K_MAPPING : K_SEQUENCE;
+            loc = position_of(NF(vnode, k, 0), NF(vnode, k, 1));
+            if (loc == NULL || PyDict_SetItem(pos, name, loc) < 0) {
+                Py_XDECREF(loc);
+                Py_DECREF(vnode);
+                goto fail;
+            }
+            Py_DECREF(loc);
+        }
+        else {
+            Py_DECREF(vnode);
+            goto fail;
+        }
+        PyObject *value = field_value(field, vnode, ctx, path, depth);
+        Py_DECREF(vnode);
+        if (value == NULL) {
+            goto fail;
+        }
+        int failed = PyDict_SetItem(values, name, value);
+        Py_DECREF(value);
+        if (failed < 0) {
+            goto fail;
+        }
+        have |= 1ULL << f;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(required); i++) {
+        Py_ssize_t f = PyLong_AsSsize_t(PyTuple_GET_ITEM(required, i));
+        if (f < 0 || f >= 64 || !(have & (1ULL << f))) {
+            goto fail;  /* a missing required key is reported */
+        }
+    }
+    obj = PyObject_Call(cls, EMPTY_TUPLE, values);
+    invalid = PySet_New(NULL);
+    if (obj == NULL || invalid == NULL) {
+        goto fail;
+    }
+    {
+        PyObject *args[5] = {path, nline, ncol, pos, invalid};
+        src = PyObject_Vectorcall(CV_SRC, args, 5, NULL);
+    }
+    if (src == NULL || PyObject_SetAttr(obj, S_SRC, src) < 0) {
+        goto fail;
+    }
+    if (PyObject_IsTrue(PyTuple_GET_ITEM(plan, P_VALIDATES))) {
+        PyObject *args[2] = {obj, ctx};
+        PyObject *r = PyObject_VectorcallMethod(S_VALIDATE, args, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        if (r == NULL) {
+            goto fail;
+        }
+        Py_DECREF(r);
+    }
+    Py_DECREF(values);
+    Py_DECREF(pos);
+    Py_DECREF(invalid);
+    Py_DECREF(src);
+    return obj;
+fail:
+    Py_XDECREF(values);
+    Py_XDECREF(pos);
+    Py_XDECREF(invalid);
+    Py_XDECREF(src);
+    Py_XDECREF(obj);
+    return NULL;
+}
+
+static PyObject *
+convert(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "convert(plan, node, ctx)");
+        return NULL;
+    }
+    if (!converting_ready || CV_SRC == NULL) {
+        Py_INCREF(FALLBACK);
+        return FALLBACK;
+    }
+    PyObject *path = PyObject_GetAttr(args[2], S_PATH);
+    PyObject *obj = path == NULL ? NULL : convert_model(args[0], args[1], args[2], path, 0);
+    Py_XDECREF(path);
+    if (obj != NULL) {
+        return obj;
+    }
+    if (PyErr_Occurred()) {
+        if (!PyErr_ExceptionMatches(PyExc_Exception)) {
+            return NULL;  /* KeyboardInterrupt and the like go on */
+        }
+        PyErr_Clear();  /* the Python path meets the same error and raises it in its own place */
+    }
+    Py_INCREF(FALLBACK);
+    return FALLBACK;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(Scalar, Mapping, Sequence) -> bool: the node classes; True when their slots are filled directly"},
     {"build", (PyCFunction)(void (*)(void))build, METH_FASTCALL,
      "build(text or UTF-8 bytes, max_depth, max_nodes) -> root node, None for an empty document, or FALLBACK"},
+    {"configure_convert", configure_convert, METH_VARARGS,
+     "configure_convert(Src, PosList, INVALID) -> bool: True when convert() can be used"},
+    {"convert", (PyCFunction)(void (*)(void))convert, METH_FASTCALL,
+     "convert(plan, mapping node, ctx) -> the model, as schema convert builds it, or FALLBACK"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -422,7 +995,25 @@ PyInit__cnodes(void)
     if (module == NULL) {
         return NULL;
     }
+    PyDateTime_IMPORT;
+    if (PyDateTimeAPI == NULL) {
+        Py_DECREF(module);
+        return NULL;
+    }
     FALLBACK = PyObject_CallNoArgs((PyObject *)&PyBaseObject_Type);
+    EMPTY_TUPLE = PyTuple_New(0);
+    S_SRC = PyUnicode_InternFromString("src");
+    S_LOCS = PyUnicode_InternFromString("locs");
+    S_IDX = PyUnicode_InternFromString("idx");
+    S_COMPLETE = PyUnicode_InternFromString("complete");
+    S_VALIDATE = PyUnicode_InternFromString("validate");
+    S_CONVERT = PyUnicode_InternFromString("convert");
+    S_PATH = PyUnicode_InternFromString("path");
+    if (EMPTY_TUPLE == NULL || S_SRC == NULL || S_LOCS == NULL || S_IDX == NULL || S_COMPLETE == NULL ||
+        S_VALIDATE == NULL || S_CONVERT == NULL || S_PATH == NULL) {
+        Py_DECREF(module);
+        return NULL;
+    }
     STYLE_DQ = PyUnicode_InternFromString("\"");
     STYLE_SQ = PyUnicode_InternFromString("'");
     STYLE_LIT = PyUnicode_InternFromString("|");

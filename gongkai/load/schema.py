@@ -19,6 +19,7 @@ from typing import Any
 from gongkai import basis as B
 from gongkai.load import scalars
 from gongkai.load.nodes import NULLS, Mapping, Node, Scalar, Sequence, describe
+from gongkai.load.nodes import cnodes_module as _cnodes_module
 from gongkai.problem import Msg, Problem, msg, problem
 
 INVALID: Any = object()  # a value that was reported and must not be used
@@ -623,7 +624,25 @@ def _compile(cls: type) -> _Plan:
 
 
 def convert(cls: type, node: Node, ctx: Ctx) -> Any:
-    """Build a `cls` from a mapping node; report and skip what is wrong."""
+    """Build a `cls` from a mapping node; report and skip what is wrong.
+
+    The C path (gongkai/load/_cnodes.c, when compiled) builds the same object for the common case, a mapping
+    without any problem; on anything else it gives up, and whatever was reported meanwhile is dropped and the
+    mapping is converted here from the start (`_convert`), which words every problem."""
+    if _cconvert is not None and type(node) is Mapping:
+        plan = _CPLANS.get(cls) or _cplan(cls)
+        if ctx.root is None:
+            ctx.root = node
+        mark = len(ctx.problems)
+        obj = _cconvert(plan, node, ctx)
+        if obj is not _CFALLBACK:
+            return obj
+        del ctx.problems[mark:]
+    return _convert(cls, node, ctx)
+
+
+def _convert(cls: type, node: Node, ctx: Ctx) -> Any:
+    """`convert` in Python: every case, and every problem reported."""
     if not isinstance(node, Mapping):
         d = describe(node)
         ctx.add("schema", node, Msg(f"这里应为“键: 值”的键值对，却是{d.zh}", f"expected 'key: value' pairs here, found {d.en}"))
@@ -776,3 +795,81 @@ def _unknown_key(key: str, knode: Scalar, table: dict[str, Any], ctx: Ctx) -> No
         ctx.add("schema", knode, msg("未知的键“{k}”；这里可用的键：{keys}", "unknown key '{k}'; keys allowed here: {keys}",
                                      k=key, keys=", ".join(table)))
 
+
+
+# ---------------------------------------------------------------- the C path of `convert`
+# A model class, a list or a type compiled once into tuples for _cnodes.convert (the shapes are named in
+# _cnodes.c): how each value is read in C (the quick path: Q_*), and how a nested mapping or list is (S_*).
+# A type not described here is read by its own `convert`, called from C.
+Q_NONE, Q_PRINTABLE, Q_TEXT, Q_ENUM, Q_INT, Q_DATE, Q_CALL = range(7)
+S_GENERIC, S_OBJ, S_LIST = range(3)
+_CPLANS: dict[type, tuple] = {}
+_CBUSY: set[type] = set()  # classes whose plan is being compiled (a class nested in itself is read in Python)
+
+
+def _cquick(type_: Type) -> tuple[int, Any, Any]:
+    """(quick kind, the quick callable, its argument) of a type."""
+    quick = type_.quick
+    if quick is None:
+        return Q_NONE, None, None
+    if quick is _printable:
+        return Q_PRINTABLE, quick, None
+    if quick is _text:
+        return Q_TEXT, quick, None
+    if isinstance(type_, Enum) and type(type_.lookup) is dict and getattr(quick, "__self__", None) is type_.lookup \
+            and getattr(quick, "__name__", "") == "get":
+        return Q_ENUM, quick, type_.lookup
+    if type(type_) is Int and getattr(quick, "__func__", None) is Int._quick and getattr(quick, "__self__", None) \
+            is type_ and type(type_.lo) is int and type(type_.hi) is int:
+        return Q_INT, quick, (type_.lo, type_.hi)
+    if quick is scalars.quick_date:
+        return Q_DATE, quick, (scalars.YEAR_MIN, scalars.YEAR_MAX)
+    return Q_CALL, quick, None
+
+
+def _clist(type_: List) -> tuple:
+    item = type_.item
+    qkind, quick, qarg = _cquick(item)
+    model = _cplan(item.cls) if type(item) is Obj else None
+    row = _clist(item) if type(item) is Row else None
+    return (item, qkind, quick, qarg, bool(type_.slips), model, row)
+
+
+def _cplan(cls: type) -> tuple | None:
+    """The plan of a model class for _cnodes.convert (None while it is being compiled: nested in itself)."""
+    plan = _CPLANS.get(cls)
+    if plan is not None or cls in _CBUSY:
+        return plan
+    _CBUSY.add(cls)
+    try:
+        table = specs(cls)
+        keys: dict[str, int] = {}
+        fields = []
+        for i, (key, spec) in enumerate(table.items()):
+            keys[key] = i
+            type_ = spec.type
+            qkind, quick, qarg = _cquick(type_)
+            skind, sarg = S_GENERIC, None
+            if type(type_) is Obj:
+                sarg = _cplan(type_.cls)
+                skind = S_OBJ if sarg is not None else S_GENERIC
+            elif type(type_) is List or type(type_) is Row:
+                skind, sarg = S_LIST, _clist(type_)
+            fields.append((spec.name, qkind, type_, quick, qarg, skind, sarg, spec.required))
+        validates = getattr(cls, "validate", Model.validate) is not Model.validate
+        plan = (cls, keys, tuple(fields), tuple(i for i, spec in enumerate(table.values()) if spec.required),
+                validates)
+        if len(fields) <= 64:  # (C keeps the keys seen in one 64-bit word)
+            _CPLANS[cls] = plan
+        else:
+            plan = None
+    finally:
+        _CBUSY.discard(cls)
+    return plan
+
+
+_cconvert: Any = None
+_CFALLBACK: Any = object()
+if _cnodes_module is not None and hasattr(_cnodes_module, "convert"):
+    if _cnodes_module.configure_convert(Src, PosList, INVALID):
+        _cconvert, _CFALLBACK = _cnodes_module.convert, _cnodes_module.FALLBACK
