@@ -418,16 +418,20 @@ done:
 
 #include <datetime.h>
 
-enum { Q_NONE, Q_PRINTABLE, Q_TEXT, Q_ENUM, Q_INT, Q_DATE, Q_CALL };
+enum { Q_NONE, Q_PRINTABLE, Q_TEXT, Q_ENUM, Q_INT, Q_DATE, Q_CALL, Q_MONEY };
 enum { S_GENERIC, S_OBJ, S_LIST };
-/* a model plan: (cls, keys {key: index}, fields, required indexes, validates) */
-enum { P_CLS, P_KEYS, P_FIELDS, P_REQUIRED, P_VALIDATES, P_SIZE };
+/* a model plan: (cls, keys {key: index}, fields, required indexes, validates, init or None) */
+enum { P_CLS, P_KEYS, P_FIELDS, P_REQUIRED, P_VALIDATES, P_INIT, P_SIZE };
+/* init: how the dataclass's own __init__ fills a new object, done here without running it: (cls, fields), each
+   field (name, default, default factory or None, index of the value given or -1), in the order of the class */
+enum { I_NAME, I_DEFAULT, I_FACTORY, I_INDEX, I_SIZE };
 /* a field: (name, qkind, type, quick, qarg, skind, sarg, required) */
 enum { F_NAME, F_QKIND, F_TYPE, F_QUICK, F_QARG, F_SKIND, F_SARG, F_REQUIRED, F_SIZE };
 /* a list: (item type, qkind, quick, qarg, slips, model plan or None, row list or None) */
 enum { L_TYPE, L_QKIND, L_QUICK, L_QARG, L_SLIPS, L_MODEL, L_ROW, L_SIZE };
 
 static PyObject *CV_SRC, *CV_POSLIST, *CV_INVALID;  /* strong references, set by configure_convert() */
+static PyObject *CV_SRC_INIT;  /* the init of Src (values by position: path, line, col, pos, invalid), or None */
 static PyObject *S_SRC, *S_LOCS, *S_IDX, *S_COMPLETE, *S_VALIDATE, *S_CONVERT, *S_PATH;
 static int converting_ready;
 
@@ -437,10 +441,13 @@ static int converting_ready;
 static PyObject *
 configure_convert(PyObject *module, PyObject *args)
 {
-    PyObject *src, *poslist, *invalid;
-    if (!PyArg_ParseTuple(args, "O!O!O:configure_convert", &PyType_Type, &src, &PyType_Type, &poslist, &invalid)) {
+    PyObject *src, *poslist, *invalid, *src_init;
+    if (!PyArg_ParseTuple(args, "O!O!OO:configure_convert", &PyType_Type, &src, &PyType_Type, &poslist, &invalid,
+                          &src_init)) {
         return NULL;
     }
+    Py_INCREF(src_init);
+    Py_XSETREF(CV_SRC_INIT, src_init);
     if (!PyType_IsSubtype((PyTypeObject *)poslist, &PyList_Type)) {
         PyErr_SetString(PyExc_TypeError, "PosList must be a list type");
         return NULL;
@@ -611,6 +618,88 @@ quick_int(PyObject *text, PyObject *qarg)
     return PyLong_FromLongLong(v);
 }
 
+/* A new object of the dataclass init describes, filled as its generated __init__ would: each field in order, the
+   value given (values[index], borrowed, NULL for none) or the default, or a new one from the default factory.
+   The attributes are set as object.__setattr__ sets them (what the generated __init__ does for a frozen class;
+   schema._cinit checks that the class has no __setattr__, __new__ or __post_init__ of its own otherwise). */
+static PyObject *
+new_dataclass(PyObject *init, PyObject **values, Py_ssize_t nvalues)
+{
+    PyObject *cls = PyTuple_GET_ITEM(init, 0), *fields = PyTuple_GET_ITEM(init, 1);
+    PyTypeObject *type = (PyTypeObject *)cls;
+    if (!PyType_Check(cls) || type->tp_new != PyBaseObject_Type.tp_new || !PyTuple_CheckExact(fields)) {
+        PyErr_SetString(PyExc_TypeError, "not a plain dataclass");
+        return NULL;
+    }
+    PyObject *obj = type->tp_new(type, EMPTY_TUPLE, NULL);
+    if (obj == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(fields); i++) {
+        PyObject *field = PyTuple_GET_ITEM(fields, i);
+        Py_ssize_t index = PyLong_AsSsize_t(PyTuple_GET_ITEM(field, I_INDEX));
+        PyObject *value = index >= 0 && index < nvalues ? values[index] : NULL, *made = NULL;
+        if (value == NULL) {
+            PyObject *factory = PyTuple_GET_ITEM(field, I_FACTORY);
+            if (factory != Py_None) {
+                value = made = PyObject_CallNoArgs(factory);
+                if (made == NULL) {
+                    Py_DECREF(obj);
+                    return NULL;
+                }
+            }
+            else {
+                value = PyTuple_GET_ITEM(field, I_DEFAULT);
+            }
+        }
+        int failed = PyObject_GenericSetAttr(obj, PyTuple_GET_ITEM(field, I_NAME), value);
+        Py_XDECREF(made);
+        if (failed < 0) {
+            Py_DECREF(obj);
+            return NULL;
+        }
+    }
+    return obj;
+}
+
+/* schema._quick_money: digits with at most two decimals, within the limit; qarg = (Decimal, MONEY_MAX, longest
+   text, the init of Money) */
+static PyObject *
+quick_money(PyObject *text, PyObject *qarg)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (!PyUnicode_IS_ASCII(text) || n == 0 || n > PyLong_AsSsize_t(PyTuple_GET_ITEM(qarg, 2))) {
+        return PyErr_Occurred() ? NULL : BAIL;
+    }
+    const char *p = (const char *)PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t dot = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (p[i] == '.' && dot < 0) {
+            dot = i;
+        }
+        else if (p[i] < '0' || p[i] > '9') {
+            return BAIL;
+        }
+    }
+    /* whole digits before the dot; after it one or two digits */
+    if (dot == 0 || (dot > 0 && (n - dot - 1 < 1 || n - dot - 1 > 2))) {
+        return BAIL;
+    }
+    PyObject *value = PyObject_CallOneArg(PyTuple_GET_ITEM(qarg, 0), text);
+    if (value == NULL) {
+        return NULL;
+    }
+    int within = PyObject_RichCompareBool(value, PyTuple_GET_ITEM(qarg, 1), Py_LE);
+    if (within <= 0) {
+        Py_DECREF(value);
+        return within < 0 ? NULL : BAIL;
+    }
+    PyObject *values[2] = {value, text};
+    PyObject *money = new_dataclass(PyTuple_GET_ITEM(qarg, 3), values, 2);
+    Py_DECREF(value);
+    return money;
+}
+
 /* the value of the quick path qkind for text (a new reference), BAIL when it cannot tell, NULL on error */
 static PyObject *
 quick_value(int qkind, PyObject *quick, PyObject *qarg, PyObject *text)
@@ -640,6 +729,8 @@ quick_value(int qkind, PyObject *quick, PyObject *qarg, PyObject *text)
         return quick_int(text, qarg);
     case Q_DATE:
         return quick_date(text, qarg);
+    case Q_MONEY:
+        return quick_money(text, qarg);
     case Q_CALL:
         break;
     default:
@@ -813,9 +904,11 @@ convert_model(PyObject *plan, PyObject *node, PyObject *ctx, PyObject *path, int
         !PyTuple_CheckExact(required) || items == NULL || !PyList_CheckExact(items) || nline == NULL || ncol == NULL) {
         return BAIL;
     }
-    PyObject *values = PyDict_New(), *pos = PyDict_New(), *obj = NULL, *src = NULL, *invalid = NULL;
+    PyObject *values[64] = {NULL};  /* owned */
+    Py_ssize_t nfields = PyTuple_GET_SIZE(fields);
+    PyObject *pos = PyDict_New(), *obj = NULL, *src = NULL, *invalid = NULL;
     unsigned long long seen = 0, have = 0;
-    if (values == NULL || pos == NULL) {
+    if (pos == NULL) {
         goto fail;
     }
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
@@ -898,11 +991,7 @@ convert_model(PyObject *plan, PyObject *node, PyObject *ctx, PyObject *path, int
         if (value == NULL) {
             goto fail;
         }
-        int failed = PyDict_SetItem(values, name, value);
-        Py_DECREF(value);
-        if (failed < 0) {
-            goto fail;
-        }
+        values[f] = value;
         have |= 1ULL << f;
     }
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(required); i++) {
@@ -911,14 +1000,28 @@ convert_model(PyObject *plan, PyObject *node, PyObject *ctx, PyObject *path, int
             goto fail;  /* a missing required key is reported */
         }
     }
-    obj = PyObject_Call(cls, EMPTY_TUPLE, values);
+    PyObject *init = PyTuple_GET_ITEM(plan, P_INIT);
+    if (init != Py_None) {
+        obj = new_dataclass(init, values, nfields);
+    }
+    else {  /* cls(**values) */
+        PyObject *kwargs = PyDict_New();
+        for (Py_ssize_t f = 0; kwargs != NULL && f < nfields; f++) {
+            if (values[f] != NULL &&
+                PyDict_SetItem(kwargs, PyTuple_GET_ITEM(PyTuple_GET_ITEM(fields, f), F_NAME), values[f]) < 0) {
+                Py_CLEAR(kwargs);
+            }
+        }
+        obj = kwargs == NULL ? NULL : PyObject_Call(cls, EMPTY_TUPLE, kwargs);
+        Py_XDECREF(kwargs);
+    }
     invalid = PySet_New(NULL);
     if (obj == NULL || invalid == NULL) {
         goto fail;
     }
     {
         PyObject *args[5] = {path, nline, ncol, pos, invalid};
-        src = PyObject_Vectorcall(CV_SRC, args, 5, NULL);
+        src = CV_SRC_INIT != Py_None ? new_dataclass(CV_SRC_INIT, args, 5) : PyObject_Vectorcall(CV_SRC, args, 5, NULL);
     }
     if (src == NULL || PyObject_SetAttr(obj, S_SRC, src) < 0) {
         goto fail;
@@ -931,13 +1034,17 @@ convert_model(PyObject *plan, PyObject *node, PyObject *ctx, PyObject *path, int
         }
         Py_DECREF(r);
     }
-    Py_DECREF(values);
+    for (Py_ssize_t f = 0; f < nfields; f++) {
+        Py_XDECREF(values[f]);
+    }
     Py_DECREF(pos);
     Py_DECREF(invalid);
     Py_DECREF(src);
     return obj;
 fail:
-    Py_XDECREF(values);
+    for (Py_ssize_t f = 0; f < nfields; f++) {
+        Py_XDECREF(values[f]);
+    }
     Py_XDECREF(pos);
     Py_XDECREF(invalid);
     Py_XDECREF(src);

@@ -801,7 +801,7 @@ def _unknown_key(key: str, knode: Scalar, table: dict[str, Any], ctx: Ctx) -> No
 # A model class, a list or a type compiled once into tuples for _cnodes.convert (the shapes are named in
 # _cnodes.c): how each value is read in C (the quick path: Q_*), and how a nested mapping or list is (S_*).
 # A type not described here is read by its own `convert`, called from C.
-Q_NONE, Q_PRINTABLE, Q_TEXT, Q_ENUM, Q_INT, Q_DATE, Q_CALL = range(7)
+Q_NONE, Q_PRINTABLE, Q_TEXT, Q_ENUM, Q_INT, Q_DATE, Q_CALL, Q_MONEY = range(8)
 S_GENERIC, S_OBJ, S_LIST = range(3)
 _CPLANS: dict[type, tuple] = {}
 _CBUSY: set[type] = set()  # classes whose plan is being compiled (a class nested in itself is read in Python)
@@ -824,7 +824,40 @@ def _cquick(type_: Type) -> tuple[int, Any, Any]:
         return Q_INT, quick, (type_.lo, type_.hi)
     if quick is scalars.quick_date:
         return Q_DATE, quick, (scalars.YEAR_MIN, scalars.YEAR_MAX)
+    money = _cinit(Money, ("value", "text"))
+    if quick is _quick_money and money is not None:
+        return Q_MONEY, quick, (Decimal, scalars.MONEY_MAX, scalars.MAX_DIGITS + 10, money)
     return Q_CALL, quick, None
+
+
+def _cinit(cls: type, given: tuple[str, ...]) -> tuple | None:
+    """How C fills a new `cls` as its dataclass-made __init__ would, given the values of the fields `given` (by
+    position; the others take their default): (cls, ((name, default, factory or None, index or -1), ...)), or
+    None when the class does anything more (its own __init__, __new__, __setattr__ or __post_init__): then C
+    calls the class."""
+    params = getattr(cls, "__dataclass_params__", None)
+    init = cls.__dict__.get("__init__")
+    code = getattr(init, "__code__", None)
+    if (params is None or not params.init or code is None or code.co_filename != "<string>"
+            or hasattr(cls, "__post_init__") or cls.__new__ is not object.__new__
+            or not (params.frozen or cls.__setattr__ is object.__setattr__)):
+        return None
+    fields = []
+    for fld in dataclasses.fields(cls):
+        if not fld.init:
+            return None
+        index = given.index(fld.name) if fld.name in given else -1
+        if fld.default is not dataclasses.MISSING:
+            fields.append((fld.name, fld.default, None, index))
+        elif fld.default_factory is not dataclasses.MISSING:
+            fields.append((fld.name, None, fld.default_factory, index))
+        elif index >= 0:
+            fields.append((fld.name, None, None, index))
+        else:
+            return None
+    if set(given) - {name for name, *_ in fields} or len(fields) != len(code.co_varnames[1:code.co_argcount]):
+        return None
+    return (cls, tuple(fields))
 
 
 def _clist(type_: List) -> tuple:
@@ -858,7 +891,7 @@ def _cplan(cls: type) -> tuple | None:
             fields.append((spec.name, qkind, type_, quick, qarg, skind, sarg, spec.required))
         validates = getattr(cls, "validate", Model.validate) is not Model.validate
         plan = (cls, keys, tuple(fields), tuple(i for i, spec in enumerate(table.values()) if spec.required),
-                validates)
+                validates, _cinit(cls, tuple(spec.name for spec in table.values())))
         if len(fields) <= 64:  # (C keeps the keys seen in one 64-bit word)
             _CPLANS[cls] = plan
         else:
@@ -871,5 +904,5 @@ def _cplan(cls: type) -> tuple | None:
 _cconvert: Any = None
 _CFALLBACK: Any = object()
 if _cnodes_module is not None and hasattr(_cnodes_module, "convert"):
-    if _cnodes_module.configure_convert(Src, PosList, INVALID):
+    if _cnodes_module.configure_convert(Src, PosList, INVALID, _cinit(Src, ("path", "line", "col", "pos", "invalid"))):
         _cconvert, _CFALLBACK = _cnodes_module.convert, _cnodes_module.FALLBACK
