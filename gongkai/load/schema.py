@@ -842,7 +842,7 @@ def _cinit(cls: type, given: tuple[str, ...]) -> tuple | None:
             or hasattr(cls, "__post_init__") or cls.__new__ is not object.__new__
             or not (params.frozen or cls.__setattr__ is object.__setattr__)):
         return None
-    fields = []
+    fields: list[tuple[str, Any, Any, int]] = []
     for fld in dataclasses.fields(cls):
         if not fld.init:
             return None
