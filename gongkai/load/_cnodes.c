@@ -890,6 +890,64 @@ field_value(PyObject *field, PyObject *vnode, PyObject *ctx, PyObject *path, int
     return generic(type, vnode, ctx);
 }
 
+/* The model of plan from its field values (borrowed; values[f] for field f, NULL for none; have: the fields given)
+   and its positions (pos, borrowed): BAIL when a required key is missing; the object is checked (validate). */
+static PyObject *
+finish_model(PyObject *plan, PyObject **values, Py_ssize_t nfields, unsigned long long have, PyObject *pos,
+             PyObject *path, PyObject *nline, PyObject *ncol, PyObject *ctx)
+{
+    PyObject *cls = PyTuple_GET_ITEM(plan, P_CLS), *fields = PyTuple_GET_ITEM(plan, P_FIELDS);
+    PyObject *required = PyTuple_GET_ITEM(plan, P_REQUIRED), *obj = NULL, *src = NULL, *invalid = NULL;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(required); i++) {
+        Py_ssize_t f = PyLong_AsSsize_t(PyTuple_GET_ITEM(required, i));
+        if (f < 0 || f >= 64 || !(have & (1ULL << f))) {
+            return BAIL;  /* a missing required key is reported */
+        }
+    }
+    PyObject *init = PyTuple_GET_ITEM(plan, P_INIT);
+    if (init != Py_None) {
+        obj = new_dataclass(init, values, nfields);
+    }
+    else {  /* cls(**values) */
+        PyObject *kwargs = PyDict_New();
+        for (Py_ssize_t f = 0; kwargs != NULL && f < nfields; f++) {
+            if (values[f] != NULL &&
+                PyDict_SetItem(kwargs, PyTuple_GET_ITEM(PyTuple_GET_ITEM(fields, f), F_NAME), values[f]) < 0) {
+                Py_CLEAR(kwargs);
+            }
+        }
+        obj = kwargs == NULL ? NULL : PyObject_Call(cls, EMPTY_TUPLE, kwargs);
+        Py_XDECREF(kwargs);
+    }
+    invalid = PySet_New(NULL);
+    if (obj == NULL || invalid == NULL) {
+        goto fail;
+    }
+    {
+        PyObject *args[5] = {path, nline, ncol, pos, invalid};
+        src = CV_SRC_INIT != Py_None ? new_dataclass(CV_SRC_INIT, args, 5) : PyObject_Vectorcall(CV_SRC, args, 5, NULL);
+    }
+    if (src == NULL || PyObject_SetAttr(obj, S_SRC, src) < 0) {
+        goto fail;
+    }
+    if (PyObject_IsTrue(PyTuple_GET_ITEM(plan, P_VALIDATES))) {
+        PyObject *args[2] = {obj, ctx};
+        PyObject *r = PyObject_VectorcallMethod(S_VALIDATE, args, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        if (r == NULL) {
+            goto fail;
+        }
+        Py_DECREF(r);
+    }
+    Py_DECREF(invalid);
+    Py_DECREF(src);
+    return obj;
+fail:
+    Py_XDECREF(invalid);
+    Py_XDECREF(src);
+    Py_XDECREF(obj);
+    return NULL;
+}
+
 static PyObject *
 convert_model(PyObject *plan, PyObject *node, PyObject *ctx, PyObject *path, int depth)
 {
@@ -906,7 +964,7 @@ convert_model(PyObject *plan, PyObject *node, PyObject *ctx, PyObject *path, int
     }
     PyObject *values[64] = {NULL};  /* owned */
     Py_ssize_t nfields = PyTuple_GET_SIZE(fields);
-    PyObject *pos = PyDict_New(), *obj = NULL, *src = NULL, *invalid = NULL;
+    PyObject *pos = PyDict_New(), *obj = NULL;
     unsigned long long seen = 0, have = 0;
     if (pos == NULL) {
         goto fail;
@@ -994,61 +1052,20 @@ convert_model(PyObject *plan, PyObject *node, PyObject *ctx, PyObject *path, int
         values[f] = value;
         have |= 1ULL << f;
     }
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(required); i++) {
-        Py_ssize_t f = PyLong_AsSsize_t(PyTuple_GET_ITEM(required, i));
-        if (f < 0 || f >= 64 || !(have & (1ULL << f))) {
-            goto fail;  /* a missing required key is reported */
-        }
-    }
-    PyObject *init = PyTuple_GET_ITEM(plan, P_INIT);
-    if (init != Py_None) {
-        obj = new_dataclass(init, values, nfields);
-    }
-    else {  /* cls(**values) */
-        PyObject *kwargs = PyDict_New();
-        for (Py_ssize_t f = 0; kwargs != NULL && f < nfields; f++) {
-            if (values[f] != NULL &&
-                PyDict_SetItem(kwargs, PyTuple_GET_ITEM(PyTuple_GET_ITEM(fields, f), F_NAME), values[f]) < 0) {
-                Py_CLEAR(kwargs);
-            }
-        }
-        obj = kwargs == NULL ? NULL : PyObject_Call(cls, EMPTY_TUPLE, kwargs);
-        Py_XDECREF(kwargs);
-    }
-    invalid = PySet_New(NULL);
-    if (obj == NULL || invalid == NULL) {
+    obj = finish_model(plan, values, nfields, have, pos, path, nline, ncol, ctx);
+    if (obj == NULL) {
         goto fail;
-    }
-    {
-        PyObject *args[5] = {path, nline, ncol, pos, invalid};
-        src = CV_SRC_INIT != Py_None ? new_dataclass(CV_SRC_INIT, args, 5) : PyObject_Vectorcall(CV_SRC, args, 5, NULL);
-    }
-    if (src == NULL || PyObject_SetAttr(obj, S_SRC, src) < 0) {
-        goto fail;
-    }
-    if (PyObject_IsTrue(PyTuple_GET_ITEM(plan, P_VALIDATES))) {
-        PyObject *args[2] = {obj, ctx};
-        PyObject *r = PyObject_VectorcallMethod(S_VALIDATE, args, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
-        if (r == NULL) {
-            goto fail;
-        }
-        Py_DECREF(r);
     }
     for (Py_ssize_t f = 0; f < nfields; f++) {
         Py_XDECREF(values[f]);
     }
     Py_DECREF(pos);
-    Py_DECREF(invalid);
-    Py_DECREF(src);
     return obj;
 fail:
     for (Py_ssize_t f = 0; f < nfields; f++) {
         Py_XDECREF(values[f]);
     }
     Py_XDECREF(pos);
-    Py_XDECREF(invalid);
-    Py_XDECREF(src);
-    Py_XDECREF(obj);
     return NULL;
 }
 
