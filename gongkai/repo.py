@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from gongkai import basis as B
 from gongkai.cache import FileCache, enabled, gc_paused, stamp
 from gongkai.load.nodes import BYTES_IN_C, MAX_BYTES, decode, parse, quick_parse, scan_slips
-from gongkai.load.schema import INVALID, Ctx, convert
+from gongkai.load.schema import INVALID, Ctx, convert, quick_load
 from gongkai.model import Event, Feedback, Inspection, Plan, Project, Record, Rules, Settings, Unit
 from gongkai.problem import Msg, Problem, msg, problem
 
@@ -325,8 +325,13 @@ def load_file(path: Path | str, shown: str, cls: type) -> tuple[Any, list[Proble
         return None, [problem(code, "error", shown, None, data, B.FORMAT)]
     if len(data) > MAX_BYTES:  # it grew while being read
         return None, [problem("syntax", "error", shown, (1, 1), _too_large(len(data)), B.FORMAT)]
-    # an ordinary file: its bytes go straight to the C builder (see quick_parse); anything else is decoded first
-    root = quick_parse(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+    # an ordinary file: its bytes go straight to C, which builds the object (quick_load) or at least the node tree
+    # (quick_parse); anything else is decoded first
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    done = quick_load(cls, body, shown)
+    if done is not None:
+        return done
+    root = quick_parse(body)
     text: str | None = None
     if root is None:
         text, bad = decode(data)

@@ -54,12 +54,12 @@ def snap(o: Any) -> Any:
 
 
 def _python(fn: Any, *args: Any) -> Any:
-    saved = schema._cconvert
-    schema._cconvert = None
+    saved = schema._cconvert, schema._cload
+    schema._cconvert = schema._cload = None
     try:
         return fn(*args)
     finally:
-        schema._cconvert = saved
+        schema._cconvert, schema._cload = saved
 
 
 def _convert(cls: type, root: Any) -> tuple[Any, list[Any]]:
@@ -80,8 +80,18 @@ def both(cls: type, root: Any) -> bool:
 
 
 def both_text(cls: type, text: str) -> bool:
+    """As both(), and the file's bytes read straight from the parser's events (schema.quick_load) give the same
+    or step aside; whether C built the object from the nodes."""
     root, slips = parse(text)
-    return both(cls, root) if root is not None and not slips else False
+    data = text.encode("utf-8", "surrogatepass")
+    loaded = schema.quick_load(cls, data, "r/x.yaml")
+    if root is None or slips:
+        assert loaded is None  # whatever the reader reports is left to Python
+        return False
+    if loaded is not None:
+        assert (snap(loaded[0]), [repr(p) for p in loaded[1]]) == _python(_convert, cls, root)
+        assert type(root) is Mapping
+    return both(cls, root)
 
 
 def _yaml_files() -> list[Path]:
@@ -98,11 +108,8 @@ def test_every_yaml_file_of_the_project_as_every_model() -> None:
         text, _ = decode(path.read_bytes())
         if text is None:
             continue
-        root, slips = parse(text)
-        if root is None:
-            continue
         for cls in MODELS:
-            by_c += both(cls, root)
+            by_c += both_text(cls, text)
     assert by_c > 150  # the example's own files are read by C
 
 
@@ -206,6 +213,38 @@ def documents(draw: st.DrawFn) -> tuple[type, str]:
 def test_generated_documents_convert_the_same(doc: tuple[type, str]) -> None:
     cls, text = doc
     both_text(cls, text)
+
+
+ATTACKS = ["item: &x 1\npublished: *x\n", "item: a\npublished: 2024-04-08\n<<: {title: b}\n",
+           "item: a\npublished: 2024-04-08\n---\nitem: b\n", "item: !!str a\npublished: 2024-04-08\n",
+           "item: a\npublished: 2024-04-08\ntitle: a: b\n", "item: a\npublished: 2024-04-08\n]\n",
+           "item: a\npublished: 2024-04-08\n...\n---\n", "%YAML 1.1\n---\nitem: a\npublished: 2024-04-08\n",
+           "item: a\npublished: 2024-04-08\n\x01\n", "- item: a\n", "a", "", "# only a comment\n", "---\n",
+           "{item: a, published: 2024-04-08}", "item: a\npublished: 2024-04-08\ntables: [{rows: &r [[1]]}]\n",
+           "item: a\npublished: 2024-04-08\nevidence: [a, *b]\n", "? [a]\n: b\n", "? item\n: a\npublished: 2024-04-08\n",
+           "item: a\npublished: 2024-04-08\ntables:\n" + "  - rows: [[x]]\n" * 3,
+           "item: a\npublished: 2024-04-08\nevidence: " + "[" * 60 + "]" * 60 + "\n",
+           "item: a\npublished: 2024-04-08\nevidence: [" + ", ".join(["x"] * 250_000) + "]\n"]
+
+
+@needs_c
+@pytest.mark.parametrize("text", ATTACKS, ids=range(len(ATTACKS)))
+def test_attacks_read_from_the_events(text: str) -> None:
+    both_text(model.Record, text)
+
+
+@needs_c
+def test_the_limits_hold_when_read_from_the_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "item: a\npublished: 2024-04-08\ntables: [{rows: [[x]]}]\n"
+    assert schema.quick_load(model.Record, text.encode(), "x.yaml") is not None
+    monkeypatch.setattr(nodes, "MAX_DEPTH", 3)
+    assert schema.quick_load(model.Record, text.encode(), "x.yaml") is None  # four levels: Python reports
+    assert parse(text)[1]  # (as the Python builder)
+    monkeypatch.setattr(nodes, "MAX_DEPTH", 48)
+    for limit in range(8, 16):  # twelve values: read from the events exactly when the builder reads them
+        monkeypatch.setattr(nodes, "MAX_NODES", limit)
+        loaded = schema.quick_load(model.Record, text.encode(), "x.yaml")
+        assert (loaded is None) is (limit < 12) is bool(parse(text)[1])
 
 
 SCALAR_FIELDS = [(model.Record, "published"), (model.Record, "period"), (model.Record, "title"),

@@ -1096,6 +1096,376 @@ convert(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return FALLBACK;
 }
 
+/* ------------------------------------------------------------------ load: bytes -> model, straight from the events
+ *
+ * load(data, plan, ctx, max_depth, max_nodes) reads a file's bytes with libyaml and builds its model from the
+ * parser's events, without the node tree, for the common case only: what build() builds (no anchor, alias, tag,
+ * merge key, second document, nesting or size over the limits), a mapping at the top, and what convert() builds
+ * without giving up; a value read by a type's own convert gets a Scalar node made for it. Anything else answers
+ * FALLBACK and the caller reads the file the usual way (build, then convert) with a new context. */
+
+typedef struct {
+    yaml_parser_t parser;
+    yaml_event_t event;  /* the current event (valid while has_event) */
+    int has_event;
+    Py_ssize_t count, max_nodes, depth, max_depth;
+    PyObject *ctx, *path;
+} Reader;
+
+/* the next event into r->event; 0 when the parser fails */
+static int
+next_event(Reader *r)
+{
+    if (r->has_event) {
+        yaml_event_delete(&r->event);
+        r->has_event = 0;
+    }
+    if (!yaml_parser_parse(&r->parser, &r->event)) {
+        return 0;
+    }
+    r->has_event = 1;
+    return 1;
+}
+
+/* the current event is a node this path takes: no anchor, no tag, within the number of nodes */
+static int
+plain_node(Reader *r)
+{
+    yaml_event_t *e = &r->event;
+    switch (e->type) {
+    case YAML_SCALAR_EVENT:
+        if (e->data.scalar.anchor != NULL || e->data.scalar.tag != NULL) {
+            return 0;
+        }
+        break;
+    case YAML_MAPPING_START_EVENT:
+        if (e->data.mapping_start.anchor != NULL || e->data.mapping_start.tag != NULL) {
+            return 0;
+        }
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        if (e->data.sequence_start.anchor != NULL || e->data.sequence_start.tag != NULL) {
+            return 0;
+        }
+        break;
+    default:
+        return 0;
+    }
+    return ++r->count <= r->max_nodes;
+}
+
+static PyObject *
+scalar_text(yaml_event_t *e)
+{
+    return PyUnicode_DecodeUTF8((const char *)e->data.scalar.value, (Py_ssize_t)e->data.scalar.length, "strict");
+}
+
+/* 0 plain, 1 quoted, 2 block */
+static int
+event_style(yaml_event_t *e)
+{
+    switch (e->data.scalar.style) {
+    case YAML_LITERAL_SCALAR_STYLE:
+    case YAML_FOLDED_SCALAR_STYLE:
+        return 2;
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static PyObject *
+mark_position(yaml_mark_t mark)
+{
+    return Py_BuildValue("(nn)", (Py_ssize_t)mark.line + 1, (Py_ssize_t)mark.column + 1);
+}
+
+/* type.convert(Scalar node of the current event, ctx); BAIL when INVALID */
+static PyObject *
+event_generic(Reader *r, PyObject *type)
+{
+    PyObject *node = scalar_node(&r->event);
+    if (node == NULL) {
+        return NULL;
+    }
+    PyObject *value = generic(type, node, r->ctx);
+    Py_DECREF(node);
+    return value;
+}
+
+static PyObject *load_mapping(Reader *r, PyObject *plan);
+
+/* a collection starts at the current event: within the nesting limit */
+static int
+enter(Reader *r)
+{
+    if (r->depth >= r->max_depth) {
+        return 0;
+    }
+    r->depth++;
+    return 1;
+}
+
+/* List.convert of the sequence starting at the current event, up to its end */
+static PyObject *
+load_list(Reader *r, PyObject *list)
+{
+    if (!PyTuple_CheckExact(list) || PyTuple_GET_SIZE(list) != L_SIZE || !enter(r)) {
+        return BAIL;
+    }
+    PyObject *type = PyTuple_GET_ITEM(list, L_TYPE), *quick = PyTuple_GET_ITEM(list, L_QUICK);
+    PyObject *qarg = PyTuple_GET_ITEM(list, L_QARG), *model = PyTuple_GET_ITEM(list, L_MODEL);
+    PyObject *row = PyTuple_GET_ITEM(list, L_ROW);
+    int qkind = (int)PyLong_AsLong(PyTuple_GET_ITEM(list, L_QKIND));
+    int slips = PyObject_IsTrue(PyTuple_GET_ITEM(list, L_SLIPS));
+    if (qkind < 0 || slips < 0) {
+        return NULL;
+    }
+    PyObject *out = PyObject_CallNoArgs(CV_POSLIST);
+    PyObject *locs = PyList_New(0), *idx = PyList_New(0);
+    if (out == NULL || locs == NULL || idx == NULL || PyObject_SetAttr(out, S_LOCS, locs) < 0 ||
+        PyObject_SetAttr(out, S_IDX, idx) < 0 || PyObject_SetAttr(out, S_COMPLETE, Py_True) < 0) {
+        goto fail;
+    }
+    for (Py_ssize_t n = 0;; n++) {
+        if (!next_event(r)) {
+            goto fail;
+        }
+        if (r->event.type == YAML_SEQUENCE_END_EVENT) {
+            break;
+        }
+        if (!plain_node(r)) {
+            goto fail;
+        }
+        yaml_mark_t mark = r->event.start_mark;
+        PyObject *value = NULL;
+        if (r->event.type == YAML_SCALAR_EVENT) {
+            int st = event_style(&r->event);
+            PyObject *text = scalar_text(&r->event);
+            if (text == NULL) {
+                goto fail;
+            }
+            if (st == 0 && is_null_text(text)) {
+                Py_DECREF(text);
+                goto fail;  /* an empty entry is reported */
+            }
+            if (qkind != Q_NONE && (!slips || st != 0 || !has_separator(text))) {
+                value = quick_value(qkind, quick, qarg, text);
+            }
+            Py_DECREF(text);
+            if (value == NULL && !PyErr_Occurred()) {
+                value = slips ? BAIL : event_generic(r, type);
+            }
+        }
+        else if (r->event.type == YAML_MAPPING_START_EVENT && model != Py_None) {
+            value = load_mapping(r, model);
+        }
+        else if (r->event.type == YAML_SEQUENCE_START_EVENT && row != Py_None) {
+            value = load_list(r, row);
+        }
+        if (value == NULL) {
+            goto fail;
+        }
+        PyObject *loc = mark_position(mark), *number = PyLong_FromSsize_t(n);
+        int failed = loc == NULL || number == NULL || PyList_Append(out, value) < 0 || PyList_Append(locs, loc) < 0 ||
+                     PyList_Append(idx, number) < 0;
+        Py_DECREF(value);
+        Py_XDECREF(loc);
+        Py_XDECREF(number);
+        if (failed) {
+            goto fail;
+        }
+    }
+    r->depth--;
+    Py_DECREF(locs);
+    Py_DECREF(idx);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_XDECREF(locs);
+    Py_XDECREF(idx);
+    return NULL;
+}
+
+/* convert(plan, the mapping starting at the current event), up to its end */
+static PyObject *
+load_mapping(Reader *r, PyObject *plan)
+{
+    if (!PyTuple_CheckExact(plan) || PyTuple_GET_SIZE(plan) != P_SIZE || !enter(r)) {
+        return BAIL;
+    }
+    PyObject *keys = PyTuple_GET_ITEM(plan, P_KEYS), *fields = PyTuple_GET_ITEM(plan, P_FIELDS);
+    if (!PyDict_CheckExact(keys) || !PyTuple_CheckExact(fields) || PyTuple_GET_SIZE(fields) > 64 ||
+        !PyTuple_CheckExact(PyTuple_GET_ITEM(plan, P_REQUIRED))) {
+        return BAIL;
+    }
+    yaml_mark_t start = r->event.start_mark;
+    PyObject *values[64] = {NULL};  /* owned */
+    Py_ssize_t nfields = PyTuple_GET_SIZE(fields);
+    PyObject *pos = PyDict_New(), *obj = NULL, *nline = NULL, *ncol = NULL;
+    unsigned long long seen = 0, have = 0;
+    if (pos == NULL) {
+        goto fail;
+    }
+    for (;;) {
+        if (!next_event(r)) {
+            goto fail;
+        }
+        if (r->event.type == YAML_MAPPING_END_EVENT) {
+            break;
+        }
+        if (r->event.type != YAML_SCALAR_EVENT || !plain_node(r)) {
+            goto fail;  /* a key that is not text is reported */
+        }
+        yaml_mark_t kmark = r->event.start_mark;
+        PyObject *key = scalar_text(&r->event);
+        if (key == NULL) {
+            goto fail;
+        }
+        PyObject *index = PyDict_GetItemWithError(keys, key);  /* (a "<<" is never a key of a model) */
+        Py_DECREF(key);
+        if (index == NULL) {
+            goto fail;  /* an unknown key is reported (or an error) */
+        }
+        Py_ssize_t f = PyLong_AsSsize_t(index);
+        if (f < 0 || f >= nfields || (seen & (1ULL << f))) {
+            goto fail;  /* a repeated key is reported */
+        }
+        seen |= 1ULL << f;
+        PyObject *field = PyTuple_GET_ITEM(fields, f);
+        PyObject *name = PyTuple_GET_ITEM(field, F_NAME), *type = PyTuple_GET_ITEM(field, F_TYPE), *loc, *value = NULL;
+        if (!next_event(r) || !plain_node(r)) {
+            goto fail;
+        }
+        yaml_mark_t vmark = r->event.start_mark;
+        if (r->event.type == YAML_SCALAR_EVENT) {
+            int st = event_style(&r->event);
+            loc = st == 2 ? Py_BuildValue("(nn)", (Py_ssize_t)vmark.line + 2, (Py_ssize_t)kmark.column + 3)
+                          : mark_position(vmark);
+            if (loc == NULL || PyDict_SetItem(pos, name, loc) < 0) {
+                Py_XDECREF(loc);
+                goto fail;
+            }
+            Py_DECREF(loc);
+            PyObject *text = scalar_text(&r->event);
+            if (text == NULL) {
+                goto fail;
+            }
+            if (st == 0 && is_null_text(text)) {  /* `key:`, `key: ~` mean absent: reported when required */
+                Py_DECREF(text);
+                if (PyObject_IsTrue(PyTuple_GET_ITEM(field, F_REQUIRED))) {
+                    goto fail;
+                }
+                continue;
+            }
+            int qkind = (int)PyLong_AsLong(PyTuple_GET_ITEM(field, F_QKIND));
+            if (qkind > Q_NONE) {
+                value = quick_value(qkind, PyTuple_GET_ITEM(field, F_QUICK), PyTuple_GET_ITEM(field, F_QARG), text);
+            }
+            Py_DECREF(text);
+            if (value == NULL && !PyErr_Occurred()) {
+                value = event_generic(r, type);
+            }
+        }
+        else {
+            loc = mark_position(vmark);
+            if (loc == NULL || PyDict_SetItem(pos, name, loc) < 0) {
+                Py_XDECREF(loc);
+                goto fail;
+            }
+            Py_DECREF(loc);
+            int skind = (int)PyLong_AsLong(PyTuple_GET_ITEM(field, F_SKIND));
+            if (skind == S_OBJ && r->event.type == YAML_MAPPING_START_EVENT) {
+                value = load_mapping(r, PyTuple_GET_ITEM(field, F_SARG));
+            }
+            else if (skind == S_LIST && r->event.type == YAML_SEQUENCE_START_EVENT) {
+                value = load_list(r, PyTuple_GET_ITEM(field, F_SARG));
+            }
+            /* any other type of a mapping or list value: its own convert needs the nodes */
+        }
+        if (value == NULL) {
+            goto fail;
+        }
+        values[f] = value;
+        have |= 1ULL << f;
+    }
+    r->depth--;
+    nline = PyLong_FromSize_t(start.line + 1);
+    ncol = PyLong_FromSize_t(start.column + 1);
+    if (nline != NULL && ncol != NULL) {
+        obj = finish_model(plan, values, nfields, have, pos, r->path, nline, ncol, r->ctx);
+    }
+fail:
+    for (Py_ssize_t f = 0; f < nfields; f++) {
+        Py_XDECREF(values[f]);
+    }
+    Py_XDECREF(pos);
+    Py_XDECREF(nline);
+    Py_XDECREF(ncol);
+    return obj;
+}
+
+static PyObject *
+load(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyBytes_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "load(data: bytes, plan, ctx, max_depth: int, max_nodes: int)");
+        return NULL;
+    }
+    Reader r;
+    memset(&r, 0, sizeof r);
+    r.max_depth = PyLong_AsSsize_t(args[3]);
+    r.max_nodes = PyLong_AsSsize_t(args[4]);
+    if ((r.max_depth == -1 || r.max_nodes == -1) && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (!converting_ready || CV_SRC == NULL || classes[0].type == NULL || r.max_depth < 1 || r.max_nodes < 1) {
+        Py_INCREF(FALLBACK);
+        return FALLBACK;
+    }
+    r.ctx = args[2];
+    r.path = PyObject_GetAttr(args[2], S_PATH);
+    if (r.path == NULL) {
+        goto done;
+    }
+    if (!yaml_parser_initialize(&r.parser)) {
+        Py_CLEAR(r.path);
+        goto done;
+    }
+    yaml_parser_set_input_string(&r.parser, (const unsigned char *)PyBytes_AS_STRING(args[0]),
+                                 (size_t)PyBytes_GET_SIZE(args[0]));
+    PyObject *obj = NULL;
+    /* stream start, document start, a mapping (the model), document end, stream end: nothing else */
+    if (next_event(&r) && r.event.type == YAML_STREAM_START_EVENT && next_event(&r) &&
+        r.event.type == YAML_DOCUMENT_START_EVENT && next_event(&r) && r.event.type == YAML_MAPPING_START_EVENT &&
+        plain_node(&r)) {
+        obj = load_mapping(&r, args[1]);
+        if (obj != NULL && !(next_event(&r) && r.event.type == YAML_DOCUMENT_END_EVENT && next_event(&r) &&
+                             r.event.type == YAML_STREAM_END_EVENT)) {
+            Py_CLEAR(obj);  /* a second document, or a syntax error after the mapping */
+        }
+    }
+    if (r.has_event) {
+        yaml_event_delete(&r.event);
+    }
+    yaml_parser_delete(&r.parser);
+    Py_DECREF(r.path);
+    if (obj != NULL) {
+        return obj;
+    }
+done:
+    if (PyErr_Occurred()) {
+        if (!PyErr_ExceptionMatches(PyExc_Exception)) {
+            return NULL;  /* KeyboardInterrupt and the like go on */
+        }
+        PyErr_Clear();
+    }
+    Py_INCREF(FALLBACK);
+    return FALLBACK;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(Scalar, Mapping, Sequence) -> bool: the node classes; True when their slots are filled directly"},
@@ -1103,6 +1473,8 @@ static PyMethodDef methods[] = {
      "build(text or UTF-8 bytes, max_depth, max_nodes) -> root node, None for an empty document, or FALLBACK"},
     {"configure_convert", configure_convert, METH_VARARGS,
      "configure_convert(Src, PosList, INVALID) -> bool: True when convert() can be used"},
+    {"load", (PyCFunction)(void (*)(void))load, METH_FASTCALL,
+     "load(UTF-8 bytes, plan, ctx, max_depth, max_nodes) -> the file's model, as build and convert make it, or FALLBACK"},
     {"convert", (PyCFunction)(void (*)(void))convert, METH_FASTCALL,
      "convert(plan, mapping node, ctx) -> the model, as schema convert builds it, or FALLBACK"},
     {NULL, NULL, 0, NULL},

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from gongkai import basis as B
+from gongkai.load import nodes as _nodes
 from gongkai.load import scalars
 from gongkai.load.nodes import NULLS, Mapping, Node, Scalar, Sequence, describe
 from gongkai.load.nodes import cnodes_module as _cnodes_module
@@ -902,7 +903,20 @@ def _cplan(cls: type) -> tuple | None:
 
 
 _cconvert: Any = None
+_cload: Any = None
 _CFALLBACK: Any = object()
 if _cnodes_module is not None and hasattr(_cnodes_module, "convert"):
     if _cnodes_module.configure_convert(Src, PosList, INVALID, _cinit(Src, ("path", "line", "col", "pos", "invalid"))):
         _cconvert, _CFALLBACK = _cnodes_module.convert, _cnodes_module.FALLBACK
+        _cload = getattr(_cnodes_module, "load", None)
+
+
+def quick_load(cls: type, data: bytes, shown: str) -> tuple[Any, list[Problem]] | None:
+    """A file's bytes (its BOM cut off) → (its `cls`, the problems its objects' own checks found), straight from
+    the parser's events in C, without the node tree, when the file is ordinary and converts without a problem of
+    its own; None otherwise (no C, anything unusual): the caller then reads it the usual way, which reports."""
+    if _cload is None or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    ctx = Ctx(shown)
+    obj = _cload(data, _CPLANS.get(cls) or _cplan(cls), ctx, _nodes.MAX_DEPTH, _nodes.MAX_NODES)
+    return None if obj is _CFALLBACK else (obj, ctx.problems)
