@@ -407,20 +407,31 @@ def _all_objects(o: Any, out: list[Any]) -> list[Any]:
 @needs_c
 def test_reference_counts_match_the_python_objects() -> None:
     """Each object C makes is held as often as the one Python makes (no reference leaked or missing)."""
-    text = (ROOT / "examples" / "huayuankou").rglob("*.yaml")
-    for path in sorted(text):
+    checked = 0
+    for path in sorted((ROOT / "examples" / "huayuankou").rglob("*.yaml")):
         cls = model.Unit if path.name == "unit.yaml" else SECTIONS.get(path.parent.name, (model.Record,))[0]
         root, slips = parse(path.read_text(encoding="utf-8"))
         if root is None or type(root) is not Mapping:
             continue
-        c = schema.convert(cls, root, Ctx("x.yaml"))
         p = _python(schema.convert, cls, root, Ctx("x.yaml"))
-        c_objs, p_objs = _all_objects(c, []), _all_objects(p, [])
-        assert len(c_objs) == len(p_objs)
-        for x, y in zip(c_objs, p_objs):
-            if type(x) in (str, int, bool, type(None), dt.date) or x is INVALID:
-                continue  # shared (interned, cached) or shared with the tree
-            assert sys.getrefcount(x) == sys.getrefcount(y), (path, type(x), x)
+        c = schema.convert(cls, root, Ctx("x.yaml"))
+        _same_references(c, p, path)
+        loaded = schema.quick_load(cls, path.read_bytes(), "x.yaml")
+        if loaded is not None:
+            c = loaded[0]
+            del loaded
+            _same_references(c, p, path)
+        checked += 1
+    assert checked > 50
+
+
+def _same_references(c: Any, p: Any, path: Path) -> None:
+    c_objs, p_objs = _all_objects(c, []), _all_objects(p, [])
+    assert len(c_objs) == len(p_objs)
+    for x, y in zip(c_objs, p_objs):
+        if type(x) in (str, int, bool, type(None), dt.date) or x is INVALID:
+            continue  # shared (interned, cached) or shared with the tree
+        assert sys.getrefcount(x) == sys.getrefcount(y), (path, type(x), x)
 
 
 @needs_c
@@ -430,10 +441,15 @@ def test_no_memory_is_kept_by_repeated_conversions() -> None:
     bad = [Mapping(1, 1, [(Scalar("item", None, 1, 1), Scalar("a", None, 1, 7)), (Scalar("titel", None, 2, 1),
                                                                                    Scalar("b", None, 2, 7))])]
 
+    data = [p.read_bytes() for p in files] + [b"item: a\npublished: 2024-04-08\ntitel: b\n", b"item: [a"]
+
     def run() -> None:
         for root in trees + bad:
             for cls in (model.Record, model.Plan):
                 schema.convert(cls, root, Ctx("x.yaml"))
+        for one in data:
+            for cls in (model.Record, model.Plan):
+                schema.quick_load(cls, one, "x.yaml")
 
     run()
     tracemalloc.start()
@@ -449,11 +465,11 @@ def test_no_memory_is_kept_by_repeated_conversions() -> None:
 
 
 def test_pure_python_turns_the_c_conversion_off() -> None:
-    code = "import gongkai.load.schema as s; print(s._cconvert is None)"
+    code = "import gongkai.load.schema as s; print(s._cconvert is None, s._cload is None)"
     env = dict(os.environ, GONGKAI_PURE_PYTHON="1", PYTHONPATH=str(ROOT))
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "True"
+    assert out.stdout.strip() == "True True"
     if nodes.cnodes_module is not None:
         env.pop("GONGKAI_PURE_PYTHON")
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-        assert out.stdout.strip() == "False"
+        assert out.stdout.strip() == "False False"
