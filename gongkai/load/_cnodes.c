@@ -955,7 +955,7 @@ convert_model(PyObject *plan, PyObject *node, PyObject *ctx, PyObject *path, int
         !Py_IS_TYPE(node, classes[K_MAPPING].type)) {
         return BAIL;
     }
-    PyObject *cls = PyTuple_GET_ITEM(plan, P_CLS), *keys = PyTuple_GET_ITEM(plan, P_KEYS);
+    PyObject *keys = PyTuple_GET_ITEM(plan, P_KEYS);
     PyObject *fields = PyTuple_GET_ITEM(plan, P_FIELDS), *required = PyTuple_GET_ITEM(plan, P_REQUIRED);
     PyObject *items = NF(node, K_MAPPING, 2), *nline = NF(node, K_MAPPING, 0), *ncol = NF(node, K_MAPPING, 1);
     if (!PyDict_CheckExact(keys) || !PyTuple_CheckExact(fields) || PyTuple_GET_SIZE(fields) > 64 ||
