@@ -50,12 +50,13 @@ scan_slips: Any = None
 INVALID: Any = None
 Ctx: Any = None
 convert: Any = None
+quick_load: Any = None
 _SECTIONS: dict[str, tuple[type, bool]] = {}
 
 
 def _need_loader() -> None:
     """Import the YAML loader, the schema and the models (once)."""
-    global BYTES_IN_C, decode, parse, quick_parse, scan_slips, INVALID, Ctx, convert
+    global BYTES_IN_C, decode, parse, quick_parse, scan_slips, INVALID, Ctx, convert, quick_load
     if convert is not None:
         return
     from gongkai import model
@@ -67,7 +68,7 @@ def _need_loader() -> None:
             ("feedback", "Feedback"), ("inspections", "Inspection"))})
     BYTES_IN_C, decode, parse = nodes.BYTES_IN_C, nodes.decode, nodes.parse
     quick_parse, scan_slips = nodes.quick_parse, nodes.scan_slips
-    INVALID, Ctx, convert = schema.INVALID, schema.Ctx, schema.convert
+    INVALID, Ctx, convert, quick_load = schema.INVALID, schema.Ctx, schema.convert, schema.quick_load
 
 
 def __getattr__(name: str) -> Any:
@@ -358,8 +359,13 @@ def load_file(path: Path | str, shown: str, cls: type) -> tuple[Any, list[Proble
         return None, [problem(code, "error", shown, None, data, B.FORMAT)]
     if len(data) > MAX_BYTES:  # it grew while being read
         return None, [problem("syntax", "error", shown, (1, 1), _too_large(len(data)), B.FORMAT)]
-    # an ordinary file: its bytes go straight to the C builder (see quick_parse); anything else is decoded first
-    root = quick_parse(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+    # an ordinary file: its bytes go straight to C, which builds the object (quick_load) or at least the node tree
+    # (quick_parse); anything else is decoded first
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    done = quick_load(cls, body, shown)
+    if done is not None:
+        return done
+    root = quick_parse(body)
     text: str | None = None
     if root is None:
         text, bad = decode(data)

@@ -187,6 +187,7 @@ def _convert_slow(root: Any, cls: type, monkeypatch: pytest.MonkeyPatch) -> str:
         for t in _types():
             m.setattr(t, "quick", None, raising=False)
         m.setattr(schema, "_PLANS", {})  # the compiled key tables hold the quick paths
+        m.setattr(schema, "_CPLANS", {})  # ...and so do those of the C path
         return _convert_all(root, cls)
 
 

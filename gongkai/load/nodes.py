@@ -357,6 +357,7 @@ def _build(text: str) -> Node | None:
 # above reads the text again and says what is wrong. GONGKAI_PURE_PYTHON=1 turns it off.
 _cbuild: Any = None
 _FALLBACK: Any = object()
+cnodes_module: Any = None  # the compiled module, also for schema.convert's C path (None: pure Python)
 if os.environ.get("GONGKAI_PURE_PYTHON", "") != "1":
     try:
         from gongkai.load import _cnodes  # type: ignore[attr-defined]
@@ -365,6 +366,7 @@ if os.environ.get("GONGKAI_PURE_PYTHON", "") != "1":
     else:
         _cnodes.configure(Scalar, Mapping, Sequence)
         _cbuild, _FALLBACK = _cnodes.build, _cnodes.FALLBACK
+        cnodes_module = _cnodes
 
 
 def quick_parse(data: bytes) -> Node | None:

@@ -17,8 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from gongkai import basis as B
+from gongkai.load import nodes as _nodes
 from gongkai.load import scalars
 from gongkai.load.nodes import NULLS, Mapping, Node, Scalar, Sequence, describe
+from gongkai.load.nodes import cnodes_module as _cnodes_module
 from gongkai.problem import Msg, Problem, msg, problem
 
 INVALID: Any = object()  # a value that was reported and must not be used
@@ -623,7 +625,25 @@ def _compile(cls: type) -> _Plan:
 
 
 def convert(cls: type, node: Node, ctx: Ctx) -> Any:
-    """Build a `cls` from a mapping node; report and skip what is wrong."""
+    """Build a `cls` from a mapping node; report and skip what is wrong.
+
+    The C path (gongkai/load/_cnodes.c, when compiled) builds the same object for the common case, a mapping
+    without any problem; on anything else it gives up, and whatever was reported meanwhile is dropped and the
+    mapping is converted here from the start (`_convert`), which words every problem."""
+    if _cconvert is not None and type(node) is Mapping:
+        plan = _CPLANS.get(cls) or _cplan(cls)
+        if ctx.root is None:
+            ctx.root = node
+        mark = len(ctx.problems)
+        obj = _cconvert(plan, node, ctx)
+        if obj is not _CFALLBACK:
+            return obj
+        del ctx.problems[mark:]
+    return _convert(cls, node, ctx)
+
+
+def _convert(cls: type, node: Node, ctx: Ctx) -> Any:
+    """`convert` in Python: every case, and every problem reported."""
     if not isinstance(node, Mapping):
         d = describe(node)
         ctx.add("schema", node, Msg(f"这里应为“键: 值”的键值对，却是{d.zh}", f"expected 'key: value' pairs here, found {d.en}"))
@@ -776,3 +796,127 @@ def _unknown_key(key: str, knode: Scalar, table: dict[str, Any], ctx: Ctx) -> No
         ctx.add("schema", knode, msg("未知的键“{k}”；这里可用的键：{keys}", "unknown key '{k}'; keys allowed here: {keys}",
                                      k=key, keys=", ".join(table)))
 
+
+
+# ---------------------------------------------------------------- the C path of `convert`
+# A model class, a list or a type compiled once into tuples for _cnodes.convert (the shapes are named in
+# _cnodes.c): how each value is read in C (the quick path: Q_*), and how a nested mapping or list is (S_*).
+# A type not described here is read by its own `convert`, called from C.
+Q_NONE, Q_PRINTABLE, Q_TEXT, Q_ENUM, Q_INT, Q_DATE, Q_CALL, Q_MONEY = range(8)
+S_GENERIC, S_OBJ, S_LIST = range(3)
+_CPLANS: dict[type, tuple] = {}
+_CBUSY: set[type] = set()  # classes whose plan is being compiled (a class nested in itself is read in Python)
+
+
+def _cquick(type_: Type) -> tuple[int, Any, Any]:
+    """(quick kind, the quick callable, its argument) of a type."""
+    quick = type_.quick
+    if quick is None:
+        return Q_NONE, None, None
+    if quick is _printable:
+        return Q_PRINTABLE, quick, None
+    if quick is _text:
+        return Q_TEXT, quick, None
+    if isinstance(type_, Enum) and type(type_.lookup) is dict and getattr(quick, "__self__", None) is type_.lookup \
+            and getattr(quick, "__name__", "") == "get":
+        return Q_ENUM, quick, type_.lookup
+    if type(type_) is Int and getattr(quick, "__func__", None) is Int._quick and getattr(quick, "__self__", None) \
+            is type_ and type(type_.lo) is int and type(type_.hi) is int:
+        return Q_INT, quick, (type_.lo, type_.hi)
+    if quick is scalars.quick_date:
+        return Q_DATE, quick, (scalars.YEAR_MIN, scalars.YEAR_MAX)
+    money = _cinit(Money, ("value", "text"))
+    if quick is _quick_money and money is not None:
+        return Q_MONEY, quick, (Decimal, scalars.MONEY_MAX, scalars.MAX_DIGITS + 10, money)
+    return Q_CALL, quick, None
+
+
+def _cinit(cls: type, given: tuple[str, ...]) -> tuple | None:
+    """How C fills a new `cls` as its dataclass-made __init__ would, given the values of the fields `given` (by
+    position; the others take their default): (cls, ((name, default, factory or None, index or -1), ...)), or
+    None when the class does anything more (its own __init__, __new__, __setattr__ or __post_init__): then C
+    calls the class."""
+    params = getattr(cls, "__dataclass_params__", None)
+    init = cls.__dict__.get("__init__")
+    code = getattr(init, "__code__", None)
+    if (params is None or not params.init or code is None or code.co_filename != "<string>"
+            or hasattr(cls, "__post_init__") or cls.__new__ is not object.__new__
+            or not (params.frozen or cls.__setattr__ is object.__setattr__)):
+        return None
+    fields: list[tuple[str, Any, Any, int]] = []
+    for fld in dataclasses.fields(cls):
+        if not fld.init:
+            return None
+        index = given.index(fld.name) if fld.name in given else -1
+        if fld.default is not dataclasses.MISSING:
+            fields.append((fld.name, fld.default, None, index))
+        elif fld.default_factory is not dataclasses.MISSING:
+            fields.append((fld.name, None, fld.default_factory, index))
+        elif index >= 0:
+            fields.append((fld.name, None, None, index))
+        else:
+            return None
+    if set(given) - {name for name, *_ in fields} or len(fields) != len(code.co_varnames[1:code.co_argcount]):
+        return None
+    return (cls, tuple(fields))
+
+
+def _clist(type_: List) -> tuple:
+    item = type_.item
+    qkind, quick, qarg = _cquick(item)
+    model = _cplan(item.cls) if type(item) is Obj else None
+    row = _clist(item) if type(item) is Row else None
+    return (item, qkind, quick, qarg, bool(type_.slips), model, row)
+
+
+def _cplan(cls: type) -> tuple | None:
+    """The plan of a model class for _cnodes.convert (None while it is being compiled: nested in itself)."""
+    plan = _CPLANS.get(cls)
+    if plan is not None or cls in _CBUSY:
+        return plan
+    _CBUSY.add(cls)
+    try:
+        table = specs(cls)
+        keys: dict[str, int] = {}
+        fields = []
+        for i, (key, spec) in enumerate(table.items()):
+            keys[key] = i
+            type_ = spec.type
+            qkind, quick, qarg = _cquick(type_)
+            skind, sarg = S_GENERIC, None
+            if type(type_) is Obj:
+                sarg = _cplan(type_.cls)
+                skind = S_OBJ if sarg is not None else S_GENERIC
+            elif type(type_) is List or type(type_) is Row:
+                skind, sarg = S_LIST, _clist(type_)
+            fields.append((spec.name, qkind, type_, quick, qarg, skind, sarg, spec.required))
+        validates = getattr(cls, "validate", Model.validate) is not Model.validate
+        plan = (cls, keys, tuple(fields), tuple(i for i, spec in enumerate(table.values()) if spec.required),
+                validates, _cinit(cls, tuple(spec.name for spec in table.values())))
+        if len(fields) <= 64:  # (C keeps the keys seen in one 64-bit word)
+            _CPLANS[cls] = plan
+        else:
+            plan = None
+    finally:
+        _CBUSY.discard(cls)
+    return plan
+
+
+_cconvert: Any = None
+_cload: Any = None
+_CFALLBACK: Any = object()
+if _cnodes_module is not None and hasattr(_cnodes_module, "convert"):
+    if _cnodes_module.configure_convert(Src, PosList, INVALID, _cinit(Src, ("path", "line", "col", "pos", "invalid"))):
+        _cconvert, _CFALLBACK = _cnodes_module.convert, _cnodes_module.FALLBACK
+        _cload = getattr(_cnodes_module, "load", None)
+
+
+def quick_load(cls: type, data: bytes, shown: str) -> tuple[Any, list[Problem]] | None:
+    """A file's bytes (its BOM cut off) → (its `cls`, the problems its objects' own checks found), straight from
+    the parser's events in C, without the node tree, when the file is ordinary and converts without a problem of
+    its own; None otherwise (no C, anything unusual): the caller then reads it the usual way, which reports."""
+    if _cload is None or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    ctx = Ctx(shown)
+    obj = _cload(data, _CPLANS.get(cls) or _cplan(cls), ctx, _nodes.MAX_DEPTH, _nodes.MAX_NODES)
+    return None if obj is _CFALLBACK else (obj, ctx.problems)
