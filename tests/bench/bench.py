@@ -19,7 +19,10 @@ Measured: `check` cold (an empty cache, which it fills), warm (nothing changed),
 start-up. The cold, warm, changed and --no-cache runs must print byte-identical JSON (exit 1 otherwise). With
 --repeat N each check runs N times (each cold run with its own empty cache, each changed run after a new change)
 and the medians are printed, with the CPU time (user + system) next to the wall time: on a shared machine a run
-whose second core is busy elsewhere is slower in wall time only.
+whose second core is busy elsewhere is slower in wall time only. The part of the CPU time spent in the kernel
+("of it sys") is printed too: `render` creates ≈ 14,000 files and folders, and what a new file costs depends on the
+file system (on an ext4 without a journal, such as this development VM's, a file created within minutes of many
+deletions costs about a millisecond: run the benchmark a few minutes after a test run, not right after one).
 Targets (issue 11) are printed next to each figure; --strict exits 1 when one is missed.
 """
 
@@ -63,7 +66,7 @@ t = time.perf_counter()
 with open(sys.argv[1], "wb") as out:
     rc = subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.DEVNULL).returncode
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(time.perf_counter() - t, ru.ru_maxrss, rc, ru.ru_utime + ru.ru_stime)
+print(time.perf_counter() - t, ru.ru_maxrss, rc, ru.ru_utime + ru.ru_stime, ru.ru_stime)
 """
 
 # name: target ratio to the baseline (yaml.compose), or None
@@ -73,7 +76,7 @@ MEMORY_MIB = 1024
 VILLAGE_S = 0.3
 
 
-Row = tuple[float, float, int, float]  # median wall seconds, peak MiB, exit code, median CPU seconds
+Row = tuple[float, float, int, float, float]  # median wall s, peak MiB, exit code, median CPU s, of it in the kernel
 
 
 def measure(cmd: list[str], env: dict[str, str], out: Path, repeat: int = 1,
@@ -83,19 +86,20 @@ def measure(cmd: list[str], env: dict[str, str], out: Path, repeat: int = 1,
     returns the environment for it; `seen` (if given) collects the stdout of every run. CPU time is printed because
     the machine may be shared: a run whose second core is busy elsewhere takes longer in wall time, not in CPU
     time."""
-    walls, cpus, rss, rc = [], [], 0, 0
+    walls, cpus, syss, rss, rc = [], [], [], 0, 0
     for i in range(repeat):
         run_env = before(i) if before is not None else env
         res = subprocess.run([sys.executable, "-c", WATCH, str(out), *cmd], env=run_env, capture_output=True,
                              text=True, check=True)
-        wall, peak, rc_s, cpu = res.stdout.split()
+        wall, peak, rc_s, cpu, sys_s = res.stdout.split()
         walls.append(float(wall))
         cpus.append(float(cpu))
+        syss.append(float(sys_s))
         rss = max(rss, int(peak))
         rc = int(rc_s)
         if seen is not None:
             seen.add(out.read_bytes())
-    return statistics.median(walls), rss / 1024, rc, statistics.median(cpus)
+    return statistics.median(walls), rss / 1024, rc, statistics.median(cpus), statistics.median(syss)
 
 
 def yaml_files(county: Path) -> list[str]:
@@ -130,7 +134,7 @@ def run(units: int, keep: Path | None, repeat: int, village_repeat: int) -> dict
                  for _ in range(repeat)]
         compose_s, compose_cpu, load_s, load_cpu = (statistics.median(b[i] for b in bases) for i in range(4))
         base_rss = max(b[4] for b in bases) / 1024
-        start_s, _, _, start_cpu = measure([py, "-c", "pass"], env, scratch / "pass.out", village_repeat)
+        start_s, _, _, start_cpu, _ = measure([py, "-c", "pass"], env, scratch / "pass.out", village_repeat)
         gk = [py, "-m", "gongkai"]
         check = [*gk, "check", str(county), "--as-of", AS_OF, "--format", "json"]
         rows: dict[str, Row] = {}
@@ -162,7 +166,7 @@ def run(units: int, keep: Path | None, repeat: int, village_repeat: int) -> dict
         step("render", [*gk, "render", str(county), "--as-of", AS_OF, "--out", str(scratch / "site")])
         village = next(p for p in sorted(county.iterdir()) if (p / "unit.yaml").is_file() and "shequ" not in p.name)
         village_files = sum(1 for p in village.rglob("*") if p.is_file())
-        village_s, _, _, _ = measure([*gk, "check", str(village), "--as-of", AS_OF], env, scratch / "village.out",
+        village_s, _, _, _, _ = measure([*gk, "check", str(village), "--as-of", AS_OF], env, scratch / "village.out",
                                   village_repeat)
         # every run of each, not only the last: N cold, N warm, N changed and N --no-cache outputs, one text
         identical = len(set().union(*(outs[k] for k in ("check cold", "check warm", "check one changed",
@@ -177,9 +181,10 @@ def run(units: int, keep: Path | None, repeat: int, village_repeat: int) -> dict
             "python_startup": {"seconds": round(start_s, 3), "cpu_seconds": round(start_cpu, 3)},
             "commands": {name: {"seconds": round(s, 3), "ratio": round(s / compose_s, 3),
                                 "ratio_load": round(s / load_s, 3), "cpu_seconds": round(cpu, 3),
-                                "cpu_ratio": round(cpu / compose_cpu, 3), "target": TARGETS.get(name),
+                                "cpu_ratio": round(cpu / compose_cpu, 3), "sys_seconds": round(sys_s, 3),
+                                "target": TARGETS.get(name),
                                 "peak_mib": round(m, 1), "exit": rc}
-                         for name, (s, m, rc, cpu) in rows.items()},
+                         for name, (s, m, rc, cpu, sys_s) in rows.items()},
             "village": {"files": village_files, "seconds": round(village_s, 3), "target_s": VILLAGE_S},
             "json_identical": identical,
         }
@@ -213,11 +218,12 @@ def text(report: dict) -> str:
              f"interpreter start-up (python -c pass, paid by every command, not by the baseline): "
              f"{report['python_startup']['seconds']:.3f} s (CPU {report['python_startup']['cpu_seconds']:.3f} s)",
              f"{'command':<24}{'seconds':>9}{'×compose':>9}{'× load':>8}{'target':>8}{'CPU s':>8}{'CPU ×c':>8}"
-             f"{'peak MiB':>10}{'exit':>6}"]
+             f"{'of it sys':>10}{'peak MiB':>10}{'exit':>6}"]
     for name, row in report["commands"].items():
         target = f"{row['target']}" if row["target"] is not None else "-"
         lines.append(f"{name:<24}{row['seconds']:>9.2f}{row['ratio']:>9.3f}{row['ratio_load']:>8.3f}{target:>8}"
-                     f"{row['cpu_seconds']:>8.2f}{row['cpu_ratio']:>8.3f}{row['peak_mib']:>10.0f}{row['exit']:>6}")
+                     f"{row['cpu_seconds']:>8.2f}{row['cpu_ratio']:>8.3f}{row.get('sys_seconds', 0):>10.2f}"
+                     f"{row['peak_mib']:>10.0f}{row['exit']:>6}")
     v = report["village"]
     lines.append(f"one village ({v['files']} files), with interpreter start-up: {v['seconds']:.3f} s "
                  f"(target < {v['target_s']} s)")
