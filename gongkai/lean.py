@@ -15,6 +15,7 @@ import datetime as dt
 import gc
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -192,7 +193,14 @@ def parse_check(args: list[str]) -> dict[str, Any] | None:
 
 def lean_check(args: list[str]) -> int | None:
     """Run `gongkai check ARGS` without Typer; None when the arguments are left to Typer."""
-    parsed = parse_check(args)
+    return run_lean(parse_check, run_check, args)
+
+
+def run_lean(parse: Callable[[list[str]], dict[str, Any] | None], run: Callable[..., int],
+             args: list[str]) -> int | None:
+    """Parse a command's ARGS with `parse` and run `run` on them without Typer, as Typer would (a GongkaiError is
+    said on stderr, exit 2; anything else is an internal error); None when `parse` leaves the arguments to Typer."""
+    parsed = parse(args)
     if parsed is None:
         return None
     try:
@@ -201,7 +209,7 @@ def lean_check(args: list[str]) -> int | None:
         lang = "zh"
     _RUN["lang"], _RUN["quiet"] = lang, False
     try:
-        return run_check(**parsed)
+        return run(**parsed)
     except GongkaiError as e:
         say(e.message, lang)
         return EXIT_CANNOT_RUN
@@ -215,20 +223,13 @@ def lean_check(args: list[str]) -> int | None:
 def main() -> None:
     gc.disable()  # see the module's docstring; worker processes inherit it
     args = sys.argv[1:]
-    if args[:1] == ["check"]:
+    if args[:1] == ["check"] or args[:1] == ["render"]:  # their usual command lines run without Typer
+        if args[0] == "check":
+            lean = lean_check
+        else:
+            from gongkai.lean_render import lean_render as lean
         try:
-            code = lean_check(args[1:])
-        except KeyboardInterrupt:
-            sys.stderr.write("gongkai：已中断 / interrupted\n")
-            raise SystemExit(130) from None
-        if code is not None:
-            sys.stdout.flush()
-            raise SystemExit(code)
-    if args[:1] == ["render"]:  # the same for render's usual command lines (gongkai.lean_render)
-        from gongkai.lean_render import lean_render
-
-        try:
-            code = lean_render(args[1:])
+            code = lean(args[1:])
         except KeyboardInterrupt:
             sys.stderr.write("gongkai：已中断 / interrupted\n")
             raise SystemExit(130) from None

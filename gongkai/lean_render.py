@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gongkai.lean import EXIT_CANNOT_RUN, EXIT_FOUND, EXIT_OK, CannotRun, internal_error, lang_of, say
-from gongkai.problem import GongkaiError, Msg, msg
+from gongkai.lean import EXIT_FOUND, EXIT_OK, CannotRun, lang_of, run_lean, say
+from gongkai.problem import Msg, msg
 
 FORMATS = {"html": ("html",), "md": ("md",), "all": ("html", "md")}  # --format → the formats rendered
 PAPERS = ("a4", "a3")
@@ -156,23 +156,4 @@ def parse_render(args: list[str]) -> dict[str, Any] | None:
 
 def lean_render(args: list[str]) -> int | None:
     """Run `gongkai render ARGS` without Typer; None when the arguments are left to Typer."""
-    from gongkai.lean import _RUN
-
-    parsed = parse_render(args)
-    if parsed is None:
-        return None
-    try:
-        lang = lang_of(parsed["lang"])
-    except CannotRun:
-        lang = "zh"
-    _RUN["lang"], _RUN["quiet"] = lang, False
-    try:
-        return run_render(**parsed)
-    except GongkaiError as e:
-        say(e.message, lang)
-        return EXIT_CANNOT_RUN
-    except Exception as e:
-        if os.environ.get("GONGKAI_DEBUG"):
-            raise
-        say(internal_error(e), lang)
-        return EXIT_CANNOT_RUN
+    return run_lean(parse_render, run_render, args)
