@@ -46,18 +46,24 @@ def _sha256(real: str, size: int, limit: int | None = None) -> str | None:
         block = os.read(fd, want)
         if len(block) < want:
             return hashlib.sha256(block).hexdigest()  # less than asked: the end of a regular file
-        h = hashlib.sha256(block)
-        while True:
-            block = os.read(fd, _BLOCK)
-            if not block:
-                break
-            h.update(block)
-            if len(block) < _BLOCK:
-                break
+        return _hash_rest(fd, block)
     except OSError:
         return None
     finally:
         os.close(fd)
+
+
+def _hash_rest(fd: int, first: bytes) -> str:
+    """SHA-256 of `first` and what follows it in fd, read in blocks until a short read (the end of a regular
+    file); OSError as os.read raises it."""
+    h = hashlib.sha256(first)
+    while True:
+        block = os.read(fd, _BLOCK)
+        if not block:
+            break
+        h.update(block)
+        if len(block) < _BLOCK:
+            break
     return h.hexdigest()
 
 
@@ -161,15 +167,7 @@ def _content(real: str, size: int) -> bytes | str | None:
         data = os.read(fd, size + 1)
         if len(data) <= size:
             return data
-        h = hashlib.sha256(data)
-        while True:
-            block = os.read(fd, _BLOCK)
-            if not block:
-                break
-            h.update(block)
-            if len(block) < _BLOCK:
-                break
-        return h.hexdigest()
+        return _hash_rest(fd, data)
     except OSError:
         return None
     finally:
