@@ -100,7 +100,7 @@ def test_lean_render_of_one_unit_by_name(tmp_path: Path) -> None:
     r = gk("render", str(TOWN), "--unit", "东庄村", "--as-of", AS_OF, "--out", str(tmp_path / "a"))
     typer_way = runner.invoke(app, ["render", str(TOWN), "--unit", "东庄村", "--as-of", AS_OF, "--out",
                                     str(tmp_path / "b")])
-    assert r.returncode == typer_way.exit_code
+    assert r.returncode == typer_way.exit_code, (r.stderr, typer_way.output, typer_way.exception)
     assert tree(tmp_path / "a") == tree(tmp_path / "b") and (tmp_path / "a" / "dongzhuang").is_dir()
 
 
