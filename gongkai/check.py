@@ -168,7 +168,7 @@ Checked = tuple[UnitSummary, list[Problem], bytes | None]  # and the entry of th
 
 
 def _one(layout: Layout, unit_dir: Path, unit_set: set[Path], as_of: dt.date, use_cache: bool,
-         cache: ResultCache | None, key: str | None | bool) -> Checked:
+         cache: ResultCache | None, key: str | None | bool, keep: list[object] | None = None) -> Checked:
     """One unit checked; with a results cache, its results stored under `key`, the unit's key taken before it was
     read (False: not taken yet, so taken here, in the worker, first thing). One walk is enough: a file changed while
     the unit is read changes its ctime, so the next run's key differs from the stored one and the unit is checked
@@ -182,6 +182,8 @@ def _one(layout: Layout, unit_dir: Path, unit_set: set[Path], as_of: dt.date, us
     unit = layout.load_unit(unit_dir, use_cache and cache is None, unit_set)
     uo, problems = check_unit(layout.root, unit, as_of)
     summary = UnitSummary.of(unit, uo)
+    if keep is not None:
+        keep.append((unit, uo))
     entry = None
     if cache is not None and isinstance(key, str):  # stored by the parent, in the pack (ResultCache.save_pack)
         entry = cache.entry(key, (summary.id, summary.name, summary.unknown), problems)
@@ -222,11 +224,18 @@ def effective_jobs(requested: int | None, units: int) -> int:
 _WORK: tuple[Layout, dt.date, bool, ResultCache | None, dict[Path, str | None], set[Path]] | None = None  # pre-fork
 
 
+_KEPT: list[object] = []  # in a worker process: the units it checked, never freed one by one (see _check_dir)
+
+
 def _check_dir(unit_dir: Path) -> Checked:
+    """One unit, in a worker process. The unit's objects (tens of thousands for a large unit) are kept, not freed
+    when it is done: freeing them costs a tenth of checking them, and a worker ends without freeing anything
+    (multiprocessing ends it with os._exit). A worker holds at most its share of the repository, as one process
+    checking it with --no-cache holds all of it."""
     assert _WORK is not None
     layout, as_of, use_cache, cache, keys, unit_set = _WORK
     with gc_paused():
-        return _one(layout, unit_dir, unit_set, as_of, use_cache, cache, keys.get(unit_dir, False))
+        return _one(layout, unit_dir, unit_set, as_of, use_cache, cache, keys.get(unit_dir, False), _KEPT)
 
 
 def _parallel(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, cache: ResultCache | None,
@@ -243,7 +252,9 @@ def _parallel(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool,
     _WORK = (layout, as_of, use_cache, cache, keys, set(layout.unit_dirs))
     try:
         context = multiprocessing.get_context("fork")
-        chunk = max(1, len(dirs) // (jobs * 8))
+        # small chunks, handed out as workers finish: units differ in size, and with large ones (a county's 300
+        # units in chunks of 18) one worker could be left alone with the last chunk for a quarter of a second
+        chunk = max(1, min(4, len(dirs) // (jobs * 8)))
         results = []
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             for found in pool.map(_check_dir, dirs, chunksize=chunk):
