@@ -44,6 +44,12 @@ def cache_dir() -> Path:
     return base() / "results"
 
 
+def pack_path(root: str | Path) -> str:
+    """The pack of the repository at `root` (see ResultCache.save_pack)."""
+    name = hashlib.sha256(f"pack|{os.path.realpath(root)}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return os.path.join(cache_dir(), name + ".json")
+
+
 _FINGERPRINT: list[str] = []
 
 
@@ -305,8 +311,7 @@ class ResultCache:
         return os.path.join(self._folder, name + ".json")
 
     def _pack_path(self) -> str:
-        name = hashlib.sha256(f"pack|{self.root}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        return os.path.join(self._folder, name + ".json")
+        return pack_path(self.root)
 
     def _sealing_key(self) -> bytes | None:
         from gongkai.cache import sealing_key
