@@ -11,7 +11,10 @@ else: each unit is checked on its own. So each unit's summary and problems are k
 
 One walk (scandir and lstat) of each unit gives its key; a unit whose key matches is not read at all, the others
 are loaded and checked as usual and their results stored. The cache lives outside the repository, in the same
-place as gongkai.cache's (`$GONGKAI_CACHE_DIR`, `$XDG_CACHE_HOME/gongkai`, `~/.cache/gongkai`), one file per unit.
+place as gongkai.cache's (`$GONGKAI_CACHE_DIR`, `$XDG_CACHE_HOME/gongkai`, `~/.cache/gongkai`): `gongkai check`
+keeps the units of a repository in one file, a pack (ResultCache.save_pack: a cold run of a county creates one file,
+not hundreds), each unit's entry under its own key; a unit stored in a file of its own (`gongkai render` stores
+what it checks so, ResultCache.put) is read when the pack does not hold it.
 The files hold data only (JSON, never pickle: nothing in them is executed), sealed as gongkai.cache seals its
 shards (an HMAC-SHA256 under this user's key, only files of this user that nobody else may write, no links): a
 corrupt, truncated, foreign or stale file is ignored and rewritten. `--no-cache` (or GONGKAI_NO_CACHE=1) bypasses it.

@@ -266,6 +266,26 @@ def test_the_pack_keeps_each_units_key(tmp_path: Path, monkeypatch: pytest.Monke
     assert len(list((tmp_path / "cache" / "results").glob("*.json"))) == 1
 
 
+def test_parallel_workers_keep_their_units_and_fill_one_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In worker processes (forced for the five units) each worker keeps the units it checked (never freed one by
+    one) and hands back each unit's entry: the parent writes them all in one pack; the output is the same."""
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(check_mod, "PARALLEL_FROM", 2)
+    root = copy_town(tmp_path)
+    fresh = check_json(root, "--no-cache")
+    assert check_json(root, "--jobs", "2") == fresh  # cold, in two workers
+    assert len(list((tmp_path / "cache" / "results").glob("*.json"))) == 1
+    loads = count_loads(monkeypatch)
+    assert check_json(root, "--jobs", "2") == fresh and loads == []  # warm: every unit from the pack
+    layout = repo_mod.discover(root)
+    kept: list[object] = []
+    monkeypatch.setattr(check_mod, "_KEPT", kept)
+    monkeypatch.setattr(check_mod, "_WORK", (layout, dt.date(2024, 12, 31), False, None, {}, set(layout.unit_dirs)))
+    summary, problems, entry = check_mod._check_dir(layout.unit_dirs[0])  # as a worker runs it
+    assert entry is None and summary.id == layout.unit_dirs[0].name
+    assert len(kept) == 1 and kept[0][0].id == summary.id  # type: ignore[index]
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "flip", "foreign"])
 def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            damage: str) -> None:
