@@ -120,7 +120,15 @@ def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: i
                     keys[d] = cache.key(uid, d, None, layout.walked)
     todo = [d for d in layout.unit_dirs if d not in done]
     if todo:
-        done.update(zip(todo, _check_dirs(layout, todo, as_of, use_cache, cache, keys, jobs, progress)))
+        fresh = _check_dirs(layout, todo, as_of, use_cache, cache, keys, jobs, progress)
+        entries, fresh_dirs = {}, set(todo)
+        for d, (summary, problems, entry) in zip(todo, fresh):
+            done[d] = (summary, problems)
+            if entry is not None:
+                entries[d] = entry
+        if cache is not None and entries:  # one file for the repository: the fresh entries and those that hit
+            cache.save_pack([(uid, body) for d, uid in zip(layout.unit_dirs, ids)
+                             if (body := entries.get(d) if d in fresh_dirs else stored.get(d)) is not None])
     return _result(layout, as_of, [done[d] for d in layout.unit_dirs])
 
 
@@ -156,8 +164,11 @@ def _parallel_for(dirs: list[Path], jobs: int | None) -> int | None:
     return workers if workers > 1 and len(dirs) >= PARALLEL_FROM else None
 
 
+Checked = tuple[UnitSummary, list[Problem], bytes | None]  # and the entry of the results cache (ResultCache.entry)
+
+
 def _one(layout: Layout, unit_dir: Path, unit_set: set[Path], as_of: dt.date, use_cache: bool,
-         cache: ResultCache | None, key: str | None | bool) -> tuple[UnitSummary, list[Problem]]:
+         cache: ResultCache | None, key: str | None | bool, keep: list[object] | None = None) -> Checked:
     """One unit checked; with a results cache, its results stored under `key`, the unit's key taken before it was
     read (False: not taken yet, so taken here, in the worker, first thing). One walk is enough: a file changed while
     the unit is read changes its ctime, so the next run's key differs from the stored one and the unit is checked
@@ -169,13 +180,20 @@ def _one(layout: Layout, unit_dir: Path, unit_set: set[Path], as_of: dt.date, us
     if cache is not None and key is False:
         key = cache.key(uid, unit_dir, layout.listing, layout.walked)
     unit = layout.load_unit(unit_dir, use_cache and cache is None, unit_set)
-    return checked(layout.root, unit, as_of, cache, uid, key)
+    uo, problems = check_unit(layout.root, unit, as_of)
+    summary = UnitSummary.of(unit, uo)
+    if keep is not None:
+        keep.append((unit, uo))
+    entry = None
+    if cache is not None and isinstance(key, str):  # stored by the parent, in the pack (ResultCache.save_pack)
+        entry = cache.entry(key, (summary.id, summary.name, summary.unknown), problems)
+    return summary, problems, entry
 
 
 def _check_dirs(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, cache: ResultCache | None,
                 keys: dict[Path, str | None], jobs: int | None,
-                progress: Progress | None) -> list[tuple[UnitSummary, list[Problem]]]:
-    """(summary, problems) of each unit folder in `dirs`, in order: in worker processes when it pays."""
+                progress: Progress | None) -> list[Checked]:
+    """(summary, problems, cache entry) of each unit folder in `dirs`, in order: in worker processes when it pays."""
     if progress is not None:
         progress.start(len(dirs))
     workers = _parallel_for(dirs, jobs)
@@ -206,16 +224,23 @@ def effective_jobs(requested: int | None, units: int) -> int:
 _WORK: tuple[Layout, dt.date, bool, ResultCache | None, dict[Path, str | None], set[Path]] | None = None  # pre-fork
 
 
-def _check_dir(unit_dir: Path) -> tuple[UnitSummary, list[Problem]]:
+_KEPT: list[object] = []  # in a worker process: the units it checked, never freed one by one (see _check_dir)
+
+
+def _check_dir(unit_dir: Path) -> Checked:
+    """One unit, in a worker process. The unit's objects (tens of thousands for a large unit) are kept, not freed
+    when it is done: freeing them costs a tenth of checking them, and a worker ends without freeing anything
+    (multiprocessing ends it with os._exit). A worker holds at most its share of the repository, as one process
+    checking it with --no-cache holds all of it."""
     assert _WORK is not None
     layout, as_of, use_cache, cache, keys, unit_set = _WORK
     with gc_paused():
-        return _one(layout, unit_dir, unit_set, as_of, use_cache, cache, keys.get(unit_dir, False))
+        return _one(layout, unit_dir, unit_set, as_of, use_cache, cache, keys.get(unit_dir, False), _KEPT)
 
 
 def _parallel(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, cache: ResultCache | None,
               keys: dict[Path, str | None], jobs: int,
-              progress: Progress | None) -> list[tuple[UnitSummary, list[Problem]]]:
+              progress: Progress | None) -> list[Checked]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -227,7 +252,9 @@ def _parallel(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool,
     _WORK = (layout, as_of, use_cache, cache, keys, set(layout.unit_dirs))
     try:
         context = multiprocessing.get_context("fork")
-        chunk = max(1, len(dirs) // (jobs * 8))
+        # small chunks, handed out as workers finish: units differ in size, and with large ones (a county's 300
+        # units in chunks of 18) one worker could be left alone with the last chunk for a quarter of a second
+        chunk = max(1, min(4, len(dirs) // (jobs * 8)))
         results = []
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             for found in pool.map(_check_dir, dirs, chunksize=chunk):

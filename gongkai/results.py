@@ -11,7 +11,10 @@ else: each unit is checked on its own. So each unit's summary and problems are k
 
 One walk (scandir and lstat) of each unit gives its key; a unit whose key matches is not read at all, the others
 are loaded and checked as usual and their results stored. The cache lives outside the repository, in the same
-place as gongkai.cache's (`$GONGKAI_CACHE_DIR`, `$XDG_CACHE_HOME/gongkai`, `~/.cache/gongkai`), one file per unit.
+place as gongkai.cache's (`$GONGKAI_CACHE_DIR`, `$XDG_CACHE_HOME/gongkai`, `~/.cache/gongkai`): `gongkai check`
+keeps the units of a repository in one file, a pack (ResultCache.save_pack: a cold run of a county creates one file,
+not hundreds), each unit's entry under its own key; a unit stored in a file of its own (`gongkai render` stores
+what it checks so, ResultCache.put) is read when the pack does not hold it.
 The files hold data only (JSON, never pickle: nothing in them is executed), sealed as gongkai.cache seals its
 shards (an HMAC-SHA256 under this user's key, only files of this user that nobody else may write, no links): a
 corrupt, truncated, foreign or stale file is ignored and rewritten. `--no-cache` (or GONGKAI_NO_CACHE=1) bypasses it.
@@ -32,8 +35,9 @@ from typing import Any
 from gongkai import __version__
 from gongkai.problem import SEVERITIES, Msg, Problem
 
-FORMAT = 3  # 3: UTF-8 JSON (Chinese text as itself, not \u escapes: a third smaller, read twice as fast)
+FORMAT = 4  # 3: UTF-8 JSON (Chinese text as itself, not \u escapes: a third smaller, read twice as fast); 4: a pack
 HEADER = b"gongkai-results\n" + FORMAT.to_bytes(2, "big")
+PACK_HEADER = b"gongkai-results-pack\n" + FORMAT.to_bytes(2, "big")
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -41,6 +45,12 @@ def cache_dir() -> Path:
     from gongkai.cache import cache_dir as base
 
     return base() / "results"
+
+
+def pack_path(root: str | Path) -> str:
+    """The pack of the repository at `root` (see ResultCache.save_pack)."""
+    name = hashlib.sha256(f"pack|{os.path.realpath(root)}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return os.path.join(cache_dir(), name + ".json")
 
 
 _FINGERPRINT: list[str] = []
@@ -273,6 +283,7 @@ class ResultCache:
         self.dir = cache_dir()
         self._folder = str(self.dir)
         self._key: list[bytes | None] = []  # this user's sealing key, taken at the first read
+        self._packed: dict[str, bytes] | None = None
 
     def key(self, unit_id: str, unit_dir: Path, listing: Mapping[str, list[os.DirEntry[str]]] | None = None,
             walked: Mapping[str, bytes | None] | None = None) -> str | None:
@@ -302,14 +313,44 @@ class ResultCache:
         name = hashlib.sha256(f"{self.root}|{unit_id}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
         return os.path.join(self._folder, name + ".json")
 
-    def stored(self, unit_id: str) -> bytes | None:
-        """What is stored for the unit, still to be checked against its key by get(); None when nothing usable is
-        (missing, not ours, damaged): a cold run then takes no key before it must, only where the unit is checked."""
-        from gongkai.cache import sealing_key, unseal
+    def _pack_path(self) -> str:
+        return pack_path(self.root)
+
+    def _sealing_key(self) -> bytes | None:
+        from gongkai.cache import sealing_key
 
         if not self._key:
             self._key.append(sealing_key())
-        return unseal(self._path(unit_id), HEADER, self._key[0])
+        return self._key[0]
+
+    def packed(self) -> dict[str, bytes]:
+        """The repository's pack (see save_pack): each unit's stored results by unit id, read once."""
+        if self._packed is None:
+            from gongkai.cache import unseal
+
+            self._packed = {}
+            payload = unseal(self._pack_path(), PACK_HEADER, self._sealing_key())
+            if payload:
+                for line in payload.split(b"\n"):
+                    uid, tab, body = line.partition(b"\t")
+                    try:
+                        name = json.loads(uid.decode("utf-8", "surrogatepass"))
+                    except ValueError:
+                        continue
+                    if tab and type(name) is str:
+                        self._packed[name] = body
+        return self._packed
+
+    def stored(self, unit_id: str) -> bytes | None:
+        """What is stored for the unit (in the pack, else in a file of its own), still to be checked against its key
+        by get(); None when nothing usable is (missing, not ours, damaged): a cold run then takes no key before it
+        must, only where the unit is checked."""
+        from gongkai.cache import unseal
+
+        body = self.packed().get(unit_id)
+        if body is not None:
+            return body
+        return unseal(self._path(unit_id), HEADER, self._sealing_key())
 
     def get(self, unit_id: str, key: str | None,
             body: bytes | None = None) -> tuple[tuple[str, str, tuple[str, ...]], list[Problem]] | None:
@@ -337,8 +378,24 @@ class ResultCache:
             return
         from gongkai.cache import write_sealed
 
-        data = {"key": key, "unit": list(summary), "problems": problems_to(problems)}
-        write_sealed(Path(self._path(unit_id)), HEADER, _dumps(data))
+        write_sealed(Path(self._path(unit_id)), HEADER, self.entry(key, summary, problems))
+
+    @staticmethod
+    def entry(key: str, summary: tuple[str, str, tuple[str, ...]], problems: list[Problem]) -> bytes:
+        """What put() stores of a unit, and save_pack() packs (made in the worker that checked the unit)."""
+        return _dumps({"key": key, "unit": list(summary), "problems": problems_to(problems)})
+
+    def save_pack(self, entries: list[tuple[str, bytes]]) -> None:
+        """The entries (unit id, entry()) of every unit of the repository in one file, the pack, written atomically
+        and sealed as one: a cold run of a county then creates one file, not one per unit (creating a file is
+        the costly part of writing a small one). Each entry keeps its own key, so a unit is a hit only when its
+        own key matches; two runs at once each write a whole pack and the last one stays (a unit of the other
+        run's then costs a miss, never a wrong hit). A line per unit: its id (JSON), a tab, its entry (JSON text
+        holds neither a raw tab nor a newline)."""
+        from gongkai.cache import write_sealed
+
+        write_sealed(Path(self._pack_path()), PACK_HEADER,
+                     b"\n".join(_dumps(uid) + b"\t" + body for uid, body in entries))
 
 
 def _dumps(data: Any) -> bytes:

@@ -733,3 +733,27 @@ def test_safe_escapes_every_control_and_masks_every_form() -> None:
     assert visible(ESC_TITLE) == "村道\\x1b[31m红字\\x1b[0m\\r\\n2024-07-15: error[forged] 伪造的一行\\u202eabc"
     assert json.loads(json_safe(json.dumps(ESC_TITLE, ensure_ascii=False))) == ESC_TITLE
     assert "\u202e" not in json_safe(json.dumps(ESC_TITLE, ensure_ascii=False))
+
+
+def _json_safe_two_passes(text: str) -> str:
+    """json_safe as it was: the bidi/zero-width/C1 pass, then the lone-surrogate pass (issue 11: now one pass)."""
+    import re
+
+    from gongkai.report.safe import _show
+
+    text = re.sub("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]",
+                  lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return re.sub("[\ud800-\udfff]", lambda m: "\\" + _show(m), text)
+
+
+_TRICKY = st.sampled_from(["\x00", "\x1b", "\x7f", "\x85", "\x9f", "\u061c", "\u200b", "\u200f", "\u2028", "\u202e",
+                           "\u2060", "\u2069", "\ufeff", "\ud800", "\udc80", "\udcff", "\udfff", "\\", "\"", "村", "a"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_TRICKY, st.characters(), st.text(max_size=5))))
+def test_json_safe_in_one_pass_equals_the_two_passes(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert json_safe(text) == _json_safe_two_passes(text)
+    as_json = json.dumps({"t": text}, ensure_ascii=False)
+    assert json_safe(as_json) == _json_safe_two_passes(as_json)

@@ -20,7 +20,7 @@ from gongkai import lean, progress
 from gongkai import repo as repo_mod
 from gongkai.cli.app import app
 from gongkai.obligations import KEYS, _Published
-from gongkai.results import HEADER, ResultCache
+from gongkai.results import HEADER, PACK_HEADER, ResultCache
 
 REPO = Path(__file__).resolve().parent.parent
 TOWN = REPO / "examples" / "huayuankou"
@@ -122,9 +122,17 @@ def test_warm_run_reads_no_unit_and_prints_the_same(tmp_path: Path, monkeypatch:
     assert check_json(root) == fresh  # warm: nothing read
     assert loads == []
     stored = list((tmp_path / "cache" / "results").glob("*.json"))
-    assert len(stored) == 5
+    assert len(stored) == 1  # one pack for the repository, not a file per unit
     body = stored[0].read_bytes()
-    assert body.startswith(HEADER) and json.loads(body[len(HEADER) + 32:])["key"]  # data only: JSON, not pickle
+    assert body.startswith(PACK_HEADER)
+    lines = body[len(PACK_HEADER) + 32:].split(b"\n")
+    assert len(lines) == 5
+    ids = []
+    for line in lines:  # data only: JSON, not pickle
+        uid, entry = line.split(b"\t")
+        ids.append(json.loads(uid))
+        assert json.loads(entry)["key"]
+    assert ids == sorted(d.name for d in root.iterdir() if (d / "unit.yaml").is_file())
 
 
 def test_one_changed_file_rechecks_only_its_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -232,6 +240,52 @@ def test_as_of_and_settings_are_part_of_the_key(tmp_path: Path, monkeypatch: pyt
     assert check_json(root) == check_json(root, "--no-cache")
 
 
+def test_the_pack_keeps_each_units_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Results of another as-of date written in between (as by a concurrent run) cost a miss, never a wrong hit;
+    a line of the pack under a stale key is checked afresh, the others still hit."""
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    root = copy_town(tmp_path)
+    fresh = check_json(root, "--no-cache")
+    check_json(root)
+    other = runner.invoke(app, ["check", str(root), "--as-of", "2024-06-30", "--format", "json"]).stdout
+    loads = count_loads(monkeypatch)
+    assert check_json(root) == fresh  # the pack holds the other date's results now: all checked afresh
+    assert len(loads) == 5
+    assert runner.invoke(app, ["check", str(root), "--as-of", "2024-06-30", "--format", "json"]).stdout == other
+    loads.clear()
+    (pack,) = (tmp_path / "cache" / "results").glob("*.json")
+    cache = ResultCache(root, "gongkai.yaml", repo_mod.Timing(), dt.date(2024, 6, 30))
+    entries = cache.packed()
+    assert sorted(entries) == sorted(d.name for d in root.iterdir() if (d / "unit.yaml").is_file())
+    stale = json.loads(entries["xiwang"])
+    stale["key"] = "0" * 64  # the unit's line under a key no run makes (a unit changed since, or another run's)
+    cache.save_pack([(uid, json.dumps(stale, ensure_ascii=False).encode() if uid == "xiwang" else body)
+                     for uid, body in entries.items()])
+    assert runner.invoke(app, ["check", str(root), "--as-of", "2024-06-30", "--format", "json"]).stdout == other
+    assert loads == ["xiwang"]
+    assert len(list((tmp_path / "cache" / "results").glob("*.json"))) == 1
+
+
+def test_parallel_workers_keep_their_units_and_fill_one_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In worker processes (forced for the five units) each worker keeps the units it checked (never freed one by
+    one) and hands back each unit's entry: the parent writes them all in one pack; the output is the same."""
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(check_mod, "PARALLEL_FROM", 2)
+    root = copy_town(tmp_path)
+    fresh = check_json(root, "--no-cache")
+    assert check_json(root, "--jobs", "2") == fresh  # cold, in two workers
+    assert len(list((tmp_path / "cache" / "results").glob("*.json"))) == 1
+    loads = count_loads(monkeypatch)
+    assert check_json(root, "--jobs", "2") == fresh and loads == []  # warm: every unit from the pack
+    layout = repo_mod.discover(root)
+    kept: list[object] = []
+    monkeypatch.setattr(check_mod, "_KEPT", kept)
+    monkeypatch.setattr(check_mod, "_WORK", (layout, dt.date(2024, 12, 31), False, None, {}, set(layout.unit_dirs)))
+    summary, problems, entry = check_mod._check_dir(layout.unit_dirs[0])  # as a worker runs it
+    assert entry is None and summary.id == layout.unit_dirs[0].name
+    assert len(kept) == 1 and kept[0][0].id == summary.id  # type: ignore[index]
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "flip", "foreign"])
 def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            damage: str) -> None:
@@ -250,7 +304,8 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(tmp_path: Path, monke
             path.write_bytes(body[:at] + (b"X" if body[at:at + 1] != b"X" else b"Y") + body[at + 1:])
         else:  # well formed, but sealed under another user's key
             (tmp_path / "cache" / "key").chmod(0o600)
-            path.write_bytes(HEADER + b"\0" * 32 + body[len(HEADER) + 32:])
+            header = PACK_HEADER if body.startswith(PACK_HEADER) else HEADER
+            path.write_bytes(header + b"\0" * 32 + body[len(header) + 32:])
     loads = count_loads(monkeypatch)
     assert check_json(root) == fresh
     assert len(loads) == 5  # every unit checked afresh

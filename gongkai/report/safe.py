@@ -46,13 +46,19 @@ def shown(text: str | None) -> str:
     return visible(mask(text)) if text else ""
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+
+
+def _json_escape(m: re.Match[str]) -> str:
+    c = m.group(0)
+    n = ord(c)
+    if 0xD800 <= n <= 0xDFFF:  # inside a JSON string: an escaped backslash, then the byte as visible shows it
+        return "\\" + _show(m)
+    return f"\\u{n:04x}"
 
 
 def json_safe(text: str) -> str:
     """JSON text (from json.dumps with ensure_ascii=False) with DEL, C1, bidi and zero-width characters as
     `\\uXXXX` escapes — the same data — and undecodable file-name bytes as the text `\\xff` (a lone surrogate
-    is not valid in UTF-8, and many JSON readers refuse it)."""
-    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
-    return _SURROGATE.sub(lambda m: "\\" + _show(m), text)  # inside a JSON string: an escaped backslash
+    is not valid in UTF-8, and many JSON readers refuse it). One pass over the text (a county's JSON is large)."""
+    return _JSON_UNSAFE.sub(_json_escape, text)
