@@ -182,7 +182,7 @@ def _one(layout: Layout, unit_dir: Path, unit_set: set[Path], as_of: dt.date, us
     unit = layout.load_unit(unit_dir, use_cache and cache is None, unit_set)
     uo, problems = check_unit(layout.root, unit, as_of)
     summary = UnitSummary.of(unit, uo)
-    if keep is not None:
+    if keep is not None and len(keep) < KEEP_AT_MOST:
         keep.append((unit, uo))
     entry = None
     if cache is not None and isinstance(key, str):  # stored by the parent, in the pack (ResultCache.save_pack)
@@ -225,13 +225,14 @@ _WORK: tuple[Layout, dt.date, bool, ResultCache | None, dict[Path, str | None], 
 
 
 _KEPT: list[object] = []  # in a worker process: the units it checked, never freed one by one (see _check_dir)
+KEEP_AT_MOST = 256  # units kept by one worker (about 0.5 MiB each); beyond that each is freed when done
 
 
 def _check_dir(unit_dir: Path) -> Checked:
     """One unit, in a worker process. The unit's objects (tens of thousands for a large unit) are kept, not freed
     when it is done: freeing them costs a tenth of checking them, and a worker ends without freeing anything
-    (multiprocessing ends it with os._exit). A worker holds at most its share of the repository, as one process
-    checking it with --no-cache holds all of it."""
+    (multiprocessing ends it with os._exit). A worker holds at most its share of the repository, and at most
+    KEEP_AT_MOST units (a county of thousands of units on few cores must not grow without bound)."""
     assert _WORK is not None
     layout, as_of, use_cache, cache, keys, unit_set = _WORK
     with gc_paused():

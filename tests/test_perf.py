@@ -284,6 +284,10 @@ def test_parallel_workers_keep_their_units_and_fill_one_pack(tmp_path: Path, mon
     summary, problems, entry = check_mod._check_dir(layout.unit_dirs[0])  # as a worker runs it
     assert entry is None and summary.id == layout.unit_dirs[0].name
     assert len(kept) == 1 and kept[0][0].id == summary.id  # type: ignore[index]
+    monkeypatch.setattr(check_mod, "KEEP_AT_MOST", 2)  # a bound: beyond it, units are freed as they are done
+    for d in layout.unit_dirs[1:4]:
+        check_mod._check_dir(d)
+    assert len(kept) == 2
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "flip", "foreign"])
