@@ -121,14 +121,12 @@ def check_layout(layout: Layout, as_of: dt.date, use_cache: bool = True, jobs: i
     todo = [d for d in layout.unit_dirs if d not in done]
     if todo:
         fresh = _check_dirs(layout, todo, as_of, use_cache, cache, keys, jobs, progress)
-        entries, fresh_dirs = {}, set(todo)
-        for d, (summary, problems, entry) in zip(todo, fresh):
+        for d, (summary, problems, _) in zip(todo, fresh):
             done[d] = (summary, problems)
-            if entry is not None:
-                entries[d] = entry
-        if cache is not None and entries:  # one file for the repository: the fresh entries and those that hit
-            cache.save_pack([(uid, body) for d, uid in zip(layout.unit_dirs, ids)
-                             if (body := entries.get(d) if d in fresh_dirs else stored.get(d)) is not None])
+        if cache is not None:  # one file for the repository: the fresh entries and those that hit
+            by_id = dict(zip(layout.unit_dirs, ids))
+            save_results(cache, ids, {by_id[d]: entry for d, (_, _, entry) in zip(todo, fresh)},
+                         {by_id[d]: body for d, body in stored.items()})
     return _result(layout, as_of, [done[d] for d in layout.unit_dirs])
 
 
@@ -141,14 +139,28 @@ def results_cache(layout: Layout, as_of: dt.date) -> ResultCache:
                        (str(layout.settings_file), layout.templates, layout.settings is None))
 
 
-def checked(root: Path, unit: UnitData, as_of: dt.date, cache: ResultCache | None, uid: str,
-            key: str | None | bool) -> tuple[UnitSummary, list[Problem]]:
-    """A loaded unit checked, and its results stored under `key` when there is a cache and a key."""
+def checked(root: Path, unit: UnitData, as_of: dt.date, cache: ResultCache | None,
+            key: str | None | bool, keep: list[object] | None = None) -> Checked:
+    """A loaded unit checked: its summary, its problems and the entry of its results under `key` for the
+    repository's pack (ResultCache.save_pack; None without a cache or a key). `keep` (a worker's): the unit and
+    its obligations are kept there, not freed (see _check_dir)."""
     uo, problems = check_unit(root, unit, as_of)
     summary = UnitSummary.of(unit, uo)
+    if keep is not None and len(keep) < KEEP_AT_MOST:
+        keep.append((unit, uo))
+    entry = None
     if cache is not None and isinstance(key, str):
-        cache.put(uid, key, (summary.id, summary.name, summary.unknown), problems)
-    return summary, problems
+        entry = cache.entry(key, (summary.id, summary.name, summary.unknown), problems)
+    return summary, problems, entry
+
+
+def save_results(cache: ResultCache, ids: list[str], fresh: dict[str, bytes | None],
+                 stored: dict[str, bytes]) -> None:
+    """Write the repository's pack when a unit was checked afresh with a key: each unit's fresh entry (units
+    checked afresh: `fresh`, None when the unit has no key) or what was stored and hit (`stored`)."""
+    if any(entry is not None for entry in fresh.values()):
+        cache.save_pack([(uid, body) for uid in ids
+                         if (body := fresh.get(uid) if uid in fresh else stored.get(uid)) is not None])
 
 
 def _result(layout: Layout, as_of: dt.date, results: list[tuple[UnitSummary, list[Problem]]]) -> CheckResult:
@@ -180,14 +192,7 @@ def _one(layout: Layout, unit_dir: Path, unit_set: set[Path], as_of: dt.date, us
     if cache is not None and key is False:
         key = cache.key(uid, unit_dir, layout.listing, layout.walked)
     unit = layout.load_unit(unit_dir, use_cache and cache is None, unit_set)
-    uo, problems = check_unit(layout.root, unit, as_of)
-    summary = UnitSummary.of(unit, uo)
-    if keep is not None and len(keep) < KEEP_AT_MOST:
-        keep.append((unit, uo))
-    entry = None
-    if cache is not None and isinstance(key, str):  # stored by the parent, in the pack (ResultCache.save_pack)
-        entry = cache.entry(key, (summary.id, summary.name, summary.unknown), problems)
-    return summary, problems, entry
+    return checked(layout.root, unit, as_of, cache, key, keep)  # the entry stored by the parent, in the pack
 
 
 def _check_dirs(layout: Layout, dirs: list[Path], as_of: dt.date, use_cache: bool, cache: ResultCache | None,

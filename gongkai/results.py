@@ -12,9 +12,8 @@ else: each unit is checked on its own. So each unit's summary and problems are k
 One walk (scandir and lstat) of each unit gives its key; a unit whose key matches is not read at all, the others
 are loaded and checked as usual and their results stored. The cache lives outside the repository, in the same
 place as gongkai.cache's (`$GONGKAI_CACHE_DIR`, `$XDG_CACHE_HOME/gongkai`, `~/.cache/gongkai`): `gongkai check`
-keeps the units of a repository in one file, a pack (ResultCache.save_pack: a cold run of a county creates one file,
-not hundreds), each unit's entry under its own key; a unit stored in a file of its own (`gongkai render` stores
-what it checks so, ResultCache.put) is read when the pack does not hold it.
+and `gongkai render` keep the units of a repository in one file, a pack (ResultCache.save_pack: a cold run of a
+county creates one file, not hundreds), each unit's entry under its own key.
 The files hold data only (JSON, never pickle: nothing in them is executed), sealed as gongkai.cache seals its
 shards (an HMAC-SHA256 under this user's key, only files of this user that nobody else may write, no links): a
 corrupt, truncated, foreign or stale file is ignored and rewritten. `--no-cache` (or GONGKAI_NO_CACHE=1) bypasses it.
@@ -36,7 +35,6 @@ from gongkai import __version__
 from gongkai.problem import SEVERITIES, Msg, Problem
 
 FORMAT = 4  # 3: UTF-8 JSON (Chinese text as itself, not \u escapes: a third smaller, read twice as fast); 4: a pack
-HEADER = b"gongkai-results\n" + FORMAT.to_bytes(2, "big")
 PACK_HEADER = b"gongkai-results-pack\n" + FORMAT.to_bytes(2, "big")
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -281,7 +279,6 @@ class ResultCache:
             hashlib.sha256(settings).hexdigest(), repr(timing), repr(context))).encode("utf-8", "surrogateescape")
         ).hexdigest()
         self.dir = cache_dir()
-        self._folder = str(self.dir)
         self._key: list[bytes | None] = []  # this user's sealing key, taken at the first read
         self._packed: dict[str, bytes] | None = None
 
@@ -308,10 +305,6 @@ class ResultCache:
         h = hashlib.sha256(f"{self.base}\n{unit_id!r}\n".encode("utf-8", "surrogateescape"))
         h.update(tree)
         return h.hexdigest()
-
-    def _path(self, unit_id: str) -> str:
-        name = hashlib.sha256(f"{self.root}|{unit_id}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        return os.path.join(self._folder, name + ".json")
 
     def _pack_path(self) -> str:
         return pack_path(self.root)
@@ -342,15 +335,10 @@ class ResultCache:
         return self._packed
 
     def stored(self, unit_id: str) -> bytes | None:
-        """What is stored for the unit (in the pack, else in a file of its own), still to be checked against its key
-        by get(); None when nothing usable is (missing, not ours, damaged): a cold run then takes no key before it
-        must, only where the unit is checked."""
-        from gongkai.cache import unseal
-
-        body = self.packed().get(unit_id)
-        if body is not None:
-            return body
-        return unseal(self._path(unit_id), HEADER, self._sealing_key())
+        """What the repository's pack holds for the unit, still to be checked against its key by get(); None when
+        nothing usable is (missing, not ours, damaged): a cold run then takes no key before it must, only where the
+        unit is checked."""
+        return self.packed().get(unit_id)
 
     def get(self, unit_id: str, key: str | None,
             body: bytes | None = None) -> tuple[tuple[str, str, tuple[str, ...]], list[Problem]] | None:
@@ -372,17 +360,9 @@ class ResultCache:
         except Exception:  # noqa: BLE001 - a damaged or foreign cache: check afresh
             return None
 
-    def put(self, unit_id: str, key: str | None, summary: tuple[str, str, tuple[str, ...]],
-            problems: list[Problem]) -> None:
-        if key is None:
-            return
-        from gongkai.cache import write_sealed
-
-        write_sealed(Path(self._path(unit_id)), HEADER, self.entry(key, summary, problems))
-
     @staticmethod
     def entry(key: str, summary: tuple[str, str, tuple[str, ...]], problems: list[Problem]) -> bytes:
-        """What put() stores of a unit, and save_pack() packs (made in the worker that checked the unit)."""
+        """What save_pack() packs of a unit (made in the worker that checked the unit)."""
         return _dumps({"key": key, "unit": list(summary), "problems": problems_to(problems)})
 
     def save_pack(self, entries: list[tuple[str, bytes]]) -> None:

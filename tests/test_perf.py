@@ -20,7 +20,7 @@ from gongkai import lean, progress
 from gongkai import repo as repo_mod
 from gongkai.cli.app import app
 from gongkai.obligations import KEYS, _Published
-from gongkai.results import HEADER, PACK_HEADER, ResultCache
+from gongkai.results import PACK_HEADER, ResultCache
 
 REPO = Path(__file__).resolve().parent.parent
 TOWN = REPO / "examples" / "huayuankou"
@@ -308,8 +308,8 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(tmp_path: Path, monke
             path.write_bytes(body[:at] + (b"X" if body[at:at + 1] != b"X" else b"Y") + body[at + 1:])
         else:  # well formed, but sealed under another user's key
             (tmp_path / "cache" / "key").chmod(0o600)
-            header = PACK_HEADER if body.startswith(PACK_HEADER) else HEADER
-            path.write_bytes(header + b"\0" * 32 + body[len(header) + 32:])
+            assert body.startswith(PACK_HEADER)
+            path.write_bytes(PACK_HEADER + b"\0" * 32 + body[len(PACK_HEADER) + 32:])
     loads = count_loads(monkeypatch)
     assert check_json(root) == fresh
     assert len(loads) == 5  # every unit checked afresh
@@ -325,11 +325,13 @@ def test_results_cache_refuses_values_of_the_wrong_type(tmp_path: Path, monkeypa
     key = cache.key("dongzhuang", TOWN / "dongzhuang")
     assert key is not None
     good = Problem("dongzhuang", "a.yaml", 1, 2, "date", "error", Msg("甲", "a"), Msg("乙", "b"))
-    cache.put("dongzhuang", key, ("dongzhuang", "东庄村", ()), [good])
+    cache.save_pack([("dongzhuang", cache.entry(key, ("dongzhuang", "东庄村", ()), [good]))])
+    cache = ResultCache(TOWN, "gongkai.yaml", repo_mod.Timing(), dt.date(2024, 12, 31))  # the pack read afresh
     assert cache.get("dongzhuang", key) == (("dongzhuang", "东庄村", ()), [good])
     assert cache.get("dongzhuang", "another key") is None
     bad = Problem("dongzhuang", "a.yaml", "1", 2, "date", "fatal", Msg("甲", "a"), Msg("乙", "b"))  # type: ignore[arg-type]
-    cache.put("dongzhuang", key, ("dongzhuang", "东庄村", ()), [bad])
+    cache.save_pack([("dongzhuang", cache.entry(key, ("dongzhuang", "东庄村", ()), [bad]))])
+    cache = ResultCache(TOWN, "gongkai.yaml", repo_mod.Timing(), dt.date(2024, 12, 31))
     assert cache.get("dongzhuang", key) is None
 
 

@@ -16,6 +16,7 @@ import gongkai.check as check_mod
 import gongkai.render as render_mod
 from gongkai.render import Options, RenderError, render, render_layout
 from gongkai.repo import discover, load_repository
+from gongkai.results import PACK_HEADER
 
 DAY = dt.date(2024, 12, 31)
 _real_render_dir = render_mod._render_dir
@@ -72,6 +73,8 @@ def test_check_results_come_from_the_cache(tmp_path: Path, monkeypatch: pytest.M
     first = render_layout(discover(repo), Options(out=tmp_path / "a", as_of=DAY), use_cache=True, jobs=1)
     assert sorted(checked) == sorted(u.id for u in load_repository(repo).units)
     assert files(tmp_path / "a") == files(tmp_path / "expected") and summary(first) == summary(expected)
+    stored = sorted((tmp_path / "cache" / "results").glob("*.json"))
+    assert len(stored) == 1 and stored[0].read_bytes().startswith(PACK_HEADER)  # one pack, as check writes
     checked.clear()
     assert check_mod.check_layout(discover(repo), DAY, use_cache=True, jobs=1).problems and checked == []
     # a warm render checks nothing, and prints the same
@@ -86,6 +89,9 @@ def test_check_results_come_from_the_cache(tmp_path: Path, monkeypatch: pytest.M
     third = render_layout(discover(repo), Options(out=tmp_path / "c", as_of=DAY), use_cache=True, jobs=1)
     assert checked == ["dongzhuang"]
     assert any(w.path == "dongzhuang/records/2024/q2/finance-2.yaml" for w in third.withheld)
+    checked.clear()
+    check_mod.check_layout(discover(repo), DAY, use_cache=True, jobs=1)  # the pack rewritten: check checks nothing
+    assert checked == []
     fresh = render(load_repository(repo), Options(out=tmp_path / "d", as_of=DAY))
     assert files(tmp_path / "c") == files(tmp_path / "d") and summary(third)[2:] == summary(fresh)[2:]
     # without the cache every unit is checked

@@ -260,6 +260,12 @@ def render_layout(layout: Layout, options: Options, use_cache: bool = True, jobs
     finally:
         _JOB = None
     result.broken = len({p.path for p in layout.problems if p.severity == "error"}.union(*(o.broken for o in outs)))
+    if cache is not None:  # the units checked afresh stored as check stores them: in the repository's pack
+        from gongkai.check import save_results
+
+        fresh = {uid: o.entry for uid, o in zip(ids, outs) if o.checked}
+        save_results(cache, ids, fresh, {uid: body for uid in ids if uid not in fresh
+                                         and (body := cache.stored(uid)) is not None})
     return pages.finish(result, outs)
 
 
@@ -278,7 +284,7 @@ def _render_dir(unit_dir: Path) -> _UnitOut:
     layout, pages, cache, unit_set = _JOB
     with gc_paused():
         uid = rel(unit_dir, layout.root)
-        hit, key = None, None
+        hit, key, entry = None, None, None
         if cache is not None:  # the unit's key is taken before it is read, as check does
             stored = cache.stored(uid)
             key = cache.key(uid, unit_dir)
@@ -292,11 +298,13 @@ def _render_dir(unit_dir: Path) -> _UnitOut:
                                     lambda section, path: section in _UNPRINTED and path not in touched)
         else:
             unit = layout.load_unit(unit_dir, False, unit_set)
-            found = checked(layout.root, unit, pages.options.as_of, cache, uid, key)[1]
+            _, found, entry = checked(layout.root, unit, pages.options.as_of, cache, key)
         errors = _errors_of(sort_problems(list(layout.problems) + found))
         never = _outside(layout.root, unit, errors)
         out = pages.unit(unit, errors, never)
         out.broken = {p.path for p in unit.problems if p.severity == "error"}
+        out.checked = hit is None
+        out.entry = entry
         return out
 
 
@@ -347,6 +355,8 @@ class _UnitOut:
     error: tuple[int, Msg] | None = None  # the first format that failed, and why
     broken: set[str] = field(default_factory=set)
     notes: list[Msg] = field(default_factory=list)  # init placeholders printed as 【待填写】, each said where
+    checked: bool = False  # checked afresh (its results were not in the results cache)
+    entry: bytes | None = None  # then, the entry of its results for the cache's pack (None: no key)
 
 
 class _Pages:
