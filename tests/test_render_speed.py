@@ -255,3 +255,45 @@ def test_town_templates_are_never_taken_from_the_cache(tmp_path: Path) -> None:
     (tmp_path / "t").mkdir()
     e = environment("html", tmp_path / "t")
     assert isinstance(e, BoundedEnvironment) and e.bytecode_cache is None
+
+
+# ---------------------------------------------------------------- trusted code: fewer steps, same text
+
+def test_trusted_templates_join_their_parts_and_include_the_style_once() -> None:
+    """The bundled templates' code yields one string per output node (not one per part), and `{% include %}` of the
+    style sheet (its text depends on the paper alone) and of a record fragment already rendered builds no context:
+    the page's text is Jinja's own, to the byte."""
+    from jinja2 import DictLoader, Environment, StrictUndefined
+
+    from gongkai.render.env import TrustedEnvironment, _finalize_html
+
+    sources = {
+        "page.html": "{% for r in rows %}<td>{{ loop.index }}. {{ r }}</td>{% include 'style.css' %}"
+                     "{% include '_record.html' %}{% include '_record.html' %}\n{% endfor %}{{ paper }}",
+        "style.css": "{% if paper == 'a3' %}big{% else %}small{% endif %}\n",
+        "_record.html": "<p>{{ r }}|{{ unit }}</p>",
+    }
+    opts: dict = {"autoescape": True, "undefined": StrictUndefined, "trim_blocks": True, "lstrip_blocks": True,
+                  "keep_trailing_newline": True, "finalize": _finalize_html}
+    trusted = TrustedEnvironment(loader=DictLoader(sources), **opts)
+    plain = Environment(loader=DictLoader(sources), **opts)
+    style = trusted.get_template("style.css")
+    runs: list[str] = []
+    render_style = style.root_render_func
+
+    def counted(context: object) -> object:
+        runs.append(context.get("paper"))  # type: ignore[attr-defined]
+        return render_style(context)  # type: ignore[arg-type]
+
+    style.root_render_func = counted
+    for paper in ("a3", "a4", "a3"):
+        ctx = {"rows": ["a<b", "电话 13812345678", "c"], "paper": paper, "unit": "u&v"}
+        expected = plain.get_template("page.html").render(**ctx)
+        assert trusted.render_page(trusted.get_template("page.html"), ctx) == expected
+        assert "13812345678" not in expected and "a&lt;b" in expected
+    assert runs == ["a3", "a4"]  # once per paper, whatever the number of pages and rows
+    ctx = {"rows": ["a", "b"], "paper": "a4", "unit": "u"}
+    trusted.forget()
+    parts = list(trusted.get_template("page.html").generate(**ctx))
+    assert "".join(parts) == plain.get_template("page.html").render(**ctx)
+    assert len(parts) < len(list(plain.get_template("page.html").generate(**ctx))) // 2
