@@ -297,3 +297,30 @@ def test_trusted_templates_join_their_parts_and_include_the_style_once() -> None
     parts = list(trusted.get_template("page.html").generate(**ctx))
     assert "".join(parts) == plain.get_template("page.html").render(**ctx)
     assert len(parts) < len(list(plain.get_template("page.html").generate(**ctx))) // 2
+
+
+def test_trusted_links_are_made_once_and_are_the_sandboxs_links(tmp_path: Path) -> None:
+    """The `url` filter of the bundled templates keeps each link (target, extension, page) it made: the same link the
+    town templates' sandboxed filter makes, page by page."""
+    from gongkai.render.env import environment
+
+    (tmp_path / "t").mkdir()
+    trusted, town = environment("html"), environment("html", tmp_path / "t")
+    source = "{{ t|url }} {{ t|url('.md') }}"
+    for page in ("index.html", "东庄村/index.html", "东庄村/2024/q3.html", "东庄村/records/a b.html", "index.html"):
+        for target in ("index", "东庄村/index", "东庄村/records/a b", "西庄村/2024/q3"):
+            ctx = {"t": target, "page": page, "ext": ".html"}
+            assert trusted.from_string(source).render(**ctx) == town.from_string(source).render(**ctx)
+    assert len(trusted.urls) == 4 * 4 * 2  # the fifth page is the first one again: nothing made twice
+
+
+def test_masked_texts_are_kept_and_stay_masked() -> None:
+    from gongkai.personal import mask
+    from gongkai.render import views
+
+    text = "联系人 13812345678，身份证 11010519491231002X"
+    first = views._m(text)
+    assert first == views.clean(mask(text)) and "13812345678" not in first and views._m(text) is first
+    assert views._m("坏\udcff") == "坏\ufffd" and views._m(None) == "" and views._m("") == ""
+    views._MASKED.update((str(n), str(n)) for n in range(views.MAX_MASKED))
+    assert views._m("新的一行") == "新的一行" and len(views._MASKED) == 1  # a full store starts again

@@ -388,6 +388,23 @@ def _url(ctx: Any, target: str, ext: str | None = None) -> str:
     return Markup(rel) if ctx.environment.autoescape else MdSafe(rel)
 
 
+MAX_URLS = 100_000
+
+
+@pass_context
+def _url_kept(ctx: Any, target: str, ext: str | None = None) -> Any:
+    """`_url` in a trusted environment: each link (target, extension, page) made once (a county's pages link to
+    their unit's index, sheets and records thousands of times)."""
+    env = ctx.environment
+    key = (target, ctx.get("ext", ".html") if ext is None else ext, ctx.get("page", "index"))
+    link = env.urls.get(key)
+    if link is None:
+        if len(env.urls) >= MAX_URLS:
+            env.urls.clear()
+        link = env.urls[key] = _url(ctx, target, ext)
+    return link
+
+
 def _date_zh(value: Any) -> str:
     if isinstance(value, dt.date):
         return date_zh(value)
@@ -518,6 +535,7 @@ class TrustedEnvironment(Environment):
         self.printed: dict[str | int, str] = {}  # a plain string or int → what printing it gives (masked, escaped)
         self.templates: dict[tuple[str, str | None], Any] = {}  # (name, parent) → the template, loaded once
         self.constants: dict[tuple[str, str], str] = {}  # (CONSTANT template, its variable's value) → its text
+        self.urls: dict[tuple[Any, Any, Any], Any] = {}  # (target, extension, page) → the `url` filter's link
 
     def gk_print(self, value: Any) -> Any:
         """What `{{ value }}` prints: escape(finalize(value)) in HTML, str(finalize(value)) in Markdown; a plain
@@ -674,7 +692,7 @@ def environment(kind: str, override: Path | None = None) -> BoundedEnvironment |
         env.filters["_gk_concat"] = _concat
         env.filters["_gk_steps"] = bounded.steps_of
         env.globals["range"] = bounded.range
-    env.filters["url"] = _url
+    env.filters["url"] = _url_kept if isinstance(env, TrustedEnvironment) else _url
     env.filters["amount"] = amount
     env.filters["daxie"] = daxie
     env.filters["date_zh"] = _date_zh
