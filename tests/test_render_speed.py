@@ -255,3 +255,72 @@ def test_town_templates_are_never_taken_from_the_cache(tmp_path: Path) -> None:
     (tmp_path / "t").mkdir()
     e = environment("html", tmp_path / "t")
     assert isinstance(e, BoundedEnvironment) and e.bytecode_cache is None
+
+
+# ---------------------------------------------------------------- trusted code: fewer steps, same text
+
+def test_trusted_templates_join_their_parts_and_include_the_style_once() -> None:
+    """The bundled templates' code yields one string per output node (not one per part), and `{% include %}` of the
+    style sheet (its text depends on the paper alone) and of a record fragment already rendered builds no context:
+    the page's text is Jinja's own, to the byte."""
+    from jinja2 import DictLoader, Environment, StrictUndefined
+
+    from gongkai.render.env import TrustedEnvironment, _finalize_html
+
+    sources = {
+        "page.html": "{% for r in rows %}<td>{{ loop.index }}. {{ r }}</td>{% include 'style.css' %}"
+                     "{% include '_record.html' %}{% include '_record.html' %}\n{% endfor %}{{ paper }}",
+        "style.css": "{% if paper == 'a3' %}big{% else %}small{% endif %}\n",
+        "_record.html": "<p>{{ r }}|{{ unit }}</p>",
+    }
+    opts: dict = {"autoescape": True, "undefined": StrictUndefined, "trim_blocks": True, "lstrip_blocks": True,
+                  "keep_trailing_newline": True, "finalize": _finalize_html}
+    trusted = TrustedEnvironment(loader=DictLoader(sources), **opts)
+    plain = Environment(loader=DictLoader(sources), **opts)
+    style = trusted.get_template("style.css")
+    runs: list[str] = []
+    render_style = style.root_render_func
+
+    def counted(context: object) -> object:
+        runs.append(context.get("paper"))  # type: ignore[attr-defined]
+        return render_style(context)  # type: ignore[arg-type]
+
+    style.root_render_func = counted
+    for paper in ("a3", "a4", "a3"):
+        ctx = {"rows": ["a<b", "电话 13812345678", "c"], "paper": paper, "unit": "u&v"}
+        expected = plain.get_template("page.html").render(**ctx)
+        assert trusted.render_page(trusted.get_template("page.html"), ctx) == expected
+        assert "13812345678" not in expected and "a&lt;b" in expected
+    assert runs == ["a3", "a4"]  # once per paper, whatever the number of pages and rows
+    ctx = {"rows": ["a", "b"], "paper": "a4", "unit": "u"}
+    trusted.forget()
+    parts = list(trusted.get_template("page.html").generate(**ctx))
+    assert "".join(parts) == plain.get_template("page.html").render(**ctx)
+    assert len(parts) < len(list(plain.get_template("page.html").generate(**ctx))) // 2
+
+
+def test_trusted_links_are_made_once_and_are_the_sandboxs_links(tmp_path: Path) -> None:
+    """The `url` filter of the bundled templates keeps each link (target, extension, page) it made: the same link the
+    town templates' sandboxed filter makes, page by page."""
+    from gongkai.render.env import environment
+
+    (tmp_path / "t").mkdir()
+    trusted, town = environment("html"), environment("html", tmp_path / "t")
+    source = "{{ t|url }} {{ t|url('.md') }}"
+    for page in ("index.html", "东庄村/index.html", "东庄村/2024/q3.html", "东庄村/records/a b.html", "index.html"):
+        for target in ("index", "东庄村/index", "东庄村/records/a b", "西庄村/2024/q3"):
+            ctx = {"t": target, "page": page, "ext": ".html"}
+            assert trusted.from_string(source).render(**ctx) == town.from_string(source).render(**ctx)
+    assert len(trusted.urls) == 4 * 4 * 2  # the fifth page is the first one again: nothing made twice
+
+
+def test_masked_texts_are_kept_and_stay_masked() -> None:
+    from gongkai.personal import mask
+    from gongkai.render import views
+
+    text = "联系人 13812345678，身份证 11010519491231002X"
+    first = views._m(text)
+    assert first == views.clean(mask(text)) and "13812345678" not in first and views._m(text) is first
+    assert views._m("坏\udcff") == "坏\ufffd" and views._m(None) == "" and views._m("") == ""
+    views._MASKED.update((str(n), str(n)) for n in range(views.MAX_MASKED))
+    assert views._m("新的一行") == "新的一行" and len(views._MASKED) == 1  # a full store starts again

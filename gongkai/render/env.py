@@ -48,6 +48,7 @@ from jinja2 import (
 )
 from jinja2.compiler import CodeGenerator, optimizeconst
 from jinja2.loaders import split_template_path
+from jinja2.runtime import missing
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -387,6 +388,23 @@ def _url(ctx: Any, target: str, ext: str | None = None) -> str:
     return Markup(rel) if ctx.environment.autoescape else MdSafe(rel)
 
 
+MAX_URLS = 100_000
+
+
+@pass_context
+def _url_kept(ctx: Any, target: str, ext: str | None = None) -> Any:
+    """`_url` in a trusted environment: each link (target, extension, page) made once (a county's pages link to
+    their unit's index, sheets and records thousands of times)."""
+    env = ctx.environment
+    key = (target, ctx.get("ext", ".html") if ext is None else ext, ctx.get("page", "index"))
+    link = env.urls.get(key)
+    if link is None:
+        if len(env.urls) >= MAX_URLS:
+            env.urls.clear()
+        link = env.urls[key] = _url(ctx, target, ext)
+    return link
+
+
 def _date_zh(value: Any) -> str:
     if isinstance(value, dt.date):
         return date_zh(value)
@@ -402,6 +420,9 @@ def _date_zh(value: Any) -> str:
 # number), so a record's page and its sheet print the same text, rendered once
 FRAGMENTS = frozenset({"_record.html", "_record.md"})
 MAX_FRAGMENTS = 4096
+# bundled templates whose text depends on these variables alone: rendered once for each value (every page
+# includes the style sheet, which depends on the paper only)
+CONSTANT = {"style.css": "paper"}
 
 
 MAX_PRINTED = 200_000  # distinct plain strings whose printed form a trusted environment keeps
@@ -429,6 +450,61 @@ class _TrustedCodeGenerator(CodeGenerator):
             super()._output_child_post(node, frame, finalize)
         else:
             self.write(")")
+
+    def visit_Output(self, node: nodes.Output, frame: Any) -> None:
+        """Jinja's visit_Output, except that the parts of one output node (`<td>{{ a }}. {{ b }}</td>`) outside a
+        buffer are yielded as one string, `yield ''.join((…))`, instead of one `yield` each: the same text, with a
+        fraction of the generator steps (a county's pages yield hundreds of thousands of parts)."""
+        if frame.buffer is not None or frame.require_output_check or self.environment.is_async:
+            super().visit_Output(node, frame)
+            return
+        finalize = self._make_finalize()
+        body: list[list[Any] | nodes.Expr] = []
+        for child in node.nodes:  # constants evaluated at compile time, as Jinja does
+            try:
+                if not (finalize.const or isinstance(child, nodes.TemplateData)):
+                    raise nodes.Impossible()
+                const = self._output_child_to_const(child, frame, finalize)
+            except (nodes.Impossible, Exception):
+                body.append(child)
+                continue
+            if body and isinstance(body[-1], list):
+                body[-1].append(const)
+            else:
+                body.append([const])
+        joined = len(body) > 1
+        if joined:
+            self.writeline("yield ''.join((")
+            self.indent()
+        for item in body:
+            if isinstance(item, list):
+                val = self._output_const_repr(item)
+                self.writeline(val + "," if joined else "yield " + val)
+            else:
+                if joined:
+                    self.newline(item)
+                else:
+                    self.writeline("yield ", item)
+                self._output_child_pre(item, frame, finalize)
+                self.visit(item, frame)
+                self._output_child_post(item, frame, finalize)
+                if joined:
+                    self.write(",")
+        if joined:
+            self.outdent()
+            self.writeline("))")
+
+    def visit_Include(self, node: nodes.Include, frame: Any) -> None:
+        """`{% include "name" %}` of a fixed name (with the context, not ignore missing): through
+        `environment.gk_include`, which prints a fragment already rendered without building its context."""
+        if (node.ignore_missing or not node.with_context or self.environment.is_async
+                or not isinstance(node.template, nodes.Const) or not isinstance(node.template.value, str)):
+            super().visit_Include(node, frame)
+            return
+        self.writeline("template = environment.get_template(", node)
+        self.visit(node.template, frame)
+        self.write(f", {self.name!r})")
+        self.writeline(f"yield from environment.gk_include(template, context, {self.dump_local_context(frame)})")
 
     @optimizeconst
     def visit_Getattr(self, node: nodes.Getattr, frame: Any) -> None:
@@ -458,6 +534,8 @@ class TrustedEnvironment(Environment):
         self.fragments: dict[int, tuple[Any, Any, str]] = {}  # id(r) → (r, unit, its text)
         self.printed: dict[str | int, str] = {}  # a plain string or int → what printing it gives (masked, escaped)
         self.templates: dict[tuple[str, str | None], Any] = {}  # (name, parent) → the template, loaded once
+        self.constants: dict[tuple[str, str], str] = {}  # (CONSTANT template, its variable's value) → its text
+        self.urls: dict[tuple[Any, Any, Any], Any] = {}  # (target, extension, page) → the `url` filter's link
 
     def gk_print(self, value: Any) -> Any:
         """What `{{ value }}` prints: escape(finalize(value)) in HTML, str(finalize(value)) in Markdown; a plain
@@ -477,6 +555,29 @@ class TrustedEnvironment(Environment):
 
     def render_page(self, template: Any, context: dict[str, Any]) -> str:
         return template.render(**context)  # type: ignore[no-any-return]
+
+    def gk_include(self, template: Any, context: Any, local: dict[str, Any]) -> Iterable[str]:
+        """What `{% include %}` of `template` yields: a record fragment (FRAGMENTS) or a CONSTANT template
+        already rendered is yielded as it is, without a new context; anything else is rendered as Jinja does."""
+        def value(var: str) -> Any:  # what the included template sees as `var`
+            v = local.get(var, missing)
+            return context.get(var) if v is missing else v
+
+        name = template.name
+        if name in FRAGMENTS:
+            r = value("r")
+            hit = self.fragments.get(id(r))
+            if hit is not None and hit[0] is r and hit[1] is value("unit"):
+                return (hit[2],)
+        elif name in CONSTANT:
+            key = (name, value(CONSTANT[name]))
+            if type(key[1]) is str:  # a plain string, as the render passes (hashable, immutable)
+                text = self.constants.get(key)
+                if text is None:
+                    text = self.constants[key] = "".join(template.root_render_func(
+                        template.new_context(context.get_all(), True, local)))
+                return (text,)
+        return template.root_render_func(template.new_context(context.get_all(), True, local))  # type: ignore[no-any-return]
 
     def forget(self) -> None:
         """Drop the fragments kept so far (a unit's pages are done: no sheet of another unit prints them)."""
@@ -591,7 +692,7 @@ def environment(kind: str, override: Path | None = None) -> BoundedEnvironment |
         env.filters["_gk_concat"] = _concat
         env.filters["_gk_steps"] = bounded.steps_of
         env.globals["range"] = bounded.range
-    env.filters["url"] = _url
+    env.filters["url"] = _url_kept if isinstance(env, TrustedEnvironment) else _url
     env.filters["amount"] = amount
     env.filters["daxie"] = daxie
     env.filters["date_zh"] = _date_zh

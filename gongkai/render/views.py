@@ -108,8 +108,21 @@ def clean(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+_MASKED: dict[str, str] = {}  # a text → _m(text): a county's pages print the same names and cells many times
+MAX_MASKED = 100_000
+
+
 def _m(text: str | None) -> str:
-    return clean(mask(text)) if text else ""
+    if not text:
+        return ""
+    if type(text) is not str:
+        return clean(mask(text))
+    done = _MASKED.get(text)
+    if done is None:
+        if len(_MASKED) >= MAX_MASKED:
+            _MASKED.clear()
+        done = _MASKED[text] = clean(mask(text))
+    return done
 
 
 MAX_PART_BYTES = 200
