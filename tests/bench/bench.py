@@ -11,7 +11,9 @@ worker processes). The baseline the targets are judged against is the floor of a
 every YAML file's node tree with `yaml.compose(f, Loader=yaml.CSafeLoader)` in one process (a tool that keeps line
 numbers needs at least the nodes). `yaml.load(f, Loader=yaml.CSafeLoader)` over the same files (about 1.8x slower:
 it also builds the Python objects) is measured in the same process and every figure is printed as a ratio to it
-too, so that both can be quoted. Both are taken --repeat times (medians), in wall and in CPU time; the start-up of
+too, so that both can be quoted. Both are taken --repeat times at the start, and the compose baseline once more
+right before each measured step (a shared machine's speed drifts during a run; the ratios use the median of all
+its runs), in wall and in CPU time; the start-up of
 a bare interpreter (`python -c pass`) is printed for reference, as every command pays it and the baseline does not.
 
 Measured: `check` cold (an empty cache, which it fills), warm (nothing changed), after one changed file, and with
@@ -51,7 +53,7 @@ READER = r"""
 import sys, time, resource, yaml
 files = [l for l in sys.stdin.read().split("\n") if l]
 out = []
-for how in (yaml.compose, yaml.load):
+for how in (yaml.compose, yaml.load)[:int(sys.argv[1])]:
     t, c = time.perf_counter(), time.process_time()
     for f in files:
         with open(f, "rb") as fh:
@@ -129,11 +131,13 @@ def run(units: int, keep: Path | None, repeat: int, village_repeat: int) -> dict
         subprocess.run([py, "-c", "import gongkai.lean, gongkai.check, gongkai.results, gongkai.obligations, "
                         "gongkai.rules, gongkai.report.check, gongkai.cli, gongkai.render, gongkai.overdue, "
                         "gongkai.report.overdue_formats"], env=env, check=True)
-        bases = [[float(x) for x in subprocess.run([py, "-c", READER], input="\n".join(files), env=env,
-                                                   capture_output=True, text=True, check=True).stdout.split()]
-                 for _ in range(repeat)]
-        compose_s, compose_cpu, load_s, load_cpu = (statistics.median(b[i] for b in bases) for i in range(4))
-        base_rss = max(b[4] for b in bases) / 1024
+        def baseline(both: bool) -> list[float]:
+            how = "2" if both else "1"
+            return [float(x) for x in subprocess.run([py, "-c", READER, how], input="\n".join(files), env=env,
+                                                     capture_output=True, text=True, check=True).stdout.split()]
+
+        bases = [baseline(True) for _ in range(repeat)]
+        composes = [b[:2] for b in bases]  # and one more before each measured step (see step)
         start_s, _, _, start_cpu, _ = measure([py, "-c", "pass"], env, scratch / "pass.out", village_repeat)
         gk = [py, "-m", "gongkai"]
         check = [*gk, "check", str(county), "--as-of", AS_OF, "--format", "json"]
@@ -141,6 +145,9 @@ def run(units: int, keep: Path | None, repeat: int, village_repeat: int) -> dict
         outs: dict[str, set[bytes]] = {}
 
         def step(name: str, cmd: list[str], n: int = 1, before: Callable[[int], dict[str, str]] | None = None) -> None:
+            # the machine may be shared and its speed drift during the run: the compose baseline is taken again
+            # right before each step, and the ratios use the median of all its runs
+            composes.append(baseline(False)[:2])
             out = scratch / (name.replace(" ", "_") + ".out")
             outs[name] = set()
             rows[name] = measure(cmd, env, out, n, before, outs[name])
@@ -164,6 +171,9 @@ def run(units: int, keep: Path | None, repeat: int, village_repeat: int) -> dict
         step("check --no-cache", [*check, "--no-cache"], repeat)
         step("overdue --format json", [*gk, "overdue", str(county), "--as-of", AS_OF, "--format", "json"], repeat)
         step("render", [*gk, "render", str(county), "--as-of", AS_OF, "--out", str(scratch / "site")])
+        compose_s, compose_cpu = (statistics.median(c[i] for c in composes) for i in range(2))
+        load_s, load_cpu = (statistics.median(b[i] for b in bases) for i in (2, 3))
+        base_rss = max(b[4] for b in bases) / 1024
         village = next(p for p in sorted(county.iterdir()) if (p / "unit.yaml").is_file() and "shequ" not in p.name)
         village_files = sum(1 for p in village.rglob("*") if p.is_file())
         village_s, _, _, _, _ = measure([*gk, "check", str(village), "--as-of", AS_OF], env, scratch / "village.out",
@@ -176,6 +186,8 @@ def run(units: int, keep: Path | None, repeat: int, village_repeat: int) -> dict
             "machine": {"nproc": os.cpu_count(), "python": sys.version.split()[0], "platform": sys.platform},
             "baseline": "yaml.compose (CSafeLoader), one process",
             "baseline_yaml_compose_s": round(compose_s, 3), "baseline_cpu_s": round(compose_cpu, 3),
+            "baseline_runs": len(composes),
+            "baseline_range_s": [round(min(c[0] for c in composes), 3), round(max(c[0] for c in composes), 3)],
             "yaml_load_s": round(load_s, 3), "yaml_load_cpu_s": round(load_cpu, 3),
             "load_over_compose": round(load_s / compose_s, 2), "baseline_peak_mib": round(base_rss, 1),
             "python_startup": {"seconds": round(start_s, 3), "cpu_seconds": round(start_cpu, 3)},
@@ -212,7 +224,9 @@ def text(report: dict) -> str:
     lines = [f"county: {report['units']} units, {report['files']} files ({report['yaml_files']} YAML); "
              f"{m['nproc']} CPUs, Python {m['python']}",
              f"baseline yaml.compose (CSafeLoader): {report['baseline_yaml_compose_s']:.2f} s "
-             f"(CPU {report['baseline_cpu_s']:.2f} s), peak {report['baseline_peak_mib']:.0f} MiB; "
+             f"(median of {report.get('baseline_runs', 1)} runs, "
+             f"{'–'.join(f'{x:.2f}' for x in report.get('baseline_range_s', []))} s; "
+             f"CPU {report['baseline_cpu_s']:.2f} s), peak {report['baseline_peak_mib']:.0f} MiB; "
              f"yaml.load: {report['yaml_load_s']:.2f} s (CPU {report['yaml_load_cpu_s']:.2f} s), "
              f"{report['load_over_compose']}× compose",
              f"interpreter start-up (python -c pass, paid by every command, not by the baseline): "
