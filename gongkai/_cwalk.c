@@ -220,6 +220,16 @@ static int push(stack_t_ *s, const char *parent, const char *name, int depth, in
     return 0;
 }
 
+/* the jobs pushed since `first` (a folder's sub-folders, in name order) reversed, so that they are popped, and
+ * walked, in name order */
+static void reverse_from(stack_t_ *s, size_t first) {
+    for (size_t i = first, j = s->n ? s->n - 1 : 0; i < j; i++, j--) {
+        job_t tmp = s->v[i];
+        s->v[i] = s->v[j];
+        s->v[j] = tmp;
+    }
+}
+
 static void stack_free(stack_t_ *s) {
     for (size_t i = 0; i < s->n; i++) free(s->v[i].rel);
     free(s->v);
@@ -411,12 +421,7 @@ static void walk_unit(const conf_t *c, unit_t *u) {
             }
         }
         close(dfd);
-        /* the sub-folders were pushed in name order: reverse them, so that they are walked in name order */
-        for (size_t i = first, j = st.n ? st.n - 1 : 0; i < j; i++, j--) {
-            job_t tmp = st.v[i];
-            st.v[i] = st.v[j];
-            st.v[j] = tmp;
-        }
+        reverse_from(&st, first);
         free(job.rel);
     }
     if (b->oom) u->oom = 1;
@@ -569,11 +574,7 @@ static int search(const conf_t *c, units_t *us) {
             }
         }
         close(dfd);
-        for (size_t i = first, j = st.n ? st.n - 1 : 0; i < j; i++, j--) {
-            job_t tmp = st.v[i];
-            st.v[i] = st.v[j];
-            st.v[j] = tmp;
-        }
+        reverse_from(&st, first);
         free(job.rel);
     }
     close(rootfd);

@@ -153,32 +153,41 @@ _CHECK_VALUES = {"--as-of": "as_of", "--format": "fmt", "-f": "fmt", "--jobs": "
 _CHECK_FLAGS = {"--strict": "strict", "--no-cache": "no_cache"}
 
 
+def scan_args(args: list[str], flags: dict[str, str], values: dict[str, str], out: dict[str, Any]) -> bool:
+    """Fill `out` from a command's ARGS: each flag (`flags`: option → key) True, each option with a value
+    (`--as-of 2024-12-31` or `--as-of=2024-12-31`; `values`: option → key) its value, and one PATH (`out["path"]`).
+    False for anything left to Typer: --help, --, an unknown option, a missing value or a second PATH."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg in flags:
+            out[flags[arg]] = True
+            continue
+        name, value = arg, None
+        if arg.startswith("--") and "=" in arg:
+            name, value = arg.split("=", 1)
+        if name in values:
+            if value is None:
+                if i >= len(args):
+                    return False
+                value = args[i]
+                i += 1
+            out[values[name]] = value
+            continue
+        if arg.startswith("-") or out["path"] is not None:
+            return False
+        out["path"] = arg
+    return True
+
+
 def parse_check(args: list[str]) -> dict[str, Any] | None:
     """The arguments of `gongkai check` as run_check takes them, or None for anything this parser leaves to Typer
     (help, unknown options, values Typer would refuse): Typer then parses and reports as it always has."""
     out: dict[str, Any] = {"path": None, "as_of": None, "fmt": "text", "strict": False, "no_cache": False,
                            "jobs": None, "lang": None}
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        if arg in _CHECK_FLAGS:
-            out[_CHECK_FLAGS[arg]] = True
-            continue
-        name, value = arg, None
-        if arg.startswith("--") and "=" in arg:
-            name, value = arg.split("=", 1)
-        if name in _CHECK_VALUES:
-            if value is None:
-                if i >= len(args):
-                    return None
-                value = args[i]
-                i += 1
-            out[_CHECK_VALUES[name]] = value
-            continue
-        if arg.startswith("-") or out["path"] is not None:
-            return None  # --help, --, an unknown option or a second PATH: Typer's to explain
-        out["path"] = arg
+    if not scan_args(args, _CHECK_FLAGS, _CHECK_VALUES, out):
+        return None
     if out["fmt"] not in ("text", "json"):
         return None
     if out["jobs"] is not None:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gongkai.lean import EXIT_FOUND, EXIT_OK, CannotRun, lang_of, run_lean, say
+from gongkai.lean import EXIT_FOUND, EXIT_OK, CannotRun, lang_of, run_lean, say, scan_args
 from gongkai.problem import Msg, msg
 
 FORMATS = {"html": ("html",), "md": ("md",), "all": ("html", "md")}  # --format → the formats rendered
@@ -120,27 +120,8 @@ def parse_render(args: list[str]) -> dict[str, Any] | None:
     (help, unknown options, values Typer would refuse): Typer then parses and reports as it always has."""
     got: dict[str, Any] = {"path": None, "out": "_site", "format": "html", "period": None, "unit": None,
                            "paper": "a4", "force": False, "no_cache": False, "jobs": None, "as_of": None, "lang": None}
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        if arg in _FLAGS:
-            got[_FLAGS[arg]] = True
-            continue
-        name, value = arg, None
-        if arg.startswith("--") and "=" in arg:
-            name, value = arg.split("=", 1)
-        if name in _VALUES:
-            if value is None:
-                if i >= len(args):
-                    return None
-                value = args[i]
-                i += 1
-            got[_VALUES[name]] = value
-            continue
-        if arg.startswith("-") or got["path"] is not None:
-            return None  # --help, --, an unknown option or a second PATH: Typer's to explain
-        got["path"] = arg
+    if not scan_args(args, _FLAGS, _VALUES, got):
+        return None
     if got["format"] not in FORMATS or got["paper"] not in PAPERS:
         return None
     jobs = got["jobs"]
