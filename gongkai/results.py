@@ -278,7 +278,6 @@ class ResultCache:
             str(FORMAT), __version__, _code_fingerprint(), self.root, as_of.isoformat(), str(settings_path),
             hashlib.sha256(settings).hexdigest(), repr(timing), repr(context))).encode("utf-8", "surrogateescape")
         ).hexdigest()
-        self.dir = cache_dir()
         self._key: list[bytes | None] = []  # this user's sealing key, taken at the first read
         self._packed: dict[str, bytes] | None = None
 
