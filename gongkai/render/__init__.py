@@ -264,8 +264,9 @@ def render_layout(layout: Layout, options: Options, use_cache: bool = True, jobs
         from gongkai.check import save_results
 
         fresh = {uid: o.entry for uid, o in zip(ids, outs) if o.checked}
-        save_results(cache, ids, fresh, {uid: body for uid in ids if uid not in fresh
-                                         and (body := cache.stored(uid)) is not None})
+        if any(entry is not None for entry in fresh.values()):  # (else the pack stays: not even read here)
+            save_results(cache, ids, fresh, {uid: body for uid in ids if uid not in fresh
+                                             and (body := cache.stored(uid)) is not None})
     return pages.finish(result, outs)
 
 
