@@ -38,6 +38,10 @@ def run_render(path: Path, out: Path, formats: tuple[str, ...], period: str | No
                force: bool, no_cache: bool, jobs: int | None, as_of: str | None, lang: str | None) -> int:
     """`gongkai render`: render, report on stderr (the sheets written on stdout), return the exit code. A RenderError
     becomes CannotRun (exit 2, said by the caller)."""
+    if unit is None:  # the C search of PATH, with each unit's walk for the results cache, goes on during the imports
+        from gongkai import walk
+
+        walk.start(str(path), not no_cache)
     from gongkai.lean import as_of_date, discover_units
     from gongkai.render import Options, RenderError, render_layout
     from gongkai.render import render as run
@@ -47,7 +51,7 @@ def run_render(path: Path, out: Path, formats: tuple[str, ...], period: str | No
     repo = None
     try:
         if unit is None:  # every unit: each loaded, checked (or its results taken from the cache) and rendered alone
-            layout = discover_units(path)
+            layout = discover_units(path, listing=not no_cache)  # (each unit's walk kept: its results key)
             day = as_of_date(as_of, layout.settings.timezone if layout.settings else None)
             result = render_layout(layout, Options(out=out, as_of=day, formats=formats, period=period,
                                                    paper=paper, force=force), not no_cache, jobs)

@@ -264,17 +264,24 @@ def render_layout(layout: Layout, options: Options, use_cache: bool = True, jobs
         from gongkai.check import save_results
 
         fresh = {uid: o.entry for uid, o in zip(ids, outs) if o.checked}
-        save_results(cache, ids, fresh, {uid: body for uid in ids if uid not in fresh
-                                         and (body := cache.stored(uid)) is not None})
+        if any(entry is not None for entry in fresh.values()):  # (else the pack stays: not even read here)
+            save_results(cache, ids, fresh, {uid: body for uid in ids if uid not in fresh
+                                             and (body := cache.stored(uid)) is not None})
     return pages.finish(result, outs)
 
 
 _JOB: tuple[Layout, _Pages, Any, set[Path]] | None = None  # set before the workers are forked
+_KEPT: list[Any] | None = None  # in a worker process: the units it rendered, never freed one by one (_render_dir)
+KEEP_AT_MOST = 256  # units kept by one worker; beyond that each is freed when done
+TOWN_SHARES = True  # the bundled town index printed unit by unit (see _Pages): off, from every unit's site
 _UNPRINTED = frozenset({"feedback", "inspections"})  # sections of a unit that no page prints
 
 
 def _render_dir(unit_dir: Path) -> _UnitOut:
-    """One unit folder: loaded, its check results from the cache or checked afresh (and stored), rendered."""
+    """One unit folder: loaded, its check results from the cache or checked afresh (and stored), rendered. In a
+    worker process the unit's objects (its models and views, tens of thousands for a large unit) are kept, not freed
+    when it is done, as check's workers keep theirs: freeing them costs a few percent of rendering them, and a worker
+    ends without freeing anything (multiprocessing ends it with os._exit); at most KEEP_AT_MOST units a worker."""
     from gongkai.cache import gc_paused
     from gongkai.check import checked
     from gongkai.problem import sort_problems
@@ -285,9 +292,9 @@ def _render_dir(unit_dir: Path) -> _UnitOut:
     with gc_paused():
         uid = rel(unit_dir, layout.root)
         hit, key, entry = None, None, None
-        if cache is not None:  # the unit's key is taken before it is read, as check does
-            stored = cache.stored(uid)
-            key = cache.key(uid, unit_dir)
+        if cache is not None:  # the unit's key is taken before it is read, as check does (from the unit search's
+            stored = cache.stored(uid)  # walk of it when the layout kept it: Layout.walked, Layout.listing)
+            key = cache.key(uid, unit_dir, layout.listing, layout.walked)
             hit = cache.get(uid, key, stored) if stored is not None else None
         if hit is not None:
             found = hit[1]
@@ -301,7 +308,10 @@ def _render_dir(unit_dir: Path) -> _UnitOut:
             _, found, entry = checked(layout.root, unit, pages.options.as_of, cache, key)
         errors = _errors_of(sort_problems(list(layout.problems) + found))
         never = _outside(layout.root, unit, errors)
-        out = pages.unit(unit, errors, never)
+        held = [unit, errors, hit] if _KEPT is not None and len(_KEPT) < KEEP_AT_MOST else None
+        out = pages.unit(unit, errors, never, held)
+        if held is not None and _KEPT is not None:
+            _KEPT.append(held)
         out.broken = {p.path for p in unit.problems if p.severity == "error"}
         out.checked = hit is None
         out.entry = entry
@@ -328,7 +338,7 @@ def _parallel(dirs: list[Path], jobs: int | None) -> list[_UnitOut]:
             chunk = max(1, min(4, len(dirs) // (workers * 8)))
             gc.freeze()  # what the workers inherit stays shared: no collector pass writes to (and copies) its pages
             try:
-                with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_keeping) as pool:
                     results = pool.map(_render_dir, dirs, chunksize=chunk)  # the workers are forked here
                     with _JOB[1].writer.flushing():  # (a thread: only once the workers are forked)
                         return list(results)
@@ -343,6 +353,12 @@ def _parallel(dirs: list[Path], jobs: int | None) -> list[_UnitOut]:
         return [_render_dir(d) for d in dirs]
 
 
+def _keeping() -> None:
+    """A worker process starts keeping the units it renders (see _render_dir)."""
+    global _KEPT
+    _KEPT = []
+
+
 @dataclass
 class _UnitOut:
     """What rendering one unit gives back (from a worker process: plain values, pickled)."""
@@ -351,7 +367,9 @@ class _UnitOut:
     changed: list[list[str]]  # per format: the ones whose bytes changed
     sheets: list[list[str]]  # per format: the sheets written
     withheld: list[Any]
-    site: Any = None  # views.UnitSite for the town index, or None (unit.yaml has errors, or no town index)
+    site: Any = None  # views.UnitSite for a town's own town index, or None (unit.yaml has errors, or no town index)
+    town: list[Any] | None = None  # the bundled town index: the unit's views.TownShare in each format (up to a failure)
+    town_error: tuple[int, Msg] | None = None  # the format whose share failed to print, and why
     error: tuple[int, Msg] | None = None  # the first format that failed, and why
     broken: set[str] = field(default_factory=set)
     notes: list[Msg] = field(default_factory=list)  # init placeholders printed as 【待填写】, each said where
@@ -375,6 +393,9 @@ class _Pages:
         self.period = parse_period(options.period) if options.period else (None, None)
         self.builder = Builder(repo, options.as_of, url, {}, options.force, set(), unit_ids)
         self.with_town = not (len(unit_ids) == 1 and unit_ids[0] == ".") and options.unit is None
+        # the bundled town index is printed unit by unit, where each unit is rendered (in its worker), and only put
+        # together at the end; a town's own town index gets the units' sites (TOWN_SHARES off: the same, tests)
+        self.shares = self.with_town and override is None and TOWN_SHARES
         self.writer = writer
         self.common = {"town": mask(repo.name), "as_of": options.as_of.isoformat(), "paper": options.paper}
         self.envs: dict[str, Any] = {}
@@ -399,7 +420,8 @@ class _Pages:
         for fmt in self.options.formats:
             env = self.env(fmt)
             extra = ["base.html", "style.css"] if fmt == "html" else []
-            for name in [f"{n}.{fmt}" for n in ("record", "sheet", "unit_index", "_record")] + extra:
+            town = ["town_index", "_town_index"] if self.with_town else []
+            for name in [f"{n}.{fmt}" for n in ["record", "sheet", "unit_index", "_record", *town]] + extra:
                 env.get_template(name)
 
     def env(self, fmt: str) -> Any:
@@ -409,14 +431,17 @@ class _Pages:
             self.envs[fmt] = environment(fmt, self.override)
         return self.envs[fmt]
 
-    def unit(self, u: Any, errors: dict[str, list[Problem]], never: set[str]) -> _UnitOut:
-        """Build one unit's site and write its pages in every format (up to the first that fails)."""
+    def unit(self, u: Any, errors: dict[str, list[Problem]], never: set[str], keep: list[Any] | None = None) -> _UnitOut:
+        """Build one unit's site and write its pages in every format (up to the first that fails); the site is put
+        in `keep` (a worker's kept units), if given."""
         builder = self.builder
         builder.errors, builder.never, builder.withheld = errors, never, []
         for env in self.envs.values():
             if hasattr(env, "forget"):
                 env.forget()
         site = builder.build_unit(u)
+        if keep is not None:
+            keep.append(site)
         n = len(self.options.formats)
         out = _UnitOut([[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)], builder.withheld)
         if site is None:  # unit.yaml has errors: nothing of this unit is printed (see Result.withheld)
@@ -450,13 +475,46 @@ class _Pages:
             finally:
                 out.files[i] = written[mark[0]:]
                 out.changed[i] = self.writer.changed[mark[1]:]
-        if self.with_town:
+        if self.shares:
+            out.town, out.town_error = self._town_shares(site)
+        elif self.with_town:
             out.site = site if self.override is not None else _light(site)
         return out
 
+    def _town_shares(self, site: Any) -> tuple[list[Any], tuple[int, Msg] | None]:
+        """The unit's share of the bundled town index in each format rendered (views.TownShare): printed by the
+        blocks of town_index.html/.md themselves (units, rows, records), given the unit's part alone, on the page
+        the town index is (its links are the same), so the page put together from the shares is the page printed
+        from every site."""
+        from gongkai.render.views import TownShare, TownYear, town_share
+
+        alone, rows, sections = town_share(site)
+        blank = TownYear(0, [(site.unit, [None, None, None, None])], [])
+        shares: list[Any] = []
+        for i, fmt in enumerate(self.options.formats[:self.stop]):
+            ext = "." + fmt
+            name = "town_index" + ext
+            try:
+                template = self.env(fmt).get_template(name)
+                page = {**self.common, "page": "index" + ext, "ext": ext}
+
+                def block(part: str, **ctx: Any) -> str:
+                    return "".join(template.blocks[part](template.new_context({**page, **ctx})))  # noqa: B023
+
+                shares.append(TownShare(block("units", index=alone), {y: block("rows", y=v) for y, v in rows.items()},
+                                        block("rows", y=blank),
+                                        {y: {c: block("records", section=s) for c, s in cats.items()}
+                                         for y, cats in sections.items()}))
+            except Exception as e:  # noqa: BLE001 - reported where the town index would be written, as before
+                return shares, (i, _where(e, name, Msg(f"{type(e).__name__}: {e}", f"{type(e).__name__}: {e}")))
+        return shares, None
+
     def finish(self, result: Result, outs: list[_UnitOut]) -> Result:
         """The town index of each format, the first failure (in the order of a single process), one sync."""
-        from gongkai.render.views import town_index
+        from markupsafe import Markup
+
+        from gongkai.render.markdown import MdSafe
+        from gongkai.render.views import printed_town_index, town_index
 
         failed = min(((o.error[0], n) for n, o in enumerate(outs) if o.error is not None), default=None)
         sites = [o.site for o in outs if o.site is not None]
@@ -467,8 +525,15 @@ class _Pages:
                 assert error is not None
                 raise RenderError(error[1])
             mark = len(self.writer.written)
-            if self.with_town:
-                ext = "." + fmt
+            ext = "." + fmt
+            if self.shares:  # put together from the units' shares, printed where each unit was
+                share_failed = next((o.town_error for o in outs if o.town_error and o.town_error[0] == i), None)
+                if share_failed is not None:
+                    raise RenderError(share_failed[1])
+                index = printed_town_index(self.repo, [o.town[i] for o in outs if o.town is not None],
+                                           Markup if fmt == "html" else MdSafe)
+                _emit(self.env(fmt), self.writer, "_town_index" + ext, "index" + ext, self.common, index=index)
+            elif self.with_town:
                 _emit(self.env(fmt), self.writer, "town_index" + ext, "index" + ext, self.common,
                       index=town_index(self.repo, sites))
             town.append(self.writer.written[mark:])

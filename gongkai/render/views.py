@@ -738,3 +738,79 @@ def table_view(t: Table) -> TableView:
         short[i] = room > 0 and need[i] + 3 * (wrapping + len(candidates) - n - 1) <= room
         room = room - need[i] if short[i] else 0  # once one must wrap, the wider ones wrap too
     return TableView(_m(t.title), columns, rows, numeric, short, _m(t.note))
+
+
+# ------------------------------------------------------------------ the town index, unit by unit
+
+
+def town_share(site: UnitSite) -> tuple[TownIndexView, dict[int, TownYear], dict[int, dict[str, SectionView]]]:
+    """One unit's part of town_index(), for the blocks of the bundled town index to print where the unit is rendered
+    (see printed_town_index): a town index of the unit alone (its line in the list of units), its row in each year
+    it has a sheet or a record in, and its records of each of those years by category (unnumbered: the numbers
+    count the categories of every unit)."""
+    years = sorted({s.year for s in site.sheets} | {y.year for y in site.index.years}, reverse=True)
+    rows: dict[int, TownYear] = {}
+    sections: dict[int, dict[str, SectionView]] = {}
+    for year in years:
+        by_q = {s.period: s for s in site.sheets if s.year == year}
+        rows[year] = TownYear(year, [(site.unit, [by_q.get(f"{year}-Q{n}") for n in range(1, 5)])], [])
+        in_year: dict[str, SectionView] = {}
+        for cat in CATEGORY_ORDER:
+            in_cat = [r for y in site.index.years if y.year == year for s in y.sections if s.category == cat
+                      for r in s.records]
+            if in_cat:
+                in_year[cat] = SectionView(cat, CATEGORY_TITLE[cat], "", in_cat)
+        sections[year] = in_year
+    return TownIndexView("", [site.index], []), rows, sections
+
+
+@dataclass
+class TownShare:
+    """One unit's share of the bundled town index in one format, printed (town_share's parts through the blocks
+    of town_index.html/.md): its line, its row in each of its years, its row in a year it has nothing in (dashes),
+    and its lines by year and category. Plain strings: sent back from a worker process."""
+
+    line: str
+    rows: dict[int, str]
+    blank: str
+    records: dict[int, dict[str, str]]
+
+
+@dataclass
+class PrintedSection:
+    title: str
+    number: str
+    records: str  # the section's lines, printed
+
+
+@dataclass
+class PrintedYear:
+    year: int
+    rows: str  # the year's rows, printed
+    sections: list[PrintedSection]
+
+
+@dataclass
+class PrintedTownIndex:
+    """What _town_index.html/.md print: town_index() with each unit's parts already printed."""
+
+    town: str
+    units: list[str]  # each unit's line, printed
+    years: list[PrintedYear]
+
+
+def printed_town_index(repo: Repository, shares: list[TownShare], safe: type[str]) -> PrintedTownIndex:
+    """The town index of the units' shares (in the units' order) as town_index() makes it of their sites: every
+    year of any unit, newest first, with every unit's row, and the sections of the categories with records that
+    year numbered across all units (一、二、…). `safe` marks printed text as such (Markup, MdSafe)."""
+    years = sorted({year for s in shares for year in s.rows}, reverse=True)
+    out = []
+    for year in years:
+        sections: list[PrintedSection] = []
+        for cat in CATEGORY_ORDER:
+            lines = [s.records[year][cat] for s in shares if cat in s.records.get(year, ())]
+            if lines:
+                sections.append(PrintedSection(CATEGORY_TITLE[cat], cn_ordinal(len(sections) + 1),
+                                               safe("".join(lines))))
+        out.append(PrintedYear(year, safe("".join(s.rows.get(year, s.blank) for s in shares)), sections))
+    return PrintedTownIndex(_m(repo.name), [safe(s.line) for s in shares], out)
