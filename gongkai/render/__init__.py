@@ -511,8 +511,9 @@ def _emit(env: Any, writer: Any, template: str, page: str, common: dict[str, Any
     from gongkai.render.writer import UnsafePath
 
     try:
-        text = env.render_page(env.get_template(template), {**common, "page": page, "ext": page[page.rindex("."):],
-                                                            **ctx})
+        # the bundled templates' pages come as bytes (render_bytes: the style sheet encoded once, not on every page)
+        render = env.render_bytes if hasattr(env, "render_bytes") else env.render_page
+        text = render(env.get_template(template), {**common, "page": page, "ext": page[page.rindex("."):], **ctx})
     except jinja2.TemplateSyntaxError as e:
         raise RenderError(msg("模板 {n} 第 {l} 行：{e}", "template {n} line {l}: {e}",
                               n=e.name or template, l=e.lineno, e=e.message)) from None
@@ -528,7 +529,7 @@ def _emit(env: Any, writer: Any, template: str, page: str, common: dict[str, Any
     sheet, record = ctx.get("sheet"), ctx.get("record")
     failed = [r for r in sheet.pages if r.failed] if sheet is not None else \
         ([record] if record is not None and record.failed else [])
-    if failed and MARK not in text:
+    if failed and (MARK if isinstance(text, str) else MARK.encode("utf-8")) not in text:  # (in the bytes iff in the text)
         raise RenderError(msg("模板 {n} 没有印出“{m}”标记：--force 印出有错误的记录时必须标明（见 r.failed）",
                               "template {n} does not print the mark '{m}': records printed with --force despite "
                               "errors must carry it (see r.failed)", n=template, m=MARK))
