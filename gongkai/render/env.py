@@ -398,9 +398,14 @@ def _url(ctx: Any, target: str, ext: str | None = None) -> str:
     """A link from the page being rendered to `target` (a path relative to --out, without extension)."""
     page = ctx.get("page", "index")
     ext = ctx.get("ext", ".html") if ext is None else ext
-    rel = _link(target + ext, posixpath.dirname(page) or ".")
-    # percent-encoded: nothing in it needs escaping or masking (site paths are masked when built)
-    return Markup(rel) if ctx.environment.autoescape else MdSafe(rel)
+    return _made_link(ctx.environment.autoescape, target, ext, posixpath.dirname(page) or ".")
+
+
+def _made_link(autoescape: Any, target: str, ext: str, folder: str) -> Any:
+    """The link to `target` + `ext` from a page in `folder`: percent-encoded, so nothing in it needs escaping or
+    masking (site paths are masked when built)."""
+    rel = _link(target + ext, folder)
+    return Markup(rel) if autoescape else MdSafe(rel)
 
 
 MAX_URLS = 100_000
@@ -428,7 +433,7 @@ def _url_kept(ctx: Any, target: str, ext: str | None = None) -> Any:
     if link is None:
         if len(env.urls) >= MAX_URLS:
             env.urls.clear()
-        link = env.urls[key] = _url(ctx, target, ext)
+        link = env.urls[key] = _made_link(env.autoescape, target, ext, key[2])
     return link
 
 
@@ -470,13 +475,13 @@ class _TrustedCodeGenerator(CodeGenerator):
         if not self._gk_plain(frame, finalize):
             super()._output_child_pre(node, frame, finalize)
         else:  # a plain string already printed once is taken from `printed` here, without calling gk_print
-            self.write("(t_gk_p if type(t_gk_x := ")
+            self.write("(t_gk_p if ((t_gk_t := type(t_gk_x := ")
 
     def _output_child_post(self, node: nodes.Expr, frame: Any, finalize: Any) -> None:
         if not self._gk_plain(frame, finalize):
             super()._output_child_post(node, frame, finalize)
         else:
-            self.write(") is str and (t_gk_p := environment.printed.get(t_gk_x)) is not None"
+            self.write(")) is str or t_gk_t is int) and (t_gk_p := environment.printed.get(t_gk_x)) is not None"
                        " else environment.gk_print(t_gk_x))")
 
     def visit_Output(self, node: nodes.Output, frame: Any) -> None:
@@ -619,6 +624,7 @@ class TrustedEnvironment(Environment):
         super().__init__(**options)
         self.fragments: dict[int, tuple[Any, Any, str]] = {}  # id(r) → (r, unit, its text)
         self.printed: dict[str | int, str] = {}  # a plain string or int → what printing it gives (masked, escaped)
+        self.printed_public: dict[str, str] = {}  # the same for Public texts (apart: a Public equals its plain string)
         self.templates: dict[tuple[str, str | None], Any] = {}  # (name, parent) → the template, loaded once
         self.constants: dict[tuple[str, str], str] = {}  # (CONSTANT template, its variable's value) → its text
         self.urls: dict[tuple[Any, Any, Any], Any] = {}  # (target, extension, page's folder) → the `url` filter's link
@@ -640,6 +646,13 @@ class TrustedEnvironment(Environment):
             return printed
         if type(value) is Markup and self.autoescape is True:  # escape(finalize(m)) is m itself (a record's content,
             return value                                        # a link, a QR code), without copying it twice
+        if type(value) is Public:  # the supervision phone, the complaints contact: on every page of a unit
+            printed = self.printed_public.get(value)
+            if printed is None:
+                if len(self.printed_public) >= MAX_PRINTED:
+                    self.printed_public.clear()
+                printed = self.printed_public[value] = self._print(value)
+            return printed
         return self._print(value)
 
     def _print(self, value: Any) -> Any:
@@ -700,9 +713,13 @@ class TrustedEnvironment(Environment):
     def gk_include(self, template: Any, context: Any, local: dict[str, Any]) -> Iterable[str]:
         """What `{% include %}` of `template` yields: a record fragment (FRAGMENTS) or a CONSTANT template
         already rendered is yielded as it is, without a new context; anything else is rendered as Jinja does."""
-        def value(var: str) -> Any:  # what the included template sees as `var`
+        def value(var: str) -> Any:  # what the included template sees as `var` (context.get(var), inline)
             v = local.get(var, missing)
-            return context.get(var) if v is missing else v
+            if v is missing:
+                v = context.vars.get(var, missing)
+                if v is missing:
+                    v = context.parent.get(var)
+            return v
 
         name = template.name
         if name in FRAGMENTS:
@@ -763,7 +780,11 @@ class TrustedEnvironment(Environment):
 
         def root(context: Any) -> Iterator[str]:
             kept = self.kept
-            r, unit = context.get("r"), context.get("unit")
+            got, parent = context.vars.get, context.parent.get  # context.get, inline
+            r = got("r", missing)
+            r = parent("r") if r is missing else r
+            unit = got("unit", missing)
+            unit = parent("unit") if unit is missing else unit
             hit = fragments.get(id(r))
             if hit is None or hit[0] is not r or hit[1] is not unit:  # the record object itself is kept: ids stay
                 if len(fragments) >= MAX_FRAGMENTS:
