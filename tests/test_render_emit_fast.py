@@ -33,7 +33,7 @@ def tree(root: Path) -> dict[str, bytes]:
 def _render(town: Path, out: Path, *extra: str) -> dict[str, bytes]:
     r = runner.invoke(app, ["render", str(town), "--as-of", AS_OF, "--out", str(out), "--format", "all", "-j", "1",
                             *extra])
-    assert r.exit_code in (0, 1) and r.exception is None or isinstance(r.exception, SystemExit), r.output
+    assert r.exit_code in (0, 1) and (r.exception is None or isinstance(r.exception, SystemExit)), r.output
     return tree(out)
 
 
@@ -44,7 +44,17 @@ def test_pages_as_bytes_are_the_plain_pages_and_the_sandboxs(tmp_path: Path, mon
     (render_bytes), as text (render_page, the way before), and by the sandbox running the same bundled templates
     (a town template folder without templates of its own): the same bytes, file by file."""
     extra = ("--force",) if force else ()
-    fast = _render(TOWN, tmp_path / "fast", *extra)
+    calls: list[str] = []
+    real = TrustedEnvironment.render_bytes
+
+    def spy(self: TrustedEnvironment, template: object, context: dict) -> bytes:
+        calls.append(context["page"])
+        return real(self, template, context)
+
+    with monkeypatch.context() as m:
+        m.setattr(TrustedEnvironment, "render_bytes", spy)
+        fast = _render(TOWN, tmp_path / "fast", *extra)
+    assert len(calls) == len(fast)  # every page (HTML and Markdown, the town index too) came as bytes
     with monkeypatch.context() as m:
         m.delattr(TrustedEnvironment, "render_bytes")
         plain = _render(TOWN, tmp_path / "plain", *extra)
@@ -65,6 +75,10 @@ SOURCES = {
                  "{{ n }}{{ amount }}",
     "style.css": "{% if paper == 'a3' %}大 big{% else %}小 small{% endif %}\n",
     "_record.html": "<p>{{ r }}|{{ unit }}</p>",
+    # the style sheet printed through a variable: not where it was yielded (the whole page is encoded)
+    "odd.html": "{% set x %}{% include 'style.css' %}{% endset %}[{{ x|upper }}]"
+                "{% for r in rows %}{% include '_record.html' %}{% endfor %}"
+                "{{ x }}",
 }
 OPTIONS: dict = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True,
                  "undefined": StrictUndefined}
@@ -97,6 +111,9 @@ def test_kept_texts_are_written_as_their_bytes(kind: str) -> None:
         assert data == expected.encode("utf-8")
         assert trusted.render_page(trusted.get_template(name), ctx) == expected
         assert "13812345678" not in expected
+        odd = f"odd.{kind}"
+        assert trusted.render_bytes(trusted.get_template(odd), ctx) == \
+            plain.get_template(odd).render(**ctx).encode("utf-8")
     assert len(trusted.kept_bytes) == 2  # the style sheet of each paper, encoded once
     assert trusted.fragment_bytes  # the fragments of the unit being rendered
 

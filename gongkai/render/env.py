@@ -529,8 +529,9 @@ class _TrustedCodeGenerator(CodeGenerator):
 
     def visit_Include(self, node: nodes.Include, frame: Any) -> None:
         """`{% include "name" %}` of a fixed name (with the context, not ignore missing): through
-        `environment.gk_include`, which prints a fragment already rendered without building its context."""
-        if (node.ignore_missing or not node.with_context or self.environment.is_async
+        `environment.gk_include`, which prints a fragment already rendered without building its context. (Not
+        inside a buffer — `{% set %}…{% endset %}`, a macro, a filter block —, whose output Jinja's own code collects.)"""
+        if (node.ignore_missing or not node.with_context or self.environment.is_async or frame.buffer is not None
                 or not isinstance(node.template, nodes.Const) or not isinstance(node.template.value, str)):
             super().visit_Include(node, frame)
             return
