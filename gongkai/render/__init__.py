@@ -569,40 +569,46 @@ MARK = "未通过检查"
 def _emit(env: Any, writer: Any, template: str, page: str, common: dict[str, Any], **ctx: Any) -> None:
     """Render one template for one page (paths relative to --out) and write it. Any failure of a template
     (syntax, undefined name, the sandbox, a limit, an exception in its expressions) is a RenderError naming
-    the template and, where known, its line."""
-    import jinja2
-
-    from gongkai.render.env import TemplateLimit
-    from gongkai.render.writer import UnsafePath
-
+    the template and, where known, its line. (What tells the failures apart is imported when one happens: a
+    county renders 10,000s of pages without one.)"""
     try:
-        text = env.render_page(env.get_template(template), {**common, "page": page, "ext": page[page.rindex("."):],
-                                                            **ctx})
-    except jinja2.TemplateSyntaxError as e:
-        raise RenderError(msg("模板 {n} 第 {l} 行：{e}", "template {n} line {l}: {e}",
-                              n=e.name or template, l=e.lineno, e=e.message)) from None
-    except TemplateLimit as e:
-        raise RenderError(_where(e, template, e.text)) from None
-    except jinja2.TemplateError as e:
-        raise RenderError(_where(e, template, Msg(str(e), str(e)))) from None
-    except RecursionError as e:
-        raise RenderError(_where(e, template, msg("模板递归太深（宏或 include 调用自身）",
-                                                  "the template recurses too deeply (a macro or include calling itself)"))) from None
+        # the bundled templates' pages come as bytes (render_bytes: the style sheet encoded once, not on every page)
+        render = env.render_bytes if hasattr(env, "render_bytes") else env.render_page
+        text = render(env.get_template(template), {**common, "page": page, "ext": page[page.rindex("."):], **ctx})
     except Exception as e:  # noqa: BLE001 - an expression in a town template failed: say where, not a traceback
+        import jinja2
+
+        from gongkai.render.env import TemplateLimit
+
+        if isinstance(e, jinja2.TemplateSyntaxError):
+            raise RenderError(msg("模板 {n} 第 {l} 行：{e}", "template {n} line {l}: {e}",
+                                  n=e.name or template, l=e.lineno, e=e.message)) from None
+        if isinstance(e, TemplateLimit):
+            raise RenderError(_where(e, template, e.text)) from None
+        if isinstance(e, jinja2.TemplateError):
+            raise RenderError(_where(e, template, Msg(str(e), str(e)))) from None
+        if isinstance(e, RecursionError):
+            raise RenderError(_where(e, template, msg("模板递归太深（宏或 include 调用自身）",
+                                                      "the template recurses too deeply (a macro or include calling "
+                                                      "itself)"))) from None
         raise RenderError(_where(e, template, Msg(f"{type(e).__name__}: {e}", f"{type(e).__name__}: {e}"))) from None
     sheet, record = ctx.get("sheet"), ctx.get("record")
     failed = [r for r in sheet.pages if r.failed] if sheet is not None else \
         ([record] if record is not None and record.failed else [])
-    if failed and MARK not in text:
+    if failed and (MARK if isinstance(text, str) else MARK.encode("utf-8")) not in text:  # (in the bytes iff in the text)
         raise RenderError(msg("模板 {n} 没有印出“{m}”标记：--force 印出有错误的记录时必须标明（见 r.failed）",
                               "template {n} does not print the mark '{m}': records printed with --force despite "
                               "errors must carry it (see r.failed)", n=template, m=MARK))
     try:
         writer.write(page, text)
-    except UnsafePath:
-        raise RenderError(msg("不能写到 --out 以外：{p}", "refusing to write outside --out: {p}", p=page)) from None
-    except OSError as e:
-        raise RenderError(msg("无法写入 {p}：{e}", "cannot write {p}: {e}", p=page, e=e.strerror or e)) from None
+    except (ValueError, OSError) as e:
+        from gongkai.render.writer import UnsafePath
+
+        if isinstance(e, UnsafePath):
+            raise RenderError(msg("不能写到 --out 以外：{p}", "refusing to write outside --out: {p}", p=page)) from None
+        if isinstance(e, OSError):
+            raise RenderError(msg("无法写入 {p}：{e}", "cannot write {p}: {e}", p=page, e=e.strerror or e)) from None
+        raise
 
 
 def _where(e: BaseException, template: str, what: Msg) -> Msg:

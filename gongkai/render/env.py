@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
+import operator
 import os
 import posixpath
 import re
@@ -364,13 +366,26 @@ def _link(target: str, folder: str) -> str:
     return url_path(_relative(target, folder))
 
 
+def _plain(path: str) -> bool:
+    """Whether `path` is a plain relative path: no empty, `.` or `..` part (and not empty itself)."""
+    if not path or path[0] == "/" or path[-1] == "/" or "//" in path:
+        return False
+    if path[0] != "." and "/." not in path:  # no part starts with a dot (the common case: by string methods alone)
+        return True
+    return all(part not in (".", "..") for part in path.split("/"))
+
+
 def _relative(target: str, folder: str) -> str:
     """posixpath.relpath(target, folder) for two plain paths relative to the same folder, without asking the system
     for the working folder (site paths have no empty, `.` or `..` parts; any other is left to relpath)."""
-    t = target.split("/")
-    f = [] if folder == "." else folder.split("/")
-    if any(p in ("", ".", "..") for p in t) or any(p in ("", ".", "..") for p in f):
+    if not _plain(target) or (folder != "." and not _plain(folder)):
         return posixpath.relpath(target, folder)
+    if folder == ".":
+        return target
+    if target.startswith(folder) and target[len(folder):len(folder) + 1] == "/":  # below the folder: the rest of it
+        return target[len(folder) + 1:]
+    t = target.split("/")
+    f = folder.split("/")
     n = 0
     while n < len(f) and n < len(t) and f[n] == t[n]:
         n += 1
@@ -383,9 +398,14 @@ def _url(ctx: Any, target: str, ext: str | None = None) -> str:
     """A link from the page being rendered to `target` (a path relative to --out, without extension)."""
     page = ctx.get("page", "index")
     ext = ctx.get("ext", ".html") if ext is None else ext
-    rel = _link(target + ext, posixpath.dirname(page) or ".")
-    # percent-encoded: nothing in it needs escaping or masking (site paths are masked when built)
-    return Markup(rel) if ctx.environment.autoescape else MdSafe(rel)
+    return _made_link(ctx.environment.autoescape, target, ext, posixpath.dirname(page) or ".")
+
+
+def _made_link(autoescape: Any, target: str, ext: str, folder: str) -> Any:
+    """The link to `target` + `ext` from a page in `folder`: percent-encoded, so nothing in it needs escaping or
+    masking (site paths are masked when built)."""
+    rel = _link(target + ext, folder)
+    return Markup(rel) if autoescape else MdSafe(rel)
 
 
 MAX_URLS = 100_000
@@ -393,15 +413,27 @@ MAX_URLS = 100_000
 
 @pass_context
 def _url_kept(ctx: Any, target: str, ext: str | None = None) -> Any:
-    """`_url` in a trusted environment: each link (target, extension, page) made once (a county's pages link to
-    their unit's index, sheets and records thousands of times)."""
+    """`_url` in a trusted environment: each link (target, extension, folder of the page) made once (a county's pages
+    link to their unit's index, sheets and records thousands of times, and the link depends on the page's folder
+    alone). The page and extension are looked up as Context.get does (the template's own variables, then the
+    page's), without its calls."""
     env = ctx.environment
-    key = (target, ctx.get("ext", ".html") if ext is None else ext, ctx.get("page", "index"))
+    page = ctx.vars.get("page", missing)
+    if page is missing:
+        page = ctx.parent.get("page", "index")
+    if ext is None:
+        ext = ctx.vars.get("ext", missing)
+        if ext is missing:
+            ext = ctx.parent.get("ext", ".html")
+    folder = page.rpartition("/")[0] if type(page) is str else None
+    if folder is None or folder.endswith("/") or page.startswith("/"):  # not a plain path: as _url says
+        folder = posixpath.dirname(page)
+    key = (target, ext, folder or ".")
     link = env.urls.get(key)
     if link is None:
         if len(env.urls) >= MAX_URLS:
             env.urls.clear()
-        link = env.urls[key] = _url(ctx, target, ext)
+        link = env.urls[key] = _made_link(env.autoescape, target, ext, key[2])
     return link
 
 
@@ -432,7 +464,7 @@ class _TrustedCodeGenerator(CodeGenerator):
     """Jinja's code generator, with every printed value going through one call, `environment.gk_print(value)`,
     instead of `escape(environment.finalize(value))` (HTML) or `str(environment.finalize(value))` (Markdown):
     the same text, and a plain string's printed form is kept (a county prints the same names, dates and amounts
-    tens of thousands of times)."""
+    tens of thousands of times) and, once kept, read from `environment.printed` inline."""
 
     def _gk_plain(self, frame: Any, finalize: Any) -> bool:
         """The usual output: the environment's own escaping and finalize (not an `{% autoescape %}` block)."""
@@ -442,14 +474,15 @@ class _TrustedCodeGenerator(CodeGenerator):
     def _output_child_pre(self, node: nodes.Expr, frame: Any, finalize: Any) -> None:
         if not self._gk_plain(frame, finalize):
             super()._output_child_pre(node, frame, finalize)
-        else:
-            self.write("environment.gk_print(")
+        else:  # a plain string already printed once is taken from `printed` here, without calling gk_print
+            self.write("(t_gk_p if ((t_gk_t := type(t_gk_x := ")
 
     def _output_child_post(self, node: nodes.Expr, frame: Any, finalize: Any) -> None:
         if not self._gk_plain(frame, finalize):
             super()._output_child_post(node, frame, finalize)
         else:
-            self.write(")")
+            self.write(")) is str or t_gk_t is int) and (t_gk_p := environment.printed.get(t_gk_x)) is not None"
+                       " else environment.gk_print(t_gk_x))")
 
     def visit_Output(self, node: nodes.Output, frame: Any) -> None:
         """Jinja's visit_Output, except that the parts of one output node (`<td>{{ a }}. {{ b }}</td>`) outside a
@@ -496,8 +529,9 @@ class _TrustedCodeGenerator(CodeGenerator):
 
     def visit_Include(self, node: nodes.Include, frame: Any) -> None:
         """`{% include "name" %}` of a fixed name (with the context, not ignore missing): through
-        `environment.gk_include`, which prints a fragment already rendered without building its context."""
-        if (node.ignore_missing or not node.with_context or self.environment.is_async
+        `environment.gk_include`, which prints a fragment already rendered without building its context. (Not
+        inside a buffer — `{% set %}…{% endset %}`, a macro, a filter block —, whose output Jinja's own code collects.)"""
+        if (node.ignore_missing or not node.with_context or self.environment.is_async or frame.buffer is not None
                 or not isinstance(node.template, nodes.Const) or not isinstance(node.template.value, str)):
             super().visit_Include(node, frame)
             return
@@ -505,6 +539,23 @@ class _TrustedCodeGenerator(CodeGenerator):
         self.visit(node.template, frame)
         self.write(f", {self.name!r})")
         self.writeline(f"yield from environment.gk_include(template, context, {self.dump_local_context(frame)})")
+
+    def visit_For(self, node: nodes.For, frame: Any) -> None:
+        """Jinja's visit_For; a loop whose body asks `loop` for its index alone (`loop.index`, `loop.index0`, as the
+        bundled tables do) iterates `environment.gk_loop(…)` instead of a LoopContext: the same items and numbers,
+        counted in C rather than by a Python method per item."""
+        self._gk_loop = (not node.recursive and node.test is None and not self.environment.is_async
+                         and _index_only(node))
+        try:
+            super().visit_For(node, frame)
+        finally:
+            self._gk_loop = False
+
+    def write(self, x: str) -> None:
+        if getattr(self, "_gk_loop", False) and x.endswith(" in LoopContext("):  # this loop's head (see visit_For)
+            self._gk_loop = False
+            x = x[:-len("LoopContext(")] + "environment.gk_loop("
+        super().write(x)
 
     @optimizeconst
     def visit_Getattr(self, node: nodes.Getattr, frame: Any) -> None:
@@ -517,6 +568,47 @@ class _TrustedCodeGenerator(CodeGenerator):
         self.write("(t_gk_v if (t_gk_v := getattr((t_gk_o := ")
         self.visit(node.node, frame)
         self.write(f"), {node.attr!r}, missing)) is not missing else environment.getattr(t_gk_o, {node.attr!r}))")
+
+
+_HANDS_ON = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Block, nodes.Macro, nodes.CallBlock)
+
+
+def _index_only(node: nodes.For) -> bool:
+    """Whether every `loop` in the loop's body (nested loops' too) is `loop.index` or `loop.index0`, and nothing in it
+    hands `loop` on (an include, an import or a block sees the loop's variables)."""
+    for part in (*node.body, *node.else_):
+        if isinstance(part, _HANDS_ON) or any(True for _ in part.find_all(_HANDS_ON)):
+            return False
+    allowed = set()
+    for g in node.find_all(nodes.Getattr):
+        if isinstance(g.node, nodes.Name) and g.node.name == "loop" and g.attr in ("index", "index0"):
+            allowed.add(id(g.node))
+    for part in (*node.body, *node.else_):
+        for name in part.find_all(nodes.Name):  # (a body holds statements: never a bare name)
+            if name.name == "loop" and id(name) not in allowed:
+                return False
+    return True
+
+
+class _Index(tuple):  # type: ignore[type-arg]
+    """`loop` of a loop that asks only its index: (index0, index), made by the tuple constructor (C) for each item."""
+
+    __slots__ = ()
+    index0 = property(operator.itemgetter(0))
+    index = property(operator.itemgetter(1))
+
+
+_INDEXES = tuple(_Index((i, i + 1)) for i in range(256))  # a list's first numbers, made once
+
+
+def _gk_loop(iterable: Any, undefined: Any = None) -> Iterator[tuple[Any, _Index]]:
+    """What `for x, loop in …` iterates in a loop that asks only `loop.index`/`loop.index0` (see visit_For): each item
+    with its numbers, from 0 and from 1, as a LoopContext counts them. `undefined` is LoopContext's argument, unused.
+    (A list no longer than _INDEXES takes its numbers from there: the bundled templates never change the list they
+    iterate.)"""
+    if type(iterable) in (list, tuple) and len(iterable) <= len(_INDEXES):
+        return zip(iterable, _INDEXES)
+    return zip(iterable, map(_Index, zip(itertools.count(0), itertools.count(1))))
 
 
 class TrustedEnvironment(Environment):
@@ -533,9 +625,15 @@ class TrustedEnvironment(Environment):
         super().__init__(**options)
         self.fragments: dict[int, tuple[Any, Any, str]] = {}  # id(r) → (r, unit, its text)
         self.printed: dict[str | int, str] = {}  # a plain string or int → what printing it gives (masked, escaped)
+        self.printed_public: dict[str, str] = {}  # the same for Public texts (apart: a Public equals its plain string)
         self.templates: dict[tuple[str, str | None], Any] = {}  # (name, parent) → the template, loaded once
         self.constants: dict[tuple[str, str], str] = {}  # (CONSTANT template, its variable's value) → its text
-        self.urls: dict[tuple[Any, Any, Any], Any] = {}  # (target, extension, page) → the `url` filter's link
+        self.urls: dict[tuple[Any, Any, Any], Any] = {}  # (target, extension, page's folder) → the `url` filter's link
+        self.flat: dict[int, tuple[Any, dict[str, Any]]] = {}  # id(template) → (it, its globals as one plain dict)
+        self.kept: list[str] = []  # the texts of kept_bytes the page being rendered printed, in order (render_bytes)
+        self.kept_bytes: dict[int, tuple[str, bytes]] = {}  # id(text) → (a CONSTANT text, its UTF-8 bytes)
+        self.fragment_bytes: dict[int, tuple[str, bytes]] = {}  # id(text) → (a record fragment, its UTF-8 bytes)
+        self.gk_loop = _gk_loop
 
     def gk_print(self, value: Any) -> Any:
         """What `{{ value }}` prints: escape(finalize(value)) in HTML, str(finalize(value)) in Markdown; a plain
@@ -547,6 +645,15 @@ class TrustedEnvironment(Environment):
                     self.printed.clear()
                 printed = self.printed[value] = self._print(value)
             return printed
+        if type(value) is Markup and self.autoescape is True:  # escape(finalize(m)) is m itself (a record's content,
+            return value                                        # a link, a QR code), without copying it twice
+        if type(value) is Public:  # the supervision phone, the complaints contact: on every page of a unit
+            printed = self.printed_public.get(value)
+            if printed is None:
+                if len(self.printed_public) >= MAX_PRINTED:
+                    self.printed_public.clear()
+                printed = self.printed_public[value] = self._print(value)
+            return printed
         return self._print(value)
 
     def _print(self, value: Any) -> Any:
@@ -554,34 +661,103 @@ class TrustedEnvironment(Environment):
         return escape(value) if self.autoescape else str(value)
 
     def render_page(self, template: Any, context: dict[str, Any]) -> str:
-        return template.render(**context)  # type: ignore[no-any-return]
+        """Template.render(**context), the page's context made without Jinja's ChainMap of globals (see _context)."""
+        self.kept = []
+        try:
+            return self.concat(template.root_render_func(self._context(template, context)))  # type: ignore[no-any-return]
+        except Exception:
+            self.handle_exception()  # raises it with the templates' own lines in the traceback, as Template.render does
+
+    def render_bytes(self, template: Any, context: dict[str, Any]) -> bytes:
+        """render_page(template, context) encoded in UTF-8, the same bytes, encoding less: a CONSTANT text printed on
+        the page (the style sheet, two thirds of every HTML page) is taken as bytes encoded once, a record fragment
+        (FRAGMENTS) as bytes encoded once for its record's page and its sheet, and only the rest is encoded, around
+        them."""
+        kept: list[str] = []
+        self.kept = kept  # what gk_include and the fragments' root yield as they are, in order
+        try:
+            parts = list(template.root_render_func(self._context(template, context)))
+        except Exception:
+            self.handle_exception()
+        if not kept:
+            return "".join(parts).encode("utf-8")
+        constant, fragment = self.kept_bytes, self.fragment_bytes
+        out: list[bytes] = []
+        start = 0
+        for text in kept:
+            try:
+                i = parts.index(text, start)  # the text itself (or one equal to it, whose bytes are the same)
+            except ValueError:  # not printed as yielded (cannot happen with the bundled templates)
+                return "".join(parts).encode("utf-8")
+            if i > start:
+                out.append("".join(parts[start:i]).encode("utf-8"))
+            hit = constant.get(id(text)) or fragment.get(id(text))
+            if hit is None or hit[0] is not text:
+                if len(fragment) >= MAX_FRAGMENTS:
+                    fragment.clear()
+                hit = fragment[id(text)] = (text, text.encode("utf-8"))  # (the text is kept: its id stays its own)
+            out.append(hit[1])
+            start = i + 1
+        out.append("".join(parts[start:]).encode("utf-8"))
+        return b"".join(out)
+
+    def _context(self, template: Any, context: dict[str, Any]) -> Any:
+        """template.new_context(context): the globals under the page's variables, each template's globals flattened
+        once (Jinja reads them through a ChainMap, key by key in Python, twice per page). The bundled templates'
+        globals are Jinja's defaults, set before any page is rendered and never changed."""
+        hit = self.flat.get(id(template))
+        if hit is None or hit[0] is not template:
+            hit = self.flat[id(template)] = (template, dict(template.globals))
+        flat = hit[1]
+        return self.context_class(self, {**flat, **context}, template.name, template.blocks, flat)
 
     def gk_include(self, template: Any, context: Any, local: dict[str, Any]) -> Iterable[str]:
         """What `{% include %}` of `template` yields: a record fragment (FRAGMENTS) or a CONSTANT template
         already rendered is yielded as it is, without a new context; anything else is rendered as Jinja does."""
-        def value(var: str) -> Any:  # what the included template sees as `var`
+        def value(var: str) -> Any:  # what the included template sees as `var` (context.get(var), inline)
             v = local.get(var, missing)
-            return context.get(var) if v is missing else v
+            if v is missing:
+                v = context.vars.get(var, missing)
+                if v is missing:
+                    v = context.parent.get(var)
+            return v
 
         name = template.name
         if name in FRAGMENTS:
             r = value("r")
             hit = self.fragments.get(id(r))
             if hit is not None and hit[0] is r and hit[1] is value("unit"):
+                self.kept.append(hit[2])
                 return (hit[2],)
         elif name in CONSTANT:
             key = (name, value(CONSTANT[name]))
             if type(key[1]) is str:  # a plain string, as the render passes (hashable, immutable)
                 text = self.constants.get(key)
                 if text is None:
-                    text = self.constants[key] = "".join(template.root_render_func(
-                        template.new_context(context.get_all(), True, local)))
+                    text = self.constants[key] = "".join(template.root_render_func(self._included(template, context,
+                                                                                                  local)))
+                    self.kept_bytes[id(text)] = (text, text.encode("utf-8"))
+                self.kept.append(text)
                 return (text,)
-        return template.root_render_func(template.new_context(context.get_all(), True, local))  # type: ignore[no-any-return]
+        return template.root_render_func(self._included(template, context, local))  # type: ignore[no-any-return]
+
+    def _included(self, template: Any, context: Any, local: dict[str, Any]) -> Any:
+        """template.new_context(context.get_all(), True, local), as Jinja's include makes it, without the ChainMap."""
+        parent = context.get_all()
+        if local:
+            parent = dict(parent)
+            for k, v in local.items():
+                if v is not missing:
+                    parent[k] = v
+        hit = self.flat.get(id(template))
+        if hit is None or hit[0] is not template:
+            hit = self.flat[id(template)] = (template, dict(template.globals))
+        return self.context_class(self, parent, template.name, template.blocks, hit[1])
 
     def forget(self) -> None:
         """Drop the fragments kept so far (a unit's pages are done: no sheet of another unit prints them)."""
         self.fragments.clear()
+        self.fragment_bytes.clear()
 
     def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> Any:  # noqa: A002 - Jinja's name
         """Jinja's get_template, each bundled template looked up once (every `{% include %}` asks again, and Jinja's
@@ -604,12 +780,18 @@ class TrustedEnvironment(Environment):
         fragments = self.fragments
 
         def root(context: Any) -> Iterator[str]:
-            r, unit = context.get("r"), context.get("unit")
+            kept = self.kept
+            got, parent = context.vars.get, context.parent.get  # context.get, inline
+            r = got("r", missing)
+            r = parent("r") if r is missing else r
+            unit = got("unit", missing)
+            unit = parent("unit") if unit is missing else unit
             hit = fragments.get(id(r))
             if hit is None or hit[0] is not r or hit[1] is not unit:  # the record object itself is kept: ids stay
                 if len(fragments) >= MAX_FRAGMENTS:
                     fragments.clear()
                 hit = fragments[id(r)] = (r, unit, "".join(render(context)))
+            kept.append(hit[2])
             yield hit[2]
 
         return root

@@ -54,6 +54,7 @@ class Writer:
         self.changed: list[str] = []
         self.folders: dict[str, str] = {"": self._root}  # a folder inside --out ('/'-separated) → where it resolves
         self.fresh: set[str] = set()  # folders (resolved) made by this process: what is in them, it wrote
+        self.places: dict[str, tuple[str, str, bool]] = {}  # 'a/b/' → (its path with a separator, its path, fresh)
         self.count = 0  # temporary files made, for their names
         self.mode_set = _umask_allows(0o644)  # a new file is made 0644 as it is: no fchmod
         # new files via O_TMPFILE + linkat (Linux)
@@ -98,12 +99,27 @@ class Writer:
         self.folders[key] = real
         return real
 
-    def write(self, rel: str, text: str) -> None:
-        data = text.encode("utf-8")
-        target = self.target(rel)
+    def _place(self, rel: str) -> tuple[str, str, bool]:
+        """(target(rel), the folder it is in, whether this run made that folder): a folder's checks made once, only the
+        file's name checked again for each file (a county writes 10,000s of files into a few thousand folders)."""
+        name = rel.rpartition("/")[2]
+        key = rel[:len(rel) - len(name)]  # the folders on the way, with their last '/' ('' for a file at the top)
+        place = self.places.get(key)
+        if (place is None or name in ("", ".", "..") or "\\" in name or _CONTROL.search(name) is not None
+                or (not key and ":" in name)):
+            target = self.target(rel)  # every check (UnsafePath), and the folders made or resolved
+            folder = os.path.dirname(target)
+            if key:
+                self.places[key] = (folder if folder.endswith(os.sep) else folder + os.sep, folder, folder in self.fresh)
+            return target, folder, folder in self.fresh
+        return place[0] + name, place[1], place[2]
+
+    def write(self, rel: str, text: str | bytes) -> None:
+        """Write `text` (or its UTF-8 bytes) at `rel`, a '/'-separated path inside --out."""
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        target, folder, fresh = self._place(rel)
         self.written.append(rel)
-        folder = os.path.dirname(target)
-        if folder in self.fresh:  # a folder this run made holds only what it wrote: nothing is at `target`
+        if fresh:  # a folder this run made holds only what it wrote: nothing is at `target`
             mode, size = 0, 0
         else:
             try:
@@ -114,7 +130,7 @@ class Writer:
         if mode == 0 and self.unnamed and self._new(folder, target, data):
             self.changed.append(rel)
             return
-        if mode == 0 and folder in self.fresh:  # written the usual way below, after one look
+        if mode == 0 and fresh:  # written the usual way below, after one look
             try:
                 st = os.lstat(target)
                 mode, size = st.st_mode, st.st_size
@@ -147,9 +163,11 @@ class Writer:
     def _fill(self, fd: int, data: bytes) -> None:
         if not self.mode_set:
             os.fchmod(fd, 0o644)  # whatever the umask, as a web server expects
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        n = os.write(fd, data)  # all of it, as a rule
+        if n < len(data):
+            view = memoryview(data)[n:]
+            while view:
+                view = view[os.write(fd, view):]
 
     def _new(self, folder: str, target: str, data: bytes) -> bool:
         """Write `data` as a new file at `target` (where nothing was a moment ago): a file without a name in `folder`,
