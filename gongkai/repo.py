@@ -747,12 +747,23 @@ def _plain_walk(unit_dir: Path, unit_dirs: set[Path], templates: str | None) -> 
     if got is None:
         return None
     lists, folders = got
-    if any(Path(folder) in unit_dirs for folder in folders):  # a unit folder whose unit.yaml has gone meanwhile
+    if not _unit_paths(unit_dirs).isdisjoint(folders):  # a unit folder whose unit.yaml has gone meanwhile
         return None
     found = Walk(dict(zip(SECTION_NESTS, lists)))
     for files in lists:
         files.sort(key=lambda p: p.split(os.sep))  # as Path objects sort: by their parts
     return found
+
+
+_UNIT_PATHS: list[Any] = [None, 0, frozenset()]  # the last unit_dirs asked about, its size, its paths as strings
+
+
+def _unit_paths(unit_dirs: set[Path]) -> frozenset[str]:
+    """The unit folders as strings, made once per set of them (load_unit gets the same set for every unit of a run):
+    a Path made of each folder walked, to look it up, would cost more than the walk in C."""
+    if _UNIT_PATHS[0] is not unit_dirs or _UNIT_PATHS[1] != len(unit_dirs):
+        _UNIT_PATHS[:] = [unit_dirs, len(unit_dirs), frozenset(map(str, unit_dirs))]
+    return _UNIT_PATHS[2]
 
 
 _UNIT_VARIANT: list[re.Pattern[str]] = []  # UNIT_VARIANT, compiled when the Python search first needs it

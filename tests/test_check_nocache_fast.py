@@ -200,3 +200,19 @@ def test_no_cache_prints_what_a_cold_and_a_python_check_print(tmp_path: Path, mo
     monkeypatch.setattr(repo, "_cwalk", None)
     monkeypatch.setattr(repo, "_read_file", None)
     assert run(False) == outs[0]
+
+
+def test_a_unit_folder_whose_unit_file_went_away_is_still_left_to_itself(tmp_path: Path) -> None:
+    """A nested unit found by the search whose unit.yaml is gone when the outer unit is walked: the Python walk
+    leaves its folder alone (it is a unit folder), and so does the C path (it gives the unit to the Python walk)."""
+    root = make(tmp_path / "town", {**BASE, "u/records/inner/unit.yaml": "name: 内\nkind: village\n",
+                                    "u/records/inner/records/c.yaml": "item: x\n"})
+    layout = discover(root)
+    units = set(layout.unit_dirs)
+    assert len(units) == 2
+    (root / "u/records/inner/unit.yaml").unlink()
+    outer = root / "u"
+    assert repo._plain_walk(outer, units, None) is None
+    assert repo._plain_walk(outer, {outer}, None) is not None
+    fast = walk_unit(layout.root, outer, units, Confine(layout.root))
+    assert not any("inner" in p for p in fast.files["records"])
