@@ -795,12 +795,352 @@ static PyObject *cwalk_manifest(PyObject *self, PyObject *arg) {
     return out;
 }
 
+/* ------------------------------------------------------------------ the files a unit's loader reads */
+
+/* gongkai.repo.litter(name) for the names the plain walk of a unit meets: 0 not litter, 1 litter, -1 not decided here
+ * (a name not ASCII that might match under case folding, a newline): the Python walk then decides. */
+static int litter(const char *name) {
+    size_t n = strlen(name);
+    if (n >= 5 && strcmp(name + n - 5, ".yaml") == 0 && !strchr("~#rR", name[0])) return 0;
+    char low[64];
+    if (n >= sizeof low) return -1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)name[i];
+        if (ch >= 0x80 || ch == '\n') return -1;
+        low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    }
+    low[n] = 0;
+    static const char *ends[] = {"~", ".swp", ".swo", ".tmp", ".bak"};
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+        size_t k = strlen(ends[i]);
+        if (n >= k && strcmp(low + n - k, ends[i]) == 0) return 1;
+    }
+    if (low[0] == '~' && low[1] == '$') return 1;
+    if (n >= 2 && low[0] == '#' && low[n - 1] == '#') return 1;
+    if (!strcmp(low, "thumbs.db") || !strcmp(low, "ehthumbs.db") || !strcmp(low, "desktop.ini")) return 1;
+    if (strncmp(low, "readme", 6) == 0) {
+        unsigned char next = (unsigned char)low[6];
+        return !(next == '_' || (next >= '0' && next <= '9') || (next >= 'a' && next <= 'z'));
+    }
+    return 0;
+}
+
+/* a nested unit's folder (it holds unit.yaml, of any kind): it reads its own files */
+static int holds_unit(int dfd, const char *name) {
+    size_t n = strlen(name);
+    char p[PATH_MAX];
+    if (n + sizeof "/unit.yaml" > sizeof p) return -1;
+    memcpy(p, name, n);
+    memcpy(p + n, "/unit.yaml", sizeof "/unit.yaml");
+    struct stat st;
+    if (fstatat(dfd, p, &st, AT_SYMLINK_NOFOLLOW) == 0) return 1;
+    return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+}
+
+typedef struct {
+    const char *name;
+    int nests;
+} section_t;
+
+/* 0: every entry of the unit folder `top` is plain (see cwalk_unit_files), its YAML files in `files` (each a section
+ * byte, then the path, NUL-ended) and its sub-folders walked in `dirs` (paths, NUL-ended); 1: something to report,
+ * explain or resolve (the Python walk decides); -1: out of memory. */
+static int plain_unit(const char *top, const section_t *sections, int nsections, int max_depth, char **skip,
+                      Py_ssize_t nskip, const char *templates, buf_t *files, buf_t *dirs) {
+    list_t l = {0};
+    stack_t_ st = {0};
+    int rc = 0;
+    int err = 0;
+    int tfd = list_dir(AT_FDCWD, top, 0, &l, &err);
+    if (tfd < 0) return l.oom ? -1 : 1;
+    for (size_t i = 0; i < l.n && rc == 0; i++) { /* the unit folder: only its sections are walked */
+        const ent_t *e = &l.v[i];
+        if (e->name[0] == '.' || strcmp(e->name, "unit.yaml") == 0) continue;
+        int lit = litter(e->name);
+        if (lit) {
+            rc = lit < 0;
+            continue;
+        }
+        struct stat s;
+        int have;
+        unsigned char t = type_of(tfd, e, &s, &have);
+        if (t != DT_DIR) { /* a file at the top (or a link): reported, or gongkai.yaml, decided in Python */
+            rc = 1;
+            break;
+        }
+        int skipped_dir = 0;
+        for (Py_ssize_t k = 0; k < nskip; k++)
+            if (strcmp(skip[k], e->name) == 0) skipped_dir = 1;
+        if (skipped_dir) continue; /* (evidence/ and the like, nested unit or not: left alone either way) */
+        int nested = holds_unit(tfd, e->name);
+        if (nested < 0) {
+            rc = 1;
+            break;
+        }
+        if (nested) continue;
+        if (templates != NULL) {
+            char *path = join(top, e->name);
+            char *real = path ? realpath(path, NULL) : NULL;
+            int same = real != NULL && strcmp(real, templates) == 0;
+            if (path == NULL) rc = -1;
+            else if (real == NULL) rc = 1;
+            free(path);
+            free(real);
+            if (rc) break;
+            if (same) continue;
+        }
+        int sec = -1;
+        for (int k = 0; k < nsections; k++)
+            if (strcmp(sections[k].name, e->name) == 0) sec = k;
+        if (sec < 0) { /* a folder gongkai does not read: explained in Python */
+            rc = 1;
+            break;
+        }
+        if (push(&st, "", e->name, 1, sec) != 0) rc = -1;
+    }
+    close(tfd);
+    reverse_from(&st, 0);
+    char *base = NULL;
+    while (rc == 0 && st.n > 0) { /* a section's folders: its YAML files, and its sub-folders when it has them */
+        job_t job = st.v[--st.n];
+        int sec = job.visible; /* (the section's index) */
+        free(base);
+        base = join(top, job.rel);
+        if (base == NULL) {
+            free(job.rel);
+            rc = -1;
+            break;
+        }
+        buf_str(dirs, base);
+        int dfd = list_dir(AT_FDCWD, base, 1, &l, &err);
+        if (dfd < 0) {
+            rc = l.oom ? -1 : 1;
+            free(job.rel);
+            break;
+        }
+        size_t first = st.n;
+        for (size_t i = 0; i < l.n && rc == 0; i++) {
+            const ent_t *e = &l.v[i];
+            if (e->name[0] == '.') continue;
+            int lit = litter(e->name);
+            if (lit) {
+                rc = lit < 0;
+                continue;
+            }
+            struct stat s;
+            int have;
+            unsigned char t = type_of(dfd, e, &s, &have);
+            if (t == DT_DIR) {
+                int nested = holds_unit(dfd, e->name);
+                if (nested < 0 || (!nested && (!sections[sec].nests || job.depth >= max_depth))) {
+                    rc = 1; /* a folder in plans/, or too deep: explained in Python */
+                } else if (!nested && push(&st, job.rel, e->name, job.depth + 1, sec) != 0) {
+                    rc = -1;
+                }
+                continue;
+            }
+            size_t n = strlen(e->name);
+            if (t != DT_REG || n < 5 || strcmp(e->name + n - 5, ".yaml") != 0) {
+                rc = 1; /* a link, not a regular file, not *.yaml: resolved or explained in Python */
+                break;
+            }
+            unsigned char tag = (unsigned char)sec;
+            buf_put(files, &tag, 1);
+            buf_put(files, base, strlen(base));
+            buf_put(files, "/", 1);
+            buf_str(files, e->name);
+        }
+        close(dfd);
+        reverse_from(&st, first);
+        free(job.rel);
+    }
+    free(base);
+    list_free(&l);
+    stack_free(&st);
+    if (rc == 0 && (files->oom || dirs->oom)) rc = -1;
+    return rc;
+}
+
+/* unit_files(unit folder, sections, max_depth, skip, templates) -> ([paths of each section], [folders walked]) or
+ * None. The files gongkai.repo.walk_unit returns for a unit folder that holds nothing to report: at its top only
+ * hidden files, unit.yaml, litter, the folders in `skip`, the templates folder (its real path), nested units and the
+ * sections (`sections`: (name, may hold sub-folders) pairs); in them only *.yaml regular files, hidden files, litter,
+ * nested units and, where allowed, sub-folders less than max_depth deep; no link anywhere. Anything else (None): the
+ * Python walk, which explains it. The paths are built as os.scandir builds them, in no particular order. */
+static PyObject *cwalk_unit_files(PyObject *self, PyObject *args) {
+    PyObject *top_obj, *sections_obj, *skip_obj, *templates_obj, *topb = NULL, *tplb = NULL;
+    int max_depth;
+    if (!PyArg_ParseTuple(args, "OOiOO", &top_obj, &sections_obj, &max_depth, &skip_obj, &templates_obj)) return NULL;
+    PyObject *secs = PySequence_Fast(sections_obj, "sections: a sequence of (name, nests)");
+    if (secs == NULL) return NULL;
+    PyObject *skips = PySequence_Fast(skip_obj, "skip: a sequence of names");
+    if (skips == NULL) {
+        Py_DECREF(secs);
+        return NULL;
+    }
+    Py_ssize_t nsec = PySequence_Fast_GET_SIZE(secs), nskip = PySequence_Fast_GET_SIZE(skips);
+    section_t sections[32];
+    char *skip[64];
+    PyObject *result = NULL, *keep = PyList_New(0); /* the encoded names, alive while the walk reads them */
+    if (keep == NULL) goto done;
+    if (nsec > 32 || nskip > 64) {
+        PyErr_SetString(PyExc_ValueError, "too many sections or skipped names");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < nsec; i++) {
+        PyObject *pair = PySequence_Fast_GET_ITEM(secs, i), *nameb = NULL;
+        PyObject *name = PyTuple_Check(pair) && PyTuple_GET_SIZE(pair) == 2 ? PyTuple_GET_ITEM(pair, 0) : NULL;
+        if (name == NULL) {
+            PyErr_SetString(PyExc_TypeError, "sections: (name, nests) pairs");
+            goto done;
+        }
+        if (!PyUnicode_FSConverter(name, &nameb)) goto done;
+        int added = PyList_Append(keep, nameb);
+        Py_DECREF(nameb);
+        if (added < 0) goto done;
+        sections[i].name = PyBytes_AS_STRING(nameb);
+        sections[i].nests = PyObject_IsTrue(PyTuple_GET_ITEM(pair, 1));
+        if (sections[i].nests < 0) goto done;
+    }
+    for (Py_ssize_t i = 0; i < nskip; i++) {
+        PyObject *nameb = NULL;
+        if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(skips, i), &nameb)) goto done;
+        int added = PyList_Append(keep, nameb);
+        Py_DECREF(nameb);
+        if (added < 0) goto done;
+        skip[i] = PyBytes_AS_STRING(nameb);
+    }
+    if (!PyUnicode_FSConverter(top_obj, &topb)) goto done;
+    if (templates_obj != Py_None && !PyUnicode_FSConverter(templates_obj, &tplb)) goto done;
+    buf_t files = {0}, dirs = {0};
+    int rc;
+    const char *top = PyBytes_AS_STRING(topb), *tpl = tplb ? PyBytes_AS_STRING(tplb) : NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = plain_unit(top, sections, (int)nsec, max_depth, skip, nskip, tpl, &files, &dirs);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
+        PyErr_NoMemory();
+    } else if (rc > 0) {
+        result = Py_NewRef(Py_None);
+    } else {
+        PyObject *lists = PyTuple_New(nsec), *walked = PyList_New(0);
+        int ok = lists != NULL && walked != NULL;
+        for (Py_ssize_t i = 0; ok && i < nsec; i++) {
+            PyObject *v = PyList_New(0);
+            if (v == NULL) ok = 0;
+            else PyTuple_SET_ITEM(lists, i, v);
+        }
+        for (size_t pos = 0; ok && pos < files.len;) {
+            unsigned char sec = (unsigned char)files.data[pos];
+            const char *p = files.data + pos + 1;
+            size_t n = strlen(p);
+            PyObject *path = PyUnicode_DecodeFSDefaultAndSize(p, (Py_ssize_t)n);
+            if (path == NULL || PyList_Append(PyTuple_GET_ITEM(lists, sec), path) < 0) ok = 0;
+            Py_XDECREF(path);
+            pos += n + 2;
+        }
+        for (size_t pos = 0; ok && pos < dirs.len;) {
+            const char *p = dirs.data + pos;
+            size_t n = strlen(p);
+            PyObject *path = PyUnicode_DecodeFSDefaultAndSize(p, (Py_ssize_t)n);
+            if (path == NULL || PyList_Append(walked, path) < 0) ok = 0;
+            Py_XDECREF(path);
+            pos += n + 1;
+        }
+        if (ok) result = PyTuple_Pack(2, lists, walked);
+        Py_XDECREF(lists);
+        Py_XDECREF(walked);
+    }
+    free(files.data);
+    free(dirs.data);
+done:
+    Py_XDECREF(keep);
+    Py_XDECREF(topb);
+    Py_XDECREF(tplb);
+    Py_DECREF(secs);
+    Py_DECREF(skips);
+    return result;
+}
+
+/* ------------------------------------------------------------------ reading one file */
+
+/* read_file(path, max_bytes) -> bytes (at most max_bytes + 1 of them), or why the file is not read: ("errno", errno)
+ * when it cannot be opened or read, ("irregular", 0) when it is no regular file, ("large", size) when fstat says it is
+ * over max_bytes. gongkai.repo.read_regular in C, the same system calls: opened without blocking (O_NONBLOCK, a FIFO
+ * must not hang the run), fstat, one read of the whole file and one byte more, then bounded reads to the end. */
+static PyObject *cwalk_read_file(PyObject *self, PyObject *args) {
+    PyObject *path_obj, *pathb = NULL;
+    Py_ssize_t max_bytes;
+    if (!PyArg_ParseTuple(args, "On", &path_obj, &max_bytes)) return NULL;
+    if (!PyUnicode_FSConverter(path_obj, &pathb)) return NULL;
+    const char *path = PyBytes_AS_STRING(pathb);
+    int err = 0, irregular = 0, nomem = 0;
+    long long size = 0;
+    char *data = NULL;
+    size_t got = 0;
+    Py_BEGIN_ALLOW_THREADS
+    int fd;
+    do fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        err = errno;
+    } else {
+        struct stat st;
+        if (fstat(fd, &st) != 0) {
+            err = errno;
+        } else if (!S_ISREG(st.st_mode)) {
+            irregular = 1;
+        } else if ((long long)st.st_size > (long long)max_bytes) {
+            size = (long long)st.st_size;
+        } else {
+            size_t want = (size_t)st.st_size + 1, cap = (size_t)max_bytes + 1;
+            data = malloc(want);
+            if (data == NULL) nomem = 1;
+            while (data != NULL && err == 0 && !nomem && got < cap) {
+                if (got == want) { /* the file grew: on, in bounded steps, up to the limit */
+                    size_t more = want + (1 << 16) < cap ? want + (1 << 16) : cap;
+                    char *d = realloc(data, more);
+                    if (d == NULL) {
+                        nomem = 1;
+                        break;
+                    }
+                    data = d;
+                    want = more;
+                }
+                ssize_t n = read(fd, data + got, want - got);
+                if (n < 0) {
+                    if (errno != EINTR) err = errno;
+                    continue;
+                }
+                if (n == 0) break;
+                got += (size_t)n;
+                if (got < want && want == (size_t)st.st_size + 1) break; /* the first read: all of it */
+            }
+        }
+        close(fd);
+    }
+    Py_END_ALLOW_THREADS
+    Py_DECREF(pathb);
+    PyObject *out;
+    if (nomem) out = PyErr_NoMemory();
+    else if (err) out = Py_BuildValue("(si)", "errno", err);
+    else if (irregular) out = Py_BuildValue("(si)", "irregular", 0);
+    else if (data == NULL) out = Py_BuildValue("(sL)", "large", size);
+    else out = PyBytes_FromStringAndSize(data, (Py_ssize_t)got);
+    free(data);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"scan", cwalk_scan, METH_VARARGS,
      "scan(root, max_depth, skip, threads, stat_files) -> [(unit folder, stream or None)] or None"},
     {"start", cwalk_start, METH_VARARGS, "start(root, max_depth, skip, threads, stat_files) -> Scan: scan() in a "
      "thread of its own, its answer taken by Scan.result()"},
     {"manifest", cwalk_manifest, METH_O, "manifest(unit folder) -> stream or None (a link to a folder inside)"},
+    {"read_file", cwalk_read_file, METH_VARARGS, "read_file(path, max_bytes) -> bytes, or why not: ('errno', e), "
+     "('irregular', 0), ('large', size)"},
+    {"unit_files", cwalk_unit_files, METH_VARARGS, "unit_files(unit folder, sections, max_depth, skip, templates) -> "
+     "([paths of each section], [folders walked]) or None: the files of a unit with nothing to report"},
     {NULL, NULL, 0, NULL},
 };
 

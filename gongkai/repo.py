@@ -310,7 +310,18 @@ def read_regular(path: Path | str) -> bytes | Msg:
     """The bytes of a regular file, at most MAX_BYTES + 1 of them, or why it is not read.
 
     Opened without blocking (a FIFO named unit.yaml must not hang the run) and checked with fstat before any
-    byte is read: a device, a FIFO or a file over the size limit is refused, and reading is bounded anyway."""
+    byte is read: a device, a FIFO or a file over the size limit is refused, and reading is bounded anyway. With the
+    C walk, the same system calls are made in C (gongkai._cwalk.read_file): no Python objects on the way."""
+    if _read_file is not None:
+        got = _read_file(path, MAX_BYTES)
+        if type(got) is bytes:
+            return got
+        why, value = got
+        if why == "irregular":
+            return NOT_REGULAR
+        if why == "large":
+            return _too_large(value)
+        return msg("无法读取文件：{e}", "cannot read the file: {e}", e=os.strerror(value))
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as e:
@@ -517,7 +528,11 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
     system litter, READMEs, render output and nested units (which read their own files).
 
     Paths are plain strings from os.scandir (each DirEntry's type comes with the listing: no stat per file), shown
-    by cutting the unit folder's own path off: a unit's files are all below it."""
+    by cutting the unit folder's own path off: a unit's files are all below it. A unit with nothing to explain (the
+    usual one) is walked in C (gongkai._cwalk.unit_files): the same files, found without a Python object per entry."""
+    plain = _plain_walk(unit_dir, unit_dirs, templates)
+    if plain is not None:
+        return plain
     found = Walk({s: [] for s in SECTION_NESTS})
     out = found.problems
     top = str(unit_dir)
@@ -719,6 +734,38 @@ def walk_unit(root: Path, unit_dir: Path, unit_dirs: set[Path], confine: Confine
     return found
 
 
+_SECTION_PAIRS = tuple(SECTION_NESTS.items())
+
+
+def _plain_walk(unit_dir: Path, unit_dirs: set[Path], templates: str | None) -> Walk | None:
+    """walk_unit's answer for a unit folder that holds nothing to report or resolve, from the C walk; None for any
+    other (a link, a file or folder that is explained, a name the C walk does not decide) or without the C walk."""
+    unit_files = getattr(_cwalk, "unit_files", None)
+    if unit_files is None:
+        return None
+    got = unit_files(str(unit_dir), _SECTION_PAIRS, MAX_FOLDER_DEPTH, SKIP_LIST, templates)
+    if got is None:
+        return None
+    lists, folders = got
+    if not _unit_paths(unit_dirs).isdisjoint(folders):  # a unit folder whose unit.yaml has gone meanwhile
+        return None
+    found = Walk(dict(zip(SECTION_NESTS, lists)))
+    for files in lists:
+        files.sort(key=lambda p: p.split(os.sep))  # as Path objects sort: by their parts
+    return found
+
+
+_UNIT_PATHS: list[Any] = [None, 0, frozenset()]  # the last unit_dirs asked about, its size, its paths as strings
+
+
+def _unit_paths(unit_dirs: set[Path]) -> frozenset[str]:
+    """The unit folders as strings, made once per set of them (load_unit gets the same set for every unit of a run):
+    a Path made of each folder walked, to look it up, would cost more than the walk in C."""
+    if _UNIT_PATHS[0] is not unit_dirs or _UNIT_PATHS[1] != len(unit_dirs):
+        _UNIT_PATHS[:] = [unit_dirs, len(unit_dirs), frozenset(map(str, unit_dirs))]
+    return _UNIT_PATHS[2]
+
+
 _UNIT_VARIANT: list[re.Pattern[str]] = []  # UNIT_VARIANT, compiled when the Python search first needs it
 
 
@@ -728,6 +775,7 @@ def _unit_variant() -> re.Pattern[str]:
     return _UNIT_VARIANT[0]
 _cwalk: Any = walk_mod.cwalk  # the C walk of the unit search and the results cache; GONGKAI_PURE_PYTHON=1 turns it off
 _BY_NAME = operator.attrgetter("name")
+_read_file: Any = getattr(_cwalk, "read_file", None)  # (a module compiled without it: read in Python)
 
 
 def find_units(root: Path, problems: list[Problem] | None = None,
