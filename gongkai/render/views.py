@@ -158,7 +158,7 @@ def site_names(ids: list[str]) -> dict[str, str]:
     every part made safe (`safe_part`). Names that coincide once masked and made safe (two records whose
     names differ only in the hidden digits of a mobile number), or differ only in case, stay distinct:
     the first id in sorted order keeps the name, the others get `-2`, `-3`, … Deterministic."""
-    natural = {i: "/".join(safe_part(p) for p in i.split("/")) for i in ids}
+    natural = {i: "/".join(map(safe_part, i.split("/"))) for i in ids}
     counts = Counter(n.casefold() for n in natural.values())
     taken = set(counts)
     seen: set[str] = set()
