@@ -110,6 +110,21 @@ def clean(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+_DAYS: dict[dt.date, tuple[str, str]] = {}  # a date → (iso, date_zh): a unit's records share a few dates
+
+
+def _day(day: dt.date | None) -> tuple[str, str]:
+    """(iso(day), date_zh(day)), each date's worked out once."""
+    if type(day) is not dt.date:  # (None, or a datetime: printed as the plain functions print it)
+        return iso(day), date_zh(day)
+    done = _DAYS.get(day)
+    if done is None:
+        if len(_DAYS) >= MAX_MASKED:
+            _DAYS.clear()
+        done = _DAYS[day] = (iso(day), date_zh(day))
+    return done
+
+
 _MASKED: dict[str, str] = {}  # a text → _m(text): a county's pages print the same names and cells many times
 MAX_MASKED = 100_000
 
@@ -655,20 +670,21 @@ class Builder:
         path = site_path(uv.base, names[r.id])
         online = self.online(path)
         reviewed = r.reviewed
+        published_iso, published_zh = _day(r.published)
+        until_iso, until_zh = _day(r.until)
         return RecordView(
             id=names[r.id], unit_name=uv.name, path=path, item=r.item or "", item_title=facts.item_title,
             item_label=facts.item_label, category=facts.category, category_zh=facts.category_zh,
             schedule=facts.schedule, schedule_zh=facts.schedule_zh,
             standing=facts.schedule == "standing" and period is None, period=period_str,
-            period_label=period_label, published=iso(r.published),
-            published_zh=date_zh(r.published), until=iso(r.until), until_zh=date_zh(r.until), title=title,
+            period_label=period_label, published=published_iso, published_zh=published_zh,
+            until=until_iso, until_zh=until_zh, title=title,
             channels=[CHANNEL_ZH.get(c, c) for c in r.channels],
             boards=[_m(boards.get(b) or b) for b in r.boards],
             event_title=_m(event.title) if event else "", event_date=iso(event.date) if event else "",
             project_title=_m(project.title) if project else "", phase=r.phase or "",
             phase_zh=PHASE_ZH.get(r.phase or "", ""), correction=correction,
-            reviewed=ReviewView(_m(reviewed.by), iso(reviewed.date), date_zh(reviewed.date))
-            if reviewed and reviewed.by else None,
+            reviewed=ReviewView(_m(reviewed.by), *_day(reviewed.date)) if reviewed and reviewed.by else None,
             finance=finance_view(r.finance) if r.finance else None,
             tables=[table_view(t) for t in r.tables], sheet="",
             complaints=self._complaints(u, uv, year), online_url=online, qr_svg=self.qr(online),
@@ -688,7 +704,8 @@ class Builder:
 
     def sheet_view(self, u: UnitData, uv: UnitView, quarter: Period, issue: int | None,
                    records: list[RecordView]) -> SheetView:
-        own = [r for r in records if r.quarter == quarter]
+        y, k, n = quarter.year, quarter.kind, quarter.n  # (Period's __eq__, without a call for each record)
+        own = [r for r in records if (q := r.quarter) is not None and q.year == y and q.kind == k and q.n == n]
         day = max((r.published_date for r in own), default=min(quarter.end, self.as_of))
         standing = [r for r in records if r.standing and r.published_date <= day
                     and (r.until_date is None or r.until_date > day)]
@@ -783,12 +800,17 @@ def _complaints(plans: list[Plan], year: int) -> str:
 def finance_view(st: Statement) -> FinanceView:
     def lines(items: list) -> list[LineView]:  # type: ignore[type-arg]
         known = _MASKED.get  # (what _m gives, without a call for each text already masked once)
+        new = object.__new__  # (a statement has many lines: their frozen views made without __init__'s setattr calls)
         out = []
         for li in items:
             value = li.amount.value if li.amount else None
             name, note = li.name, li.note
-            out.append(LineView(known(name) or _m(name) if name else "", Amount(value, amount(value)),
-                                known(note) or _m(note) if note else ""))
+            figure = new(Amount)
+            figure.__dict__.update(value=value, text=amount(value))
+            line = new(LineView)
+            line.__dict__.update(name=known(name) or _m(name) if name else "", amount=figure,
+                                 note=known(note) or _m(note) if note else "")
+            out.append(line)
         return out
 
     income_total = sum((li.amount.value for li in st.income if li.amount), Decimal(0))
