@@ -840,6 +840,14 @@ def _display_width(cells: list[str]) -> float:
     return max((sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in cell) for cell in cells), default=0.0)
 
 
+_CELLS: dict[str, tuple[bool, bool, bool, float]] = {}  # a printed cell → _cell_facts(cell): lists repeat their values
+
+
+def _cell_facts(cell: str) -> tuple[bool, bool, bool, float]:
+    """What table_view needs of one cell: not blank, a number, short (≤ SHORT_CELL characters), its display width."""
+    return bool(cell.strip()), _is_number(cell), len(cell) <= SHORT_CELL, _display_width([cell])
+
+
 def table_view(t: Table) -> TableView:
     width = max([len(t.columns)] + [len(r) for r in t.rows])
     known = _MASKED.get  # (what _m gives, without a call for each cell already masked once)
@@ -876,11 +884,3 @@ def table_view(t: Table) -> TableView:
         short[i] = room > 0 and need[i] + 3 * (wrapping + len(candidates) - n - 1) <= room
         room = room - need[i] if short[i] else 0  # once one must wrap, the wider ones wrap too
     return TableView(_m(t.title), columns, rows, numeric, short, _m(t.note))
-
-
-_CELLS: dict[str, tuple[bool, bool, bool, float]] = {}  # a printed cell → _cell_facts(cell): lists repeat their values
-
-
-def _cell_facts(cell: str) -> tuple[bool, bool, bool, float]:
-    """What table_view needs of one cell: not blank, a number, short (≤ SHORT_CELL characters), its display width."""
-    return bool(cell.strip()), _is_number(cell), len(cell) <= SHORT_CELL, _display_width([cell])
