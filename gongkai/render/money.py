@@ -15,14 +15,31 @@ SECTION_UNITS = ("", "万", "亿", "万亿")
 CENT = Decimal("0.01")
 
 
+# a non-zero amount of at most two decimals → its text: a statement's figures recur (balances carried over, the same
+# fees each quarter). Only those: their text depends on the value alone (1.5 and 1.50 print 1.50), while 1.005 and
+# 1.0050, equal too, print as written, and so do 0.00 and -0.00
+_TEXTS: dict[Decimal, str] = {}
+MAX_TEXTS = 100_000
+
+
 def amount(value: Decimal | None) -> str:
     """`125000` → `125,000.00`. An amount with more than two decimals is shown exactly, never rounded
     away (check reports it); None (an amount that could not be read) is shown as a dash."""
     if value is None:
         return "—"
+    known = type(value) is Decimal and value and value.is_finite()
+    if known:
+        done = _TEXTS.get(value)
+        if done is not None:
+            return done
     try:
         if value == value.quantize(CENT):
-            return f"{value:,.2f}"
+            text = f"{value:,.2f}"
+            if known:
+                if len(_TEXTS) >= MAX_TEXTS:
+                    _TEXTS.clear()
+                _TEXTS[value] = text
+            return text
     except InvalidOperation:
         pass
     return f"{value:,}"

@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -108,6 +110,21 @@ def clean(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+_DAYS: dict[dt.date, tuple[str, str]] = {}  # a date → (iso, date_zh): a unit's records share a few dates
+
+
+def _day(day: dt.date | None) -> tuple[str, str]:
+    """(iso(day), date_zh(day)), each date's worked out once."""
+    if type(day) is not dt.date:  # (None, or a datetime: printed as the plain functions print it)
+        return iso(day), date_zh(day)
+    done = _DAYS.get(day)
+    if done is None:
+        if len(_DAYS) >= MAX_MASKED:
+            _DAYS.clear()
+        done = _DAYS[day] = (iso(day), date_zh(day))
+    return done
+
+
 _MASKED: dict[str, str] = {}  # a text → _m(text): a county's pages print the same names and cells many times
 MAX_MASKED = 100_000
 
@@ -129,9 +146,22 @@ MAX_PART_BYTES = 200
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"\\|?\ufffd]')
 
 
+_SAFE_PARTS: dict[str, str] = {}  # a part → safe_part(part): every unit's records share `records`, `2024`, `q1`, …
+
+
 def safe_part(part: str) -> str:
     """One part of an output path: masked, printable, without characters that are unsafe in file names
     or URLs on any system (`:`, `\\`, control characters, undecodable bytes become `_`), never `.` or `..`."""
+    done = _SAFE_PARTS.get(part)
+    if done is None:
+        if len(_SAFE_PARTS) >= MAX_MASKED:
+            _SAFE_PARTS.clear()
+        done = _SAFE_PARTS[part] = _safe_part(part)
+    return done
+
+
+def _safe_part(part: str) -> str:
+    """safe_part, worked out (it depends on the part's text only)."""
     p = _UNSAFE_NAME.sub("_", clean(mask(part)))
     while len(p.encode("utf-8")) > MAX_PART_BYTES:  # file systems take 255 bytes; leave room for -2 and .html
         p = p[:-1]
@@ -143,7 +173,7 @@ def site_names(ids: list[str]) -> dict[str, str]:
     every part made safe (`safe_part`). Names that coincide once masked and made safe (two records whose
     names differ only in the hidden digits of a mobile number), or differ only in case, stay distinct:
     the first id in sorted order keeps the name, the others get `-2`, `-3`, … Deterministic."""
-    natural = {i: "/".join(safe_part(p) for p in i.split("/")) for i in ids}
+    natural = {i: "/".join(map(safe_part, i.split("/"))) for i in ids}
     counts = Counter(n.casefold() for n in natural.values())
     taken = set(counts)
     seen: set[str] = set()
@@ -381,6 +411,8 @@ class UnitSite:
 
 
 def site_path(base: str, rel: str) -> str:
+    if base and rel[:1] != "/" and base[-1:] != "/":  # (what posixpath.join gives then, without its checks)
+        return base + "/" + rel
     return posixpath.join(base, rel) if base else rel
 
 
@@ -409,6 +441,46 @@ class Withheld:
     unreadable: bool = False  # the file could not be read, or leads outside the repository: never printed, even with --force
 
 
+class _ItemFacts(NamedTuple):
+    """What record_view takes from a record's item in one year (see Builder._item_facts)."""
+
+    info: ItemInfo | None
+    schedule: str
+    schedule_zh: str
+    category: str
+    category_zh: str
+    item_title: str
+    item_label: str
+    order: tuple  # the head of RecordView.order
+
+
+class _UnitMemo:
+    """What record_view works out once per unit instead of once per record: each (item, year)'s facts, each year's
+    complaint contact, the boards' locations. Built for one UnitData and its UnitView, never shared with another."""
+
+    __slots__ = ("u", "uv", "items", "complaints", "boards")
+
+    def __init__(self, u: UnitData, uv: UnitView) -> None:
+        self.u = u
+        self.uv = uv
+        self.items: dict[tuple[str | None, int], _ItemFacts] = {}
+        self.complaints: dict[int, Public] = {}
+        self.boards = {b.id: b.location for b in (u.unit.boards if u.unit else [])}
+
+
+_ORDER = operator.attrgetter("order")
+_PERIODS: dict[tuple[int, str, int], tuple[str, str, Period]] = {}  # (year, kind, n) → _period_facts
+
+
+def _period_facts(p: Period) -> tuple[str, str, Period]:
+    """A period's text (2024-Q2, 2024-05), its label (2024年第二季度) and the quarter holding it, worked out once."""
+    key = (p.year, p.kind, p.n)
+    done = _PERIODS.get(key)
+    if done is None:
+        done = _PERIODS[key] = (str(p), p.label_zh, quarter_of(p.start))
+    return done
+
+
 class Builder:
     """Turns one loaded repository into views, for one as-of date.
 
@@ -429,6 +501,7 @@ class Builder:
         self.withheld: list[Withheld] = []
         self.unit_ids = [u.id for u in repo.units] if unit_ids is None else list(unit_ids)
         self.unit_bases = site_names([i for i in self.unit_ids if i != "."])
+        self._last: _UnitMemo | None = None  # record_view's memo of the unit being built
 
     def online(self, path: str) -> Url:
         return Url(web_address(self.site_url) + url_path(path + ".html")) if self.site_url else Url("")
@@ -486,7 +559,7 @@ class Builder:
             if failed and not (self.force and rec.src.path not in self.never):
                 continue
             view = self.record_view(u, uv, rec, live, names)
-            view.failed = sorted(set(failed) | set(unit_failed))
+            view.failed = sorted(set(failed) | set(unit_failed)) if failed or unit_failed else []
             records.append(view)
         for _rid, rec in sorted(u.records.items()):
             if rec.published is None and rec.src.path in self.errors:  # its date cannot be read: on no sheet, said so
@@ -498,10 +571,11 @@ class Builder:
             if path.startswith(prefix) and path not in loaded:  # a record file that could not be read at all
                 found = sorted(self.errors[path], key=Problem.sort_key)
                 self.withheld.append(Withheld(u.id, path, found[0], len(found), False, unreadable=True))
-        records.sort(key=lambda r: r.order)
+        records.sort(key=_ORDER)
         quarters = sorted({r.quarter for r in records if r.quarter is not None})
         issues = {q: n for n, q in enumerate(quarters, 1)}
         sheets = [self.sheet_view(u, uv, q, issues[q], records) for q in quarters]
+        self._last = None  # (the memo holds the unit: let it go with the unit)
         for sheet in sheets:
             for r in sheet.pages:
                 r.sheet = sheet.path
@@ -529,7 +603,9 @@ class Builder:
     def _failed(self, u: UnitData, r: Record) -> list[str]:
         """The codes of the errors in the record's own file (noting it in `withheld`), or [] when it has none."""
         path = r.src.path
-        found = sorted(self.errors.get(path, []), key=Problem.sort_key)
+        if path not in self.errors:
+            return []
+        found = sorted(self.errors[path], key=Problem.sort_key)
         if not found:
             return []
         self.withheld.append(Withheld(u.id, path, found[0], len(found), self.force and path not in self.never,
@@ -542,17 +618,18 @@ class Builder:
             return None
         return next((pi for pi in plan.items if pi.item == item), None)
 
-    def record_view(self, u: UnitData, uv: UnitView, r: Record, live: dict[str, Record],
-                    names: dict[str, str]) -> RecordView:
-        info: ItemInfo | None = resolve(r.item, u.unit, u.plans) if r.item else None
-        published = r.published or dt.date.min
-        year = r.period.year if r.period else published.year
-        schedule = (effective_schedule(info, self._plan_item(u, r.item or "", year), u.unit) or "") if info else ""
+    def _memo(self, u: UnitData, uv: UnitView) -> _UnitMemo:
+        """The memo of the unit being built (a new one when `u` or `uv` is not the last one's)."""
+        memo = self._last
+        if memo is None or memo.u is not u or memo.uv is not uv:
+            memo = self._last = _UnitMemo(u, uv)
+        return memo
+
+    def _item_facts(self, u: UnitData, uv: UnitView, item: str | None, year: int) -> _ItemFacts:
+        """What a record's item means in `year`: the same for every record of the item that year."""
+        info: ItemInfo | None = resolve(item, u.unit, u.plans) if item else None
+        schedule = (effective_schedule(info, self._plan_item(u, item or "", year), u.unit) or "") if info else ""
         category = info.category if info and info.category in catalog.CATEGORIES else "other"
-        standing = schedule == "standing" and r.period is None
-        event = u.events.get(r.event) if r.event else None
-        project = u.projects.get(r.project) if r.project else None
-        item_title = _m(info.title) if info else ""
         if info is None:
             item_label = ""
         elif info.local:
@@ -560,44 +637,75 @@ class Builder:
         else:
             tail = info.id.rsplit("/", 1)[-1]
             item_label = f"{catalog.CATEGORY_ZH.get(category, '')}第{tail}项"
+        return _ItemFacts(info, schedule, catalog.SCHEDULE_ZH.get(schedule, ""), category, CATEGORY_TITLE[category],
+                          _m(info.title) if info else "", item_label,
+                          (CATEGORY_ORDER.index(category), info is None or info.local, _catalog_number(info), item or ""))
+
+    def record_view(self, u: UnitData, uv: UnitView, r: Record, live: dict[str, Record],
+                    names: dict[str, str]) -> RecordView:
+        memo = self._memo(u, uv)
+        period = r.period
+        quarter: Period | None
+        if period is not None:
+            period_str, period_label, quarter = _period_facts(period)
+            year = period.year
+        else:
+            period_str, period_label = "", ""
+            quarter = quarter_of(r.published) if r.published else None
+            year = (r.published or dt.date.min).year
+        published = r.published or dt.date.min
+        facts = memo.items.get((r.item, year))
+        if facts is None:
+            facts = memo.items[(r.item, year)] = self._item_facts(u, uv, r.item, year)
+        info = facts.info
+        event = u.events.get(r.event) if r.event else None
+        project = u.projects.get(r.project) if r.project else None
         title = _m(r.title) or _m(default_title(r, info, event, project))
         correction = None
         if r.supersedes and r.supersedes in live:
             old = live[r.supersedes]
             correction = CorrectionView(names.get(r.supersedes, _m(r.supersedes)), _m(old.title) or _m(default_title(old, info, None, None)),
                                         iso(old.published), date_zh(old.published))
-        boards = {b.id: b.location for b in (u.unit.boards if u.unit else [])}
-        quarter = quarter_of(r.period.start) if r.period else (quarter_of(r.published) if r.published else None)
+        boards = memo.boards
         path = site_path(uv.base, names[r.id])
-        number = _catalog_number(info)
         online = self.online(path)
+        reviewed = r.reviewed
+        published_iso, published_zh = _day(r.published)
+        until_iso, until_zh = _day(r.until)
         return RecordView(
-            id=names[r.id], unit_name=uv.name, path=path, item=r.item or "", item_title=item_title, item_label=item_label, category=category,
-            category_zh=CATEGORY_TITLE[category], schedule=schedule, schedule_zh=catalog.SCHEDULE_ZH.get(schedule, ""),
-            standing=standing, period=str(r.period) if r.period else "",
-            period_label=r.period.label_zh if r.period else "", published=iso(r.published),
-            published_zh=date_zh(r.published), until=iso(r.until), until_zh=date_zh(r.until), title=title,
+            id=names[r.id], unit_name=uv.name, path=path, item=r.item or "", item_title=facts.item_title,
+            item_label=facts.item_label, category=facts.category, category_zh=facts.category_zh,
+            schedule=facts.schedule, schedule_zh=facts.schedule_zh,
+            standing=facts.schedule == "standing" and period is None, period=period_str,
+            period_label=period_label, published=published_iso, published_zh=published_zh,
+            until=until_iso, until_zh=until_zh, title=title,
             channels=[CHANNEL_ZH.get(c, c) for c in r.channels],
             boards=[_m(boards.get(b) or b) for b in r.boards],
             event_title=_m(event.title) if event else "", event_date=iso(event.date) if event else "",
             project_title=_m(project.title) if project else "", phase=r.phase or "",
             phase_zh=PHASE_ZH.get(r.phase or "", ""), correction=correction,
-            reviewed=ReviewView(_m(r.reviewed.by), iso(r.reviewed.date), date_zh(r.reviewed.date))
-            if r.reviewed and r.reviewed.by else None,
+            reviewed=ReviewView(_m(reviewed.by), *_day(reviewed.date)) if reviewed and reviewed.by else None,
             finance=finance_view(r.finance) if r.finance else None,
             tables=[table_view(t) for t in r.tables], sheet="",
-            complaints=Public(_complaints(u.plans, year)), online_url=online, qr_svg=self.qr(online),
+            complaints=self._complaints(u, uv, year), online_url=online, qr_svg=self.qr(online),
             published_date=published, until_date=r.until, quarter=quarter,
-            order=(CATEGORY_ORDER.index(category), info is None or info.local, number, r.item or "",
-                   str(r.period or ""), published, r.id),
+            order=facts.order + (period_str, published, r.id),
             content=r.content)
 
+    def _complaints(self, u: UnitData, uv: UnitView, year: int) -> Public:
+        """The complaint contact printed for `year` (see _complaints), worked out once per unit and year."""
+        memo = self._memo(u, uv)
+        done = memo.complaints.get(year)
+        if done is None:
+            done = memo.complaints[year] = Public(_complaints(u.plans, year))
+        return done
 
     # -------------------------------------------------------------- sheets
 
     def sheet_view(self, u: UnitData, uv: UnitView, quarter: Period, issue: int | None,
                    records: list[RecordView]) -> SheetView:
-        own = [r for r in records if r.quarter == quarter]
+        y, k, n = quarter.year, quarter.kind, quarter.n  # (Period's __eq__, without a call for each record)
+        own = [r for r in records if (q := r.quarter) is not None and q.year == y and q.kind == k and q.n == n]
         day = max((r.published_date for r in own), default=min(quarter.end, self.as_of))
         standing = [r for r in records if r.standing and r.published_date <= day
                     and (r.until_date is None or r.until_date > day)]
@@ -618,7 +726,7 @@ class Builder:
             unit=uv, period=str(quarter), period_label=quarter.label_zh, year=quarter.year, issue=issue,
             published=iso(day), published_zh=date_zh(day), sections=sections, standing=standing,
             new_standing=new_standing, pages=pages, page_of={r.id: n for n, r in enumerate(pages, 1)}, reviews=reviews,
-            reviewers=reviewers, unreviewed=[r for r in pages if r.reviewed is None], complaints=Public(_complaints(u.plans, quarter.year)),
+            reviewers=reviewers, unreviewed=[r for r in pages if r.reviewed is None], complaints=self._complaints(u, uv, quarter.year),
             supervision_phone=uv.supervision_phone, path=path, online_url=online, qr_svg=self.qr(online))
 
     # -------------------------------------------------------------- indexes
@@ -691,7 +799,19 @@ def _complaints(plans: list[Plan], year: int) -> str:
 
 def finance_view(st: Statement) -> FinanceView:
     def lines(items: list) -> list[LineView]:  # type: ignore[type-arg]
-        return [LineView(_m(li.name), Amount.of(li.amount.value if li.amount else None), _m(li.note)) for li in items]
+        known = _MASKED.get  # (what _m gives, without a call for each text already masked once)
+        new = object.__new__  # (a statement has many lines: their frozen views made without __init__'s setattr calls)
+        out = []
+        for li in items:
+            value = li.amount.value if li.amount else None
+            name, note = li.name, li.note
+            figure = new(Amount)
+            figure.__dict__.update(value=value, text=amount(value))
+            line = new(LineView)
+            line.__dict__.update(name=known(name) or _m(name) if name else "", amount=figure,
+                                 note=known(note) or _m(note) if note else "")
+            out.append(line)
+        return out
 
     income_total = sum((li.amount.value for li in st.income if li.amount), Decimal(0))
     expense_total = sum((li.amount.value for li in st.expense if li.amount), Decimal(0))
@@ -720,17 +840,43 @@ def _display_width(cells: list[str]) -> float:
     return max((sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in cell) for cell in cells), default=0.0)
 
 
+_CELLS: dict[str, tuple[bool, bool, bool, float]] = {}  # a printed cell → _cell_facts(cell): lists repeat their values
+
+
+def _cell_facts(cell: str) -> tuple[bool, bool, bool, float]:
+    """What table_view needs of one cell: not blank, a number, short (≤ SHORT_CELL characters), its display width."""
+    return bool(cell.strip()), _is_number(cell), len(cell) <= SHORT_CELL, _display_width([cell])
+
+
 def table_view(t: Table) -> TableView:
     width = max([len(t.columns)] + [len(r) for r in t.rows])
-    columns = [_m(c) for c in t.columns] + [""] * (width - len(t.columns))
-    rows = [[_m(c) for c in r] + [""] * (width - len(r)) for r in t.rows]
-    numeric = [any(r[i].strip() for r in rows) and all(_is_number(r[i]) for r in rows if r[i].strip())
-               for i in range(width)]
-    short = [all(len(r[i]) <= SHORT_CELL for r in rows) and len(columns[i]) <= SHORT_CELL for i in range(width)]
+    known = _MASKED.get  # (what _m gives, without a call for each cell already masked once)
+    columns = [known(c) or _m(c) if c else "" for c in t.columns] + [""] * (width - len(t.columns))
+    rows = [[known(c) or _m(c) if c else "" for c in r] + [""] * (width - len(r)) for r in t.rows]
+    numeric: list[bool] = []
+    short: list[bool] = []
+    need: list[float] = []
+    cells = _CELLS
+    for i, cells_of in enumerate(zip(*rows) if rows else [()] * width):
+        filled_in, number, fits, wide = False, True, True, 0.0
+        for cell in cells_of:
+            facts = cells.get(cell)
+            if facts is None:
+                if len(cells) >= MAX_MASKED:
+                    cells.clear()
+                facts = cells[cell] = _cell_facts(cell)
+            if facts[0]:
+                filled_in = True
+                number = number and facts[1]
+            fits = fits and facts[2]
+            if facts[3] > wide:
+                wide = facts[3]
+        numeric.append(filled_in and number)
+        short.append(fits and len(columns[i]) <= SHORT_CELL)
+        need.append(wide + 1)  # + the cell's padding
     # cells kept on one line must leave the other columns room (A4: about 34 characters at the table's size,
     # less 序号 and the numbers): the narrowest columns keep their cells whole, while each column left to
     # wrap still gets three characters; so no table runs off the page or breaks a short value letter by letter
-    need = [_display_width([r[i] for r in rows]) + 1 for i in range(width)]  # + the cell's padding
     room = SHORT_ROOM - sum(need[i] for i in range(width) if numeric[i])
     candidates = sorted((i for i in range(width) if short[i] and not numeric[i]), key=lambda i: (need[i], i))
     wrapping = sum(1 for i in range(width) if not short[i] and not numeric[i])
