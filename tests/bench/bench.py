@@ -19,8 +19,8 @@ a bare interpreter (`python -c pass`) is printed for reference, as every command
 Measured: `check` cold (an empty cache, which it fills), warm (nothing changed), after one changed file, and with
 --no-cache; `overdue --format json`; `render`; and `check` of one village (≈150 files) including interpreter
 start-up. The cold, warm, changed and --no-cache runs must print byte-identical JSON (exit 1 otherwise). With
---repeat N each check runs N times (each cold run with its own empty cache, each changed run after a new change)
-and the medians are printed, with the CPU time (user + system) next to the wall time: on a shared machine a run
+--repeat N each check, overdue and render runs N times (each cold run with its own empty cache, each changed run
+after a new change, each render into a new folder of its own) and the medians are printed, with the CPU time (user + system) next to the wall time: on a shared machine a run
 whose second core is busy elsewhere is slower in wall time only. The part of the CPU time spent in the kernel
 ("of it sys") is printed too: `render` creates ≈ 14,000 files and folders, and what a new file costs depends on the
 file system (on an ext4 without a journal, such as this development VM's, a file created within minutes of many
@@ -81,17 +81,19 @@ VILLAGE_S = 0.3
 Row = tuple[float, float, int, float, float]  # median wall s, peak MiB, exit code, median CPU s, of it in the kernel
 
 
-def measure(cmd: list[str], env: dict[str, str], out: Path, repeat: int = 1,
+def measure(cmd: list[str] | Callable[[int], list[str]], env: dict[str, str], out: Path, repeat: int = 1,
             before: Callable[[int], dict[str, str]] | None = None, seen: set[bytes] | None = None) -> Row:
     """Median wall seconds, peak RSS in MiB, exit code and median CPU seconds (user + system, of the command and its
-    workers) of `cmd` run `repeat` times, each in a fresh process; `before(i)` (if given) runs before run i and
+    workers) of `cmd` (or of `cmd(i)` for run i) run `repeat` times, each in a fresh process; `before(i)` (if given)
+    runs before run i and
     returns the environment for it; `seen` (if given) collects the stdout of every run. CPU time is printed because
     the machine may be shared: a run whose second core is busy elsewhere takes longer in wall time, not in CPU
     time."""
     walls, cpus, syss, rss, rc = [], [], [], 0, 0
     for i in range(repeat):
         run_env = before(i) if before is not None else env
-        res = subprocess.run([sys.executable, "-c", WATCH, str(out), *cmd], env=run_env, capture_output=True,
+        args = cmd(i) if callable(cmd) else cmd
+        res = subprocess.run([sys.executable, "-c", WATCH, str(out), *args], env=run_env, capture_output=True,
                              text=True, check=True)
         wall, peak, rc_s, cpu, sys_s = res.stdout.split()
         walls.append(float(wall))
@@ -144,7 +146,8 @@ def run(units: int, keep: Path | None, repeat: int, village_repeat: int) -> dict
         rows: dict[str, Row] = {}
         outs: dict[str, set[bytes]] = {}
 
-        def step(name: str, cmd: list[str], n: int = 1, before: Callable[[int], dict[str, str]] | None = None) -> None:
+        def step(name: str, cmd: list[str] | Callable[[int], list[str]], n: int = 1,
+             before: Callable[[int], dict[str, str]] | None = None) -> None:
             # the machine may be shared and its speed drift during the run: the compose baseline is taken again
             # right before each step, and the ratios use the median of all its runs
             composes.append(baseline(False)[:2])
@@ -170,7 +173,9 @@ def run(units: int, keep: Path | None, repeat: int, village_repeat: int) -> dict
             changed.write_bytes(original)
         step("check --no-cache", [*check, "--no-cache"], repeat)
         step("overdue --format json", [*gk, "overdue", str(county), "--as-of", AS_OF, "--format", "json"], repeat)
-        step("render", [*gk, "render", str(county), "--as-of", AS_OF, "--out", str(scratch / "site")])
+        # each run a first render, into a folder of its own (nothing deleted in between: see the docstring)
+        step("render", lambda i: [*gk, "render", str(county), "--as-of", AS_OF, "--out", str(scratch / f"site-{i}")],
+             repeat)
         compose_s, compose_cpu = (statistics.median(c[i] for c in composes) for i in range(2))
         load_s, load_cpu = (statistics.median(b[i] for b in bases) for i in (2, 3))
         base_rss = max(b[4] for b in bases) / 1024
@@ -250,8 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--units", type=int, default=300, help="units in the county (default 300, ≈ 39,000 files)")
     ap.add_argument("--repeat", type=int, default=1,
-                    help="runs of the baseline, of each check (cold, warm, one changed, --no-cache) and of "
-                         "overdue: medians")
+                    help="runs of the baseline, of each check (cold, warm, one changed, --no-cache), of "
+                         "overdue and of render: medians")
     ap.add_argument("--village-repeat", type=int, default=5, help="runs of the one-village check (median)")
     ap.add_argument("--keep", type=Path, default=None, help="build the county under DIR/county and keep it")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
