@@ -53,8 +53,14 @@ def run_render(path: Path, out: Path, formats: tuple[str, ...], period: str | No
         if unit is None:  # every unit: each loaded, checked (or its results taken from the cache) and rendered alone
             layout = discover_units(path, listing=not no_cache)  # (each unit's walk kept: its results key)
             day = as_of_date(as_of, layout.settings.timezone if layout.settings else None)
-            result = render_layout(layout, Options(out=out, as_of=day, formats=formats, period=period,
-                                                   paper=paper, force=force), not no_cache, jobs)
+            options = Options(out=out, as_of=day, formats=formats, period=period, paper=paper, force=force)
+            from gongkai import progress
+
+            if progress.wanted(False):  # a bar on a terminal only (see gongkai.progress): the sheets go to stdout
+                with progress.Bar("生成" if language == "zh" else "rendering") as bar:
+                    result = render_layout(layout, options, not no_cache, jobs, bar)
+            else:
+                result = render_layout(layout, options, not no_cache, jobs)
         else:  # one unit, found by its folder or its name: every unit is loaded to know the names
             from gongkai.repo import load_layout
 

@@ -396,6 +396,55 @@ def test_progress_counts_every_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert events == []  # all from the cache: nothing to show
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_render_progress_counts_every_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """`gongkai render` of a town tells its bar of every unit rendered, in one process and with workers (where the
+    units come back in order, each counted as it comes)."""
+    from gongkai.render import Options, render_layout
+
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(check_mod, "PARALLEL_FROM", 1)
+    events: list[object] = []
+
+    class Spy:
+        def start(self, total: int) -> None:
+            events.append(("start", total))
+
+        def advance(self) -> None:
+            events.append("advance")
+
+    layout = repo_mod.discover(TOWN)
+    result = render_layout(layout, Options(out=tmp_path / "site", as_of=dt.date(2024, 12, 31)), True, jobs, Spy())
+    assert events == [("start", 5)] + ["advance"] * 5 and result.sheets
+
+
+def test_render_shows_its_bar_on_a_terminal_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """run_render hands a Bar to render_layout exactly when progress.wanted says a person is watching."""
+    import gongkai.render as render_mod
+    from gongkai import lean_render
+
+    given: list[object] = []
+    real = render_mod.render_layout
+
+    def spy(layout, options, use_cache=True, jobs=None, bar=None):  # type: ignore[no-untyped-def]
+        given.append(bar)
+        return real(layout, options, use_cache, jobs, bar)
+
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(render_mod, "render_layout", spy)
+    for watching in (True, False):
+        monkeypatch.setattr(progress, "wanted", lambda json_output, w=watching: w)
+        lean_render.run_render(TOWN, tmp_path / f"site-{watching}", ("html",), None, None, "a4", False, False, 1,
+                               AS_OF, "zh")
+    assert isinstance(given[0], progress.Bar) and given[1] is None
+
+
+def test_no_render_progress_in_a_pipe(tmp_path: Path) -> None:
+    r = gk("render", str(TOWN), "--as-of", AS_OF, "--out", str(tmp_path / "site"),
+           env={"GONGKAI_CACHE_DIR": str(tmp_path / "cache")})
+    assert "━" not in r.stderr and r.returncode in (0, 1)
+
+
 def test_the_bar_appears_only_in_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = [0.0]
     monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])

@@ -25,6 +25,7 @@ import datetime as dt
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -232,12 +233,14 @@ def render(repo: Repository, options: Options) -> Result:
     return pages.finish(result, outs)
 
 
-def render_layout(layout: Layout, options: Options, use_cache: bool = True, jobs: int | None = None) -> Result:
+def render_layout(layout: Layout, options: Options, use_cache: bool = True, jobs: int | None = None,
+                  progress: Any = None) -> Result:
     """Render every unit of `layout` (options.unit must be None) into `options.out`: each unit loaded, checked
     and rendered on its own, in `jobs` worker processes when there are enough units (as `gongkai check` does),
     its check results taken from the results cache (gongkai.results) when its files are unchanged, and stored
     there when not. The same bytes as render() of the loaded repository; `Result.broken` counts the files that
-    failed to load (what `Repository.files_with_errors` says)."""
+    failed to load (what `Repository.files_with_errors` says). `progress` (a gongkai.check.Progress, such as
+    gongkai.progress.Bar) is told the number of units, then each unit rendered."""
     from gongkai.repo import rel
 
     assert options.unit is None, "render_layout renders every unit"
@@ -256,7 +259,7 @@ def render_layout(layout: Layout, options: Options, use_cache: bool = True, jobs
     global _JOB
     _JOB = (layout, pages, cache, set(layout.unit_dirs))
     try:
-        outs = _parallel(layout.unit_dirs, jobs)
+        outs = _parallel(layout.unit_dirs, jobs, progress)
     finally:
         _JOB = None
     result.broken = len({p.path for p in layout.problems if p.severity == "error"}.union(*(o.broken for o in outs)))
@@ -318,8 +321,11 @@ def _render_dir(unit_dir: Path) -> _UnitOut:
         return out
 
 
-def _parallel(dirs: list[Path], jobs: int | None) -> list[_UnitOut]:
-    """_render_dir of each folder, in order: in forked worker processes when it pays, else in this process."""
+def _parallel(dirs: list[Path], jobs: int | None, progress: Any = None) -> list[_UnitOut]:
+    """_render_dir of each folder, in order: in forked worker processes when it pays, else in this process;
+    `progress` (if given) told of each unit done."""
+    if progress is not None:
+        progress.start(len(dirs))
     from gongkai.check import PARALLEL_FROM, effective_jobs
 
     workers = effective_jobs(jobs, len(dirs))
@@ -341,16 +347,27 @@ def _parallel(dirs: list[Path], jobs: int | None) -> list[_UnitOut]:
                 with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_keeping) as pool:
                     results = pool.map(_render_dir, dirs, chunksize=chunk)  # the workers are forked here
                     with _JOB[1].writer.flushing():  # (a thread: only once the workers are forked)
-                        return list(results)
+                        return _counted(results, progress)
             finally:
                 gc.unfreeze()
         except (OSError, ImportError, ValueError, NotImplementedError):  # no worker processes here: in this one
             pass
     if len(dirs) < PARALLEL_FROM:
-        return [_render_dir(d) for d in dirs]
+        return _counted(map(_render_dir, dirs), progress)
     assert _JOB is not None
     with _JOB[1].writer.flushing():
-        return [_render_dir(d) for d in dirs]
+        return _counted(map(_render_dir, dirs), progress)
+
+
+def _counted(results: Iterable[_UnitOut], progress: Any) -> list[_UnitOut]:
+    """`results` as a list, `progress` (if given) told of each one as it comes."""
+    if progress is None:
+        return list(results)
+    out = []
+    for r in results:
+        out.append(r)
+        progress.advance()
+    return out
 
 
 def _keeping() -> None:
