@@ -41,6 +41,16 @@ def test_wheel_contains_catalogs(wheel: Path) -> None:
     assert "gongkai/catalogs/village.yaml" in names and "gongkai/catalogs/community.yaml" in names
 
 
+def test_wheel_contains_every_bundled_template(wheel: Path) -> None:
+    """render reads its templates from the package (the town index is put together by _town_index.*): all ship."""
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    bundled = {f"gongkai/render/templates/{p.name}" for p in (ROOT / "gongkai" / "render" / "templates").iterdir()
+               if p.is_file()}
+    assert "gongkai/render/templates/_town_index.html" in bundled and bundled <= names
+
+
 def test_installed_wheel_runs_catalog(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     bindir = _install_in_venv(wheel, env_dir)
