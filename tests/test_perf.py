@@ -377,22 +377,29 @@ def test_progress_only_on_a_terminal_outside_ci(monkeypatch: pytest.MonkeyPatch)
     assert not progress.wanted(json_output=False)
 
 
+class Recorder:
+    """A gongkai.check.Progress that notes what it is told in `events`."""
+
+    def __init__(self, events: list[object]) -> None:
+        self.events = events
+
+    def start(self, total: int) -> None:
+        self.events.append(("start", total))
+
+    def advance(self) -> None:
+        self.events.append("advance")
+
+
 def test_progress_counts_every_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
     events: list[object] = []
-
-    class Spy:
-        def start(self, total: int) -> None:
-            events.append(("start", total))
-
-        def advance(self) -> None:
-            events.append("advance")
+    spy = Recorder(events)
 
     layout = repo_mod.discover(TOWN)
-    check_mod.check_layout(layout, dt.date(2024, 12, 31), use_cache=True, jobs=1, progress=Spy())
+    check_mod.check_layout(layout, dt.date(2024, 12, 31), use_cache=True, jobs=1, progress=spy)
     assert events == [("start", 5)] + ["advance"] * 5
     events.clear()
-    check_mod.check_layout(layout, dt.date(2024, 12, 31), use_cache=True, jobs=1, progress=Spy())
+    check_mod.check_layout(layout, dt.date(2024, 12, 31), use_cache=True, jobs=1, progress=spy)
     assert events == []  # all from the cache: nothing to show
 
 
@@ -405,16 +412,10 @@ def test_render_progress_counts_every_unit(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(check_mod, "PARALLEL_FROM", 1)
     events: list[object] = []
-
-    class Spy:
-        def start(self, total: int) -> None:
-            events.append(("start", total))
-
-        def advance(self) -> None:
-            events.append("advance")
+    spy = Recorder(events)
 
     layout = repo_mod.discover(TOWN)
-    result = render_layout(layout, Options(out=tmp_path / "site", as_of=dt.date(2024, 12, 31)), True, jobs, Spy())
+    result = render_layout(layout, Options(out=tmp_path / "site", as_of=dt.date(2024, 12, 31)), True, jobs, spy)
     assert events == [("start", 5)] + ["advance"] * 5 and result.sheets
 
 
