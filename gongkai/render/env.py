@@ -411,20 +411,22 @@ def _made_link(autoescape: Any, target: str, ext: str, folder: str) -> Any:
 MAX_URLS = 100_000
 
 
+def _var(context: Any, name: str, default: Any = None) -> Any:
+    """context.get(name, default) in one call instead of Context.get's two: the template's own variables, then the
+    page's (Jinja's Context.resolve_or_missing without its calls)."""
+    v = context.vars.get(name, missing)
+    return context.parent.get(name, default) if v is missing else v
+
+
 @pass_context
 def _url_kept(ctx: Any, target: str, ext: str | None = None) -> Any:
     """`_url` in a trusted environment: each link (target, extension, folder of the page) made once (a county's pages
     link to their unit's index, sheets and records thousands of times, and the link depends on the page's folder
-    alone). The page and extension are looked up as Context.get does (the template's own variables, then the
-    page's), without its calls."""
+    alone). The page and extension are looked up by _var."""
     env = ctx.environment
-    page = ctx.vars.get("page", missing)
-    if page is missing:
-        page = ctx.parent.get("page", "index")
+    page = _var(ctx, "page", "index")
     if ext is None:
-        ext = ctx.vars.get("ext", missing)
-        if ext is missing:
-            ext = ctx.parent.get("ext", ".html")
+        ext = _var(ctx, "ext", ".html")
     folder = page.rpartition("/")[0] if type(page) is str else None
     if folder is None or folder.endswith("/") or page.startswith("/"):  # not a plain path: as _url says
         folder = posixpath.dirname(page)
@@ -705,22 +707,22 @@ class TrustedEnvironment(Environment):
         """template.new_context(context): the globals under the page's variables, each template's globals flattened
         once (Jinja reads them through a ChainMap, key by key in Python, twice per page). The bundled templates'
         globals are Jinja's defaults, set before any page is rendered and never changed."""
+        flat = self._flat(template)
+        return self.context_class(self, {**flat, **context}, template.name, template.blocks, flat)
+
+    def _flat(self, template: Any) -> dict[str, Any]:
+        """The template's globals as one plain dict, made once per template (see _context)."""
         hit = self.flat.get(id(template))
         if hit is None or hit[0] is not template:
             hit = self.flat[id(template)] = (template, dict(template.globals))
-        flat = hit[1]
-        return self.context_class(self, {**flat, **context}, template.name, template.blocks, flat)
+        return hit[1]
 
     def gk_include(self, template: Any, context: Any, local: dict[str, Any]) -> Iterable[str]:
         """What `{% include %}` of `template` yields: a record fragment (FRAGMENTS) or a CONSTANT template
         already rendered is yielded as it is, without a new context; anything else is rendered as Jinja does."""
-        def value(var: str) -> Any:  # what the included template sees as `var` (context.get(var), inline)
+        def value(var: str) -> Any:  # what the included template sees as `var`
             v = local.get(var, missing)
-            if v is missing:
-                v = context.vars.get(var, missing)
-                if v is missing:
-                    v = context.parent.get(var)
-            return v
+            return _var(context, var) if v is missing else v
 
         name = template.name
         if name in FRAGMENTS:
@@ -749,10 +751,7 @@ class TrustedEnvironment(Environment):
             for k, v in local.items():
                 if v is not missing:
                     parent[k] = v
-        hit = self.flat.get(id(template))
-        if hit is None or hit[0] is not template:
-            hit = self.flat[id(template)] = (template, dict(template.globals))
-        return self.context_class(self, parent, template.name, template.blocks, hit[1])
+        return self.context_class(self, parent, template.name, template.blocks, self._flat(template))
 
     def forget(self) -> None:
         """Drop the fragments kept so far (a unit's pages are done: no sheet of another unit prints them)."""
@@ -781,11 +780,7 @@ class TrustedEnvironment(Environment):
 
         def root(context: Any) -> Iterator[str]:
             kept = self.kept
-            got, parent = context.vars.get, context.parent.get  # context.get, inline
-            r = got("r", missing)
-            r = parent("r") if r is missing else r
-            unit = got("unit", missing)
-            unit = parent("unit") if unit is missing else unit
+            r, unit = _var(context, "r"), _var(context, "unit")
             hit = fragments.get(id(r))
             if hit is None or hit[0] is not r or hit[1] is not unit:  # the record object itself is kept: ids stay
                 if len(fragments) >= MAX_FRAGMENTS:
