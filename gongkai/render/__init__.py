@@ -495,7 +495,7 @@ class _Pages:
         if self.shares:
             out.town, out.town_error = self._town_shares(site)
         elif self.with_town:
-            out.site = site if self.override is not None else _light(site)
+            out.site = site  # (a town's own town index may print anything of it)
         return out
 
     def _town_shares(self, site: Any) -> tuple[list[Any], tuple[int, Msg] | None]:
@@ -566,18 +566,6 @@ class _Pages:
         result.withheld = [w for o in outs for w in o.withheld]
         result.warnings.extend(n for o in outs for n in o.notes)
         return result
-
-
-def _light(site: Any) -> Any:
-    """The unit's site as the bundled town index needs it: without record content, tables and QR codes, which
-    would otherwise be sent back from a worker for nothing."""
-    for r in site.records:
-        r.content, r.finance, r.tables, r.qr_svg = None, None, [], None
-        r.__dict__.pop("content_html", None)
-        r.__dict__.pop("content_md", None)
-    for s in site.sheets:
-        s.qr_svg = None
-    return site
 
 
 MARK = "未通过检查"
