@@ -641,22 +641,21 @@ class TrustedEnvironment(Environment):
         """What `{{ value }}` prints: escape(finalize(value)) in HTML, str(finalize(value)) in Markdown; a plain
         string's (not Markup, MdSafe, Public or Url) or int's is kept."""
         if type(value) is str or type(value) is int:  # (an int: a loop's index, a count)
-            printed = self.printed.get(value)
-            if printed is None:
-                if len(self.printed) >= MAX_PRINTED:
-                    self.printed.clear()
-                printed = self.printed[value] = self._print(value)
-            return printed
+            return self._kept(self.printed, value)
         if type(value) is Markup and self.autoescape is True:  # escape(finalize(m)) is m itself (a record's content,
             return value                                        # a link, a QR code), without copying it twice
         if type(value) is Public:  # the supervision phone, the complaints contact: on every page of a unit
-            printed = self.printed_public.get(value)
-            if printed is None:
-                if len(self.printed_public) >= MAX_PRINTED:
-                    self.printed_public.clear()
-                printed = self.printed_public[value] = self._print(value)
-            return printed
+            return self._kept(self.printed_public, value)
         return self._print(value)
+
+    def _kept(self, printed: dict[Any, Any], value: Any) -> Any:
+        """_print(value), kept in `printed` (at most MAX_PRINTED values: then it starts afresh)."""
+        done = printed.get(value)
+        if done is None:
+            if len(printed) >= MAX_PRINTED:
+                printed.clear()
+            done = printed[value] = self._print(value)
+        return done
 
     def _print(self, value: Any) -> Any:
         value = self.finalize(value)  # type: ignore[misc]
